@@ -1,0 +1,21 @@
+// Two projects: fast unit tests (no terraform, no moto) and slow end-to-end tests
+// (files named *.e2e.test.ts), which start moto and terraform themselves.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.e2e\\.test\\.ts$', '/node_modules/'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-cdktf.ts'],
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-cdktf.ts'],
+      transform,
+      testTimeout: 300000,
+    },
+  ],
+};

@@ -1,0 +1,124 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { ICA_ORIGIN } from '../core/actions';
+import { icaCorsRule } from '../core/policies';
+import { bucketNameProblems, prefixProblems } from '../core/rules';
+
+export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export interface IcaBucketProps {
+  /** Name of the S3 bucket to create. */
+  readonly bucketName: string;
+  /** Folders connected to ICA, each ending in "/": one empty folder object is created per prefix. */
+  readonly prefixes: readonly string[];
+  /**
+   * Versioning state of the bucket.
+   * @default 'Disabled' - unversioned: no versioning resource is managed
+   */
+  readonly versioning?: Versioning;
+  /**
+   * ARN of the KMS key for default SSE-KMS encryption (with an S3 bucket key).
+   * @default - SSE-S3 (AES256)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Origins allowed by the CORS rule ICA's browser uploads need.
+   * @default ['https://ica.illumina.com']
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * Block every form of public access.
+   * @default true
+   */
+  readonly blockPublicAccess?: boolean;
+  /**
+   * Object ownership setting.
+   * @default 'BucketOwnerEnforced' - ACLs off; Illumina's copy jobs fail with 403 otherwise
+   */
+  readonly objectOwnership?: ObjectOwnership;
+  /**
+   * Let `terraform destroy` delete the bucket together with every object in it.
+   * @default false - destroy fails while the bucket holds objects, so no data is lost
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Tags of the bucket.
+   * @default - none besides the provider's default tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An S3 bucket set up for ICA as the seed pages describe: default encryption, the CORS rule for
+ * browser uploads, public access block, ownership controls, optional versioning, and one folder
+ * object per ICA prefix. Bucket notifications are never managed: ICA writes its own.
+ */
+export class IcaBucket extends Construct {
+  readonly bucket: S3Bucket;
+
+  /** Every problem with the props, each naming the prop and the fix. */
+  static validateProps(props: IcaBucketProps): string[] {
+    const problems = bucketNameProblems(props.bucketName).map((problem) => `bucketName: ${problem.message}; ${problem.fix}`);
+    if (props.prefixes.length === 0) problems.push('prefixes: none given; give at least one folder such as "ica-data/"');
+    for (const prefix of props.prefixes) {
+      problems.push(...prefixProblems(prefix).map((problem) => `prefixes: ${problem.message}; ${problem.fix}`));
+      if (!prefix.endsWith('/')) problems.push(`prefixes: "${prefix}" does not end in "/"; write "${prefix}/"`);
+    }
+    return problems;
+  }
+
+  constructor(scope: Construct, id: string, props: IcaBucketProps) {
+    super(scope, id);
+    const problems = IcaBucket.validateProps(props);
+    if (problems.length > 0) throw new Error(`Invalid IcaBucket props:\n  ${problems.join('\n  ')}`);
+
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+    const bucket = this.bucket.id;
+
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] });
+    new S3BucketCorsConfiguration(this, 'cors', { bucket, corsRule: [this.corsRule(props.corsAllowedOrigins ?? [ICA_ORIGIN])] });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
+    const blocked = props.blockPublicAccess ?? true;
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket,
+      blockPublicAcls: blocked,
+      blockPublicPolicy: blocked,
+      ignorePublicAcls: blocked,
+      restrictPublicBuckets: blocked,
+    });
+    const versioning = props.versioning ?? 'Disabled';
+    if (versioning !== 'Disabled') {
+      new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
+    }
+    props.prefixes.forEach((prefix, index) => {
+      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '' });
+    });
+  }
+
+  private encryptionRule(kmsKeyArn: string | undefined) {
+    return kmsKeyArn
+      ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }
+      : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } };
+  }
+
+  private corsRule(origins: readonly string[]) {
+    const rule = icaCorsRule(origins);
+    return {
+      allowedHeaders: rule.AllowedHeaders,
+      allowedMethods: rule.AllowedMethods,
+      allowedOrigins: rule.AllowedOrigins,
+      exposeHeaders: rule.ExposeHeaders,
+    };
+  }
+}

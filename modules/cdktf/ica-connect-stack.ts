@@ -1,0 +1,166 @@
+import { Construct } from 'constructs';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { emulatorProviderSettings } from '../core/emulator';
+import {
+  PolicyRefs, bucketPolicy, kmsAliasName, kmsKeyPolicy, permissionPolicy, storageConfigurations,
+} from '../core/policies';
+import { ResolvedBucket, ResolvedConfig } from '../core/validate';
+import { IcaBucket } from './ica-bucket';
+import { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './ica-credentials';
+import { IcaKmsKey } from './ica-kms-key';
+
+export interface IcaConnectStackProps {
+  /** The validated config (from `loadConfigFile` or `resolveConfig`). */
+  readonly config: ResolvedConfig;
+  /**
+   * Send every AWS call to this URL (moto, LocalStack) instead of AWS.
+   * @default - real AWS
+   */
+  readonly endpointUrl?: string;
+}
+
+/**
+ * Everything one config asks for: buckets, KMS keys, the permission policy, the ICA user or
+ * role, bucket policies, and the outputs ICA's storage configuration form needs.
+ */
+export class IcaConnectStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: IcaConnectStackProps) {
+    super(scope, id);
+    const { config } = props;
+    this.configureBackend(config);
+    new AwsProvider(this, 'aws', {
+      region: config.region.awsRegion,
+      defaultTags: Object.keys(config.tags).length > 0 ? [{ tags: { ...config.tags } }] : undefined,
+      ...(props.endpointUrl ? this.emulatorSettings(props.endpointUrl) : {}),
+    });
+    const accountId = new DataAwsCallerIdentity(this, 'current').accountId;
+    const principal = this.createPrincipal(config);
+
+    const keyArns = new Map<string, string>();
+    const refs: PolicyRefs = {
+      accountId,
+      icaPrincipalArn: principal.principalArn,
+      kmsKeyArn: (bucket: ResolvedBucket) => keyArns.get(bucket.name),
+      oidcProviderArn: principal instanceof IcaRoleCredential ? principal.oidcProviderArn : undefined,
+    };
+
+    for (const bucket of config.buckets) {
+      if (bucket.encryption.type === 'SSE-KMS') {
+        const keyArn = bucket.encryption.kmsKeyArn ?? new IcaKmsKey(this, `kms-${bucket.name}`, {
+          aliasName: kmsAliasName(config, bucket),
+          description: `SSE-KMS key of S3 bucket ${bucket.name}, used by Illumina Connected Analytics`,
+          policy: kmsKeyPolicy(config, refs).toString(),
+          tags: bucket.tags,
+        }).key.arn;
+        keyArns.set(bucket.name, keyArn);
+      }
+      const icaBucket = new IcaBucket(this, `bucket-${bucket.name}`, {
+        bucketName: bucket.name,
+        prefixes: bucket.prefixes,
+        versioning: bucket.versioning,
+        kmsKeyArn: keyArns.get(bucket.name),
+        corsAllowedOrigins: config.corsAllowedOrigins,
+        blockPublicAccess: bucket.blockPublicAccess,
+        objectOwnership: bucket.objectOwnership,
+        forceDestroy: bucket.forceDestroy,
+        tags: bucket.tags,
+      });
+      const policy = bucketPolicy(config, bucket, refs);
+      if (policy) {
+        new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, { bucket: icaBucket.bucket.id, policy: policy.toString() });
+      }
+    }
+
+    const permission = new IamPolicy(this, 'permission-policy', {
+      name: config.policyName,
+      description: 'Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect).',
+      policy: permissionPolicy(config, refs).toString(),
+    });
+    principal.attachPolicy(permission.arn);
+    this.addOutputs(config, refs, principal);
+  }
+
+  private configureBackend(config: ResolvedConfig): void {
+    const backend = config.backend;
+    if (backend.type === 's3') {
+      const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region });
+      // cdktf 0.21 predates S3 native locking in its typed config; Terraform >= 1.10 reads it.
+      if (backend.useLockfile) s3.addOverride('use_lockfile', true);
+    } else if (backend.type === 'cloud') {
+      new CloudBackend(this, {
+        organization: backend.organization,
+        hostname: backend.hostname,
+        workspaces: backend.workspace !== undefined
+          ? new NamedCloudWorkspace(backend.workspace)
+          : new TaggedCloudWorkspaces(backend.workspaceTags ?? []),
+      });
+    } else {
+      new LocalBackend(this, {});
+    }
+  }
+
+  private emulatorSettings(endpointUrl: string) {
+    const settings = emulatorProviderSettings(endpointUrl);
+    return {
+      endpoints: [settings.endpoints],
+      skipCredentialsValidation: settings.skipCredentialsValidation,
+      skipRequestingAccountId: settings.skipRequestingAccountId,
+      skipMetadataApiCheck: String(settings.skipMetadataApiCheck),
+      s3UsePathStyle: settings.s3UsePathStyle,
+    };
+  }
+
+  private createPrincipal(config: ResolvedConfig): IcaPrincipal {
+    const credential = config.credential;
+    if (credential.method === 'user') {
+      return new IcaUserCredential(this, 'ica-user', {
+        userName: credential.userName,
+        createAccessKey: credential.createAccessKey,
+        pgpKey: credential.pgpKey,
+      });
+    }
+    return new IcaRoleCredential(this, 'ica-role', {
+      oidc: config.oidc!,
+      sessionNamePrefix: credential.sessionNamePrefix,
+      roleName: credential.roleName,
+      oidcProvider: credential.oidcProvider,
+    });
+  }
+
+  private addOutputs(config: ResolvedConfig, refs: PolicyRefs, principal: IcaPrincipal): void {
+    const accessKey = principal instanceof IcaUserCredential ? principal.accessKey : undefined;
+    const credential = principal instanceof IcaUserCredential
+      ? accessKey?.id ?? 'create an access key for the user (createAccessKey is false)'
+      : principal.principalArn;
+    new TerraformOutput(this, 'storage_configurations', {
+      description: "One entry per bucket prefix: the values of ICA's storage configuration form.",
+      value: storageConfigurations(config, { ...refs, credential }),
+    });
+    new TerraformOutput(this, 'principal_arn', {
+      description: 'ARN of the IAM user or role ICA uses.',
+      value: principal.principalArn,
+    });
+    if (accessKey) {
+      new TerraformOutput(this, 'access_key_id', {
+        description: 'Access key id for the ICA storage credential (AWS_USER).',
+        value: accessKey.id,
+      });
+      if (config.credential.method === 'user' && config.credential.pgpKey) {
+        new TerraformOutput(this, 'encrypted_secret_access_key', {
+          description: 'The secret access key, encrypted with pgpKey (decrypt with: base64 -d | gpg -d).',
+          value: accessKey.encryptedSecret,
+        });
+      } else {
+        new TerraformOutput(this, 'secret_access_key', {
+          description: 'Secret access key for the ICA storage credential. Read it with: terraform output -raw secret_access_key',
+          value: accessKey.secret,
+          sensitive: true,
+        });
+      }
+    }
+  }
+}

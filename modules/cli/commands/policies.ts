@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfigurations, trustPolicy } from '../../core/policies';
+import { placeholderRefs } from '../../core/placeholders';
+import { ResolvedConfig } from '../../core/validate';
+import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { loadConfigOrReport } from '../config';
+import { Output } from '../output';
+import type { Command } from '../command';
+
+/** The documents a console user pastes, by file name, with the seeds' placeholders. */
+export function policyFiles(config: ResolvedConfig): Record<string, unknown> {
+  const refs = placeholderRefs(config);
+  const files: Record<string, unknown> = {
+    'permission-policy.json': permissionPolicy(config, refs).toJSON(),
+  };
+  if (config.oidc && config.credential.method === 'role' && refs.oidcProviderArn) {
+    files['trust-policy.json'] = trustPolicy(config.oidc, refs.oidcProviderArn, config.credential.sessionNamePrefix).toJSON();
+  }
+  files['cors.json'] = [icaCorsRule(config.corsAllowedOrigins)];
+  for (const bucket of config.buckets) {
+    const policy = bucketPolicy(config, bucket, refs);
+    if (policy) files[`bucket-policy.${bucket.name}.json`] = policy.toJSON();
+    if (bucket.encryption.type === 'SSE-KMS') files[`kms-key-policy.${bucket.name}.json`] = kmsKeyPolicy(config, refs).toJSON();
+  }
+  files['ica-storage-configuration.json'] = storageConfigurations(config, refs);
+  return files;
+}
+
+export const policiesCommand: Command = {
+  summary: 'write the policy documents and ICA form values as JSON files for the console',
+  usage: `Usage: ica-s3 policies [-c FILE] [-o DIR]
+
+Writes, as formatted JSON: permission-policy.json, trust-policy.json (role method),
+bucket-policy.<bucket>.json (when a bucket policy option is on), cors.json,
+kms-key-policy.<bucket>.json (SSE-KMS) and ica-storage-configuration.json.
+Values that exist only after the resources do use the seeds' placeholders
+(YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID).
+
+Options:
+  -c, --config FILE   config file (default ica.config.json)
+  -o, --output DIR    output directory (default policies-out)
+  -h, --help          show this help`,
+  async run(args: string[], out: Output): Promise<number> {
+    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' } });
+    if (values.help) { out.log(this.usage); return 0; }
+    const config = loadConfigOrReport(values.config, out);
+    if (!config) return 1;
+    mkdirSync(values.output, { recursive: true });
+    for (const [name, document] of Object.entries(policyFiles(config))) {
+      const path = join(values.output, name);
+      writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+      out.log(`wrote ${path}`);
+    }
+    return 0;
+  },
+};

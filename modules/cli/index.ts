@@ -1,0 +1,52 @@
+/**
+ * `ica-s3`: the command-line entry. Each command module is imported only when that command runs,
+ * so `validate` never loads cdktf.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from './args';
+import type { Command } from './command';
+import { Output, processOutput } from './output';
+
+/** Command name -> loader. Add a command here and in its own module under commands/. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./commands/validate')).validateCommand,
+  synth: async () => (await import('./commands/synth')).synthCommand,
+  policies: async () => (await import('./commands/policies')).policiesCommand,
+};
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: ica-s3 <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
+  lines.push('', 'Run "ica-s3 <command> --help" for the options of a command.');
+  return lines.join('\n');
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Runs the CLI; resolves to the exit status (0 ok, 1 bad config or failed check, 2 misuse). */
+export async function main(argv: string[], out: Output = processOutput): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out.log(await usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') { out.log(version()); return 0; }
+  const load = COMMANDS[name];
+  if (!load) {
+    out.error(`ica-s3: unknown command "${name}"\n\n${await usage()}`);
+    return 2;
+  }
+  const command = await load();
+  try {
+    return await command.run(args, out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.error(`ica-s3 ${name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}

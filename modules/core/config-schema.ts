@@ -1,0 +1,163 @@
+/**
+ * The config file, defined once with zod: the TypeScript types, the JSON Schema shipped as
+ * `ica-config.schema.json`, the field-level checks and the descriptions of the generated module's
+ * README all come from this definition.
+ */
+import { z } from 'zod';
+import { ICA_ORIGIN } from './actions';
+import { findIcaRegion, icaRegionChoices } from './regions';
+import {
+  AWS_REGION_PATTERN, CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
+  PRINCIPAL_ARN_PATTERN, RuleProblem, STACK_NAME_PATTERN, bucketNameProblems, iamNameProblems, prefixProblems,
+  sessionNamePrefixProblems, tagProblems,
+} from './rules';
+
+/** A string field checked by a rule that returns every problem with its fix. */
+function checkedString(check: (value: string) => RuleProblem[]) {
+  return z.string().superRefine((value, ctx) => {
+    for (const problem of check(value)) {
+      ctx.addIssue({ code: 'custom', message: problem.message, params: { fix: problem.fix } });
+    }
+  });
+}
+
+function patternString(pattern: string, what: string, fix: string) {
+  return checkedString((value) => (new RegExp(pattern).test(value) ? [] : [{ message: `${JSON.stringify(value)} is not ${what}`, fix }]));
+}
+
+const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  for (const [key, value] of Object.entries(tags)) {
+    for (const problem of tagProblems(key, value)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: problem.message, params: { fix: problem.fix } });
+    }
+  }
+});
+
+const userCredentialSchema = z.strictObject({
+  method: z.literal('user').describe('IAM user with an access key (long-term credentials).'),
+  userName: checkedString((value) => iamNameProblems('user', value)).default('illumina_ica_admin')
+    .describe('Name of the IAM user ICA signs in as.'),
+  createAccessKey: z.boolean().default(true)
+    .describe('Create an access key for the user; its id and secret go into the ICA storage credential.'),
+  pgpKey: z.string().min(1).optional()
+    .describe('Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.'),
+});
+
+const roleCredentialSchema = z.strictObject({
+  method: z.literal('role').describe('IAM role ICA assumes through the regional OIDC provider (temporary credentials, 12 h).'),
+  sessionNamePrefix: checkedString(sessionNamePrefixProblems)
+    .describe('The RoleSessionName prefix ICA generated when you created the AWS_Role storage credential.'),
+  roleName: checkedString((value) => iamNameProblems('role', value)).default('Illumina_ICA_Role')
+    .describe('Name of the IAM role ICA assumes.'),
+  oidcProvider: z.enum(['create', 'existing']).default('create')
+    .describe('"create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL).'),
+  oidcProviderId: patternString(OIDC_PROVIDER_ID_PATTERN, 'an OIDC provider id', 'use the 32 hexadecimal characters at the end of the provider URL').optional()
+    .describe('Override of the OIDC provider id, for regions where the docs publish none (Indonesia, Israel, UAE).'),
+  namespace: patternString(NAMESPACE_PATTERN, 'an ICA namespace', 'use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1"').optional()
+    .describe('Override of the ICA service-account namespace in the trust policy, for regions where the docs publish none.'),
+});
+
+const encryptionSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('SSE-S3').describe('Amazon S3 managed keys (AES256).'),
+  }),
+  z.strictObject({
+    type: z.literal('SSE-KMS').describe('AWS KMS key (aws:kms) with an S3 bucket key.'),
+    kmsKeyArn: patternString(KMS_KEY_ARN_PATTERN, 'a KMS key ARN', 'write arn:aws:kms:<region>:<account-id>:key/<key-id> (a key ARN, not an alias)').optional()
+      .describe('ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.'),
+  }),
+]);
+
+export const bucketSchema = z.strictObject({
+  name: checkedString(bucketNameProblems).describe('S3 bucket name (created in the ICA region).'),
+  prefixes: z.array(checkedString(prefixProblems)).min(1)
+    .describe('Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root.'),
+  versioning: z.enum(['Enabled', 'Suspended', 'Disabled']).default('Disabled')
+    .describe('Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant.'),
+  encryption: encryptionSchema.default({ type: 'SSE-S3' })
+    .describe('Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kmsKeyArn"?}.'),
+  blockPublicAccess: z.boolean().default(true).describe('Block all public access to the bucket.'),
+  objectOwnership: z.enum(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']).default('BucketOwnerEnforced')
+    .describe('Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs.'),
+  forceDestroy: z.boolean().default(false)
+    .describe('Let destroy delete the bucket with every object in it. Leave false for real data.'),
+  tags: tagsSchema.default({}).describe('Tags for this bucket (and its KMS key), merged over the top-level tags.'),
+});
+
+const bucketPolicySchema = z.strictObject({
+  restrictToIca: z.boolean().default(false)
+    .describe('Deny object access to every principal but the ICA user/role, its federated users and exemptPrincipalArns.'),
+  exemptPrincipalArns: z.array(patternString(PRINCIPAL_ARN_PATTERN, 'an IAM or STS principal ARN', 'write arn:aws:iam::<account-id>:role/<name> (or user/, root)')).default([])
+    .describe('Principals that keep object access when restrictToIca is on (your admins), so nobody is locked out.'),
+  crossAccountCopy: z.boolean().default(false)
+    .describe("Allow Illumina's regional cross-account role to copy and move objects (bucket and KMS key policy)."),
+});
+
+const backendSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('local').describe('State in a local terraform.tfstate file.') }),
+  z.strictObject({
+    type: z.literal('s3').describe('State in an S3 bucket.'),
+    bucket: checkedString(bucketNameProblems).describe('Bucket that holds the state.'),
+    key: z.string().regex(/^[^/].*[^/]$|^[^/]$/, 'must be an object key without leading or trailing "/"').describe('Object key of the state file.'),
+    region: patternString(AWS_REGION_PATTERN, 'an AWS region', 'write a region such as "eu-central-1"').describe('AWS region of the state bucket.'),
+    useLockfile: z.boolean().default(true).describe('Lock the state with an S3 lock file (no DynamoDB table needed).'),
+  }),
+  z.strictObject({
+    type: z.literal('cloud').describe('HCP Terraform / Terraform Enterprise workspace.'),
+    organization: patternString('^[A-Za-z0-9_-]{1,40}$', 'an organization name', 'use the organization name as shown in HCP Terraform').describe('HCP Terraform organization.'),
+    workspace: patternString('^[A-Za-z0-9_-]{1,90}$', 'a workspace name', 'use letters, digits, - and _').optional().describe('Workspace name (give this or workspaceTags).'),
+    workspaceTags: z.array(patternString('^[A-Za-z0-9:_-]{1,255}$', 'a workspace tag', 'use letters, digits, :, - and _')).min(1).optional()
+      .describe('Workspace tags selecting the workspaces (give this or workspace).'),
+    hostname: patternString('^[A-Za-z0-9.-]+(:\\d{1,5})?$', 'a hostname', 'write a hostname such as "app.terraform.io"').optional()
+      .describe('Terraform Enterprise hostname. Default app.terraform.io.'),
+  }).superRefine((cloud, ctx) => {
+    if ((cloud.workspace === undefined) === (cloud.workspaceTags === undefined)) {
+      ctx.addIssue({
+        code: 'custom', path: ['workspace'],
+        message: cloud.workspace === undefined ? 'the cloud backend names no workspace' : 'the cloud backend gives both workspace and workspaceTags',
+        params: { fix: 'give exactly one of "workspace" (a name) and "workspaceTags" (a list)' },
+      });
+    }
+  }),
+]);
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
+  name: patternString(STACK_NAME_PATTERN, 'a stack name', 'start with a letter; use up to 40 letters, digits, - and _')
+    .describe('Name of this connection: the cdktf stack and the KMS key aliases are named after it.'),
+  icaRegion: checkedString((value) => (findIcaRegion(value) ? [] : [{
+    message: `unknown ICA region ${JSON.stringify(value)}`,
+    fix: `use one of ${icaRegionChoices()}`,
+  }])).describe('ICA region by code (US, EU/DE, GB/UK, ...), name ("Germany") or AWS region ("eu-central-1"). Every resource is created in its AWS region.'),
+  credential: z.discriminatedUnion('method', [userCredentialSchema, roleCredentialSchema])
+    .describe('How ICA authenticates: {"method": "role", ...} (recommended) or {"method": "user", ...}.'),
+  policyName: checkedString((value) => iamNameProblems('policy', value)).default('illumina-ica-admin-policy')
+    .describe('Name of the IAM permission policy.'),
+  buckets: z.array(bucketSchema).min(1).describe('Buckets to connect, each with its prefixes.'),
+  bucketPolicy: bucketPolicySchema.default({ restrictToIca: false, exemptPrincipalArns: [], crossAccountCopy: false })
+    .describe('Optional bucket policy statements (one policy per bucket holds all of them).'),
+  objectTagging: z.boolean().default(false)
+    .describe('Add the tagging actions ICA needs to copy and move objects with their tags.'),
+  corsAllowedOrigins: z.array(patternString(CORS_ORIGIN_PATTERN, 'an http(s) origin', 'write an origin such as "https://ica.illumina.com"')).min(1).default([ICA_ORIGIN])
+    .describe('Origins of the CORS rule for browser uploads.'),
+  tags: tagsSchema.default({}).describe('Tags applied to every resource (provider default tags).'),
+  backend: backendSchema.default({ type: 'local' })
+    .describe('Where Terraform keeps state: {"type": "local"}, {"type": "s3", ...} or {"type": "cloud", ...}.'),
+});
+
+/** The config as the user writes it (defaults not applied). */
+export type IcaConfigInput = z.input<typeof configSchema>;
+/** The config after parsing, every default applied. */
+export type IcaConfig = z.output<typeof configSchema>;
+export type BucketConfig = z.output<typeof bucketSchema>;
+export type CredentialConfig = IcaConfig['credential'];
+export type BackendConfig = IcaConfig['backend'];
+
+/** The JSON Schema of the config file, as shipped in `ica-config.schema.json`. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://github.com/ica-s3-connect/ica-s3-connect/ica-config.schema.json',
+    title: 'ica-s3-connect configuration',
+  };
+}

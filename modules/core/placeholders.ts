@@ -1,0 +1,22 @@
+/**
+ * The refs the `policies` command fills in for documents pasted into the console before any
+ * resource exists: the seeds' own placeholders where the value is not known yet.
+ */
+import { ACCOUNT_PLACEHOLDER, PolicyRefs, iamPrincipalArn, oidcProviderArn } from './policies';
+import { ResolvedBucket, ResolvedConfig } from './validate';
+
+export const KEY_ID_PLACEHOLDER = 'YOUR_KEY_ID';
+export const ACCESS_KEY_PLACEHOLDER = 'YOUR_ACCESS_KEY_ID';
+
+export function placeholderRefs(config: ResolvedConfig): PolicyRefs & { readonly credential: string } {
+  const principalArn = iamPrincipalArn(config, ACCOUNT_PLACEHOLDER);
+  return {
+    accountId: ACCOUNT_PLACEHOLDER,
+    icaPrincipalArn: principalArn,
+    kmsKeyArn: (bucket: ResolvedBucket) => bucket.encryption.type === 'SSE-KMS'
+      ? bucket.encryption.kmsKeyArn ?? `arn:aws:kms:${config.region.awsRegion}:${ACCOUNT_PLACEHOLDER}:key/${KEY_ID_PLACEHOLDER}`
+      : undefined,
+    oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, ACCOUNT_PLACEHOLDER) : undefined,
+    credential: config.credential.method === 'role' ? principalArn : ACCESS_KEY_PLACEHOLDER,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The documents of the seed pages, built from the resolved config: permission policy, trust
+ * policy, bucket policy, KMS key policy, CORS rule and the values of ICA's storage configuration
+ * form. Values that exist only after apply (account id, role ARN, key ARN) come in as
+ * `PolicyRefs`: Terraform references when a renderer builds resources, the seeds' placeholders
+ * when the `policies` command writes files for the console.
+ */
+import {
+  BUCKET_ACTIONS, BUCKET_VERSIONED_ACTIONS, CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS, CROSS_ACCOUNT_OBJECT_ACTIONS,
+  CROSS_ACCOUNT_VERSIONED_ACTIONS, FEDERATION_ACTIONS, KMS_CROSS_ACCOUNT_ACTIONS, KMS_USE_ACTIONS, OBJECT_ACTIONS,
+  OBJECT_TAGGING_ACTIONS, OBJECT_VERSIONED_ACTIONS, OBJECT_VERSION_TAGGING_ACTIONS, RESTRICTED_OBJECT_ACTIONS,
+} from './actions';
+import { PolicyDocument, PolicyStatement } from './policy';
+import { OIDC_AUDIENCE } from './regions';
+import { ResolvedBucket, ResolvedConfig, ResolvedOidc } from './validate';
+
+/** Values known only after apply, as the renderer spells them. */
+export interface PolicyRefs {
+  /** The AWS account id of the bucket owner. */
+  readonly accountId: string;
+  /** ARN of the ICA IAM user or role. */
+  readonly icaPrincipalArn: string;
+  /** ARN of the SSE-KMS key of a bucket, or undefined for SSE-S3 buckets. */
+  kmsKeyArn(bucket: ResolvedBucket): string | undefined;
+  /** ARN of the IAM OIDC provider (role method). */
+  readonly oidcProviderArn?: string;
+}
+
+/** The seeds' placeholder for the account id. */
+export const ACCOUNT_PLACEHOLDER = 'YOUR_ACCOUNT_ID';
+
+/** Stable statement ids: bucket policy merges and tests find statements by them. */
+export const SID = {
+  bucketAccess: 'IcaBucketAccess',
+  versionedBucketAccess: 'IcaVersionedBucketAccess',
+  objectAccess: 'IcaObjectAccess',
+  versionedObjectAccess: 'IcaVersionedObjectAccess',
+  kmsAccess: 'IcaKmsAccess',
+  federationToken: 'IcaFederationToken',
+  restrictToIca: 'IcaRestrictObjectAccess',
+  crossAccountCopy: 'IcaCrossAccountCopy',
+  keyAdministration: 'EnableAccountAdministration',
+  keyUse: 'AllowIcaUse',
+  keyCrossAccount: 'AllowCrossAccountAccess',
+  trust: 'IcaAssumeRoleWithWebIdentity',
+} as const;
+
+export function isVersioned(bucket: ResolvedBucket): boolean {
+  return bucket.versioning !== 'Disabled';
+}
+
+export function bucketArn(bucketName: string): string {
+  return `arn:aws:s3:::${bucketName}`;
+}
+
+/** Every object under one ICA prefix (the prefix already ends in "/"). */
+export function prefixObjectsArn(bucketName: string, prefix: string): string {
+  return `arn:aws:s3:::${bucketName}/${prefix}*`;
+}
+
+export function iamPrincipalArn(config: ResolvedConfig, accountId: string): string {
+  return config.credential.method === 'role'
+    ? `arn:aws:iam::${accountId}:role/${config.credential.roleName}`
+    : `arn:aws:iam::${accountId}:user/${config.credential.userName}`;
+}
+
+export function oidcProviderArn(oidc: ResolvedOidc, accountId: string): string {
+  return `arn:aws:iam::${accountId}:oidc-provider/${oidc.issuer}`;
+}
+
+/** The object actions ICA needs inside a prefix, per the seeds' tab for the bucket's versioning. */
+export function icaObjectActions(versioned: boolean, objectTagging: boolean): string[] {
+  return [
+    ...OBJECT_ACTIONS,
+    ...(versioned ? OBJECT_VERSIONED_ACTIONS : []),
+    ...(objectTagging ? OBJECT_TAGGING_ACTIONS : []),
+    ...(objectTagging && versioned ? OBJECT_VERSION_TAGGING_ACTIONS : []),
+  ];
+}
+
+export function icaBucketActions(versioned: boolean): string[] {
+  return [...BUCKET_ACTIONS, ...(versioned ? BUCKET_VERSIONED_ACTIONS : [])];
+}
+
+/** The actions Illumina's cross-account role needs for copy and move. */
+export function crossAccountActions(versioned: boolean, objectTagging: boolean): string[] {
+  return [
+    ...CROSS_ACCOUNT_OBJECT_ACTIONS,
+    ...(versioned ? CROSS_ACCOUNT_VERSIONED_ACTIONS : []),
+    ...(objectTagging ? OBJECT_TAGGING_ACTIONS : []),
+    ...(objectTagging && versioned ? OBJECT_VERSION_TAGGING_ACTIONS : []),
+  ];
+}
+
+/**
+ * The one managed permission policy for every bucket. Buckets are grouped by versioning variant
+ * (one bucket and one object statement per variant) to stay well under IAM's 6,144-character
+ * managed policy limit.
+ */
+export function permissionPolicy(config: ResolvedConfig, refs: PolicyRefs): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  for (const versioned of [false, true]) {
+    const buckets = config.buckets.filter((bucket) => isVersioned(bucket) === versioned);
+    if (buckets.length === 0) continue;
+    statements.push(new PolicyStatement({
+      sid: versioned ? SID.versionedBucketAccess : SID.bucketAccess,
+      actions: icaBucketActions(versioned),
+      resources: buckets.map((bucket) => bucketArn(bucket.name)),
+    }));
+    statements.push(new PolicyStatement({
+      sid: versioned ? SID.versionedObjectAccess : SID.objectAccess,
+      actions: icaObjectActions(versioned, config.objectTagging),
+      resources: buckets.flatMap((bucket) => bucket.prefixes.map((prefix) => prefixObjectsArn(bucket.name, prefix))),
+    }));
+  }
+  const keyArns = config.buckets.map((bucket) => refs.kmsKeyArn(bucket)).filter((arn): arn is string => arn !== undefined);
+  if (keyArns.length > 0) {
+    statements.push(new PolicyStatement({ sid: SID.kmsAccess, actions: [...KMS_USE_ACTIONS], resources: keyArns }));
+  }
+  statements.push(new PolicyStatement({ sid: SID.federationToken, actions: [...FEDERATION_ACTIONS], resources: ['*'] }));
+  return new PolicyDocument(statements);
+}
+
+/**
+ * The role's trust policy, built from the role page's words: ICA's OIDC provider may assume the
+ * role for ICA's service account, with audience sts.amazonaws.com and a session name that starts
+ * with the prefix ICA generated.
+ */
+export function trustPolicy(oidc: ResolvedOidc, providerArn: string, sessionNamePrefix: string): PolicyDocument {
+  return new PolicyDocument([new PolicyStatement({
+    sid: SID.trust,
+    principals: { Federated: [providerArn] },
+    actions: ['sts:AssumeRoleWithWebIdentity'],
+    conditions: {
+      StringEquals: { [`${oidc.issuer}:aud`]: [OIDC_AUDIENCE] },
+      StringLike: {
+        [`${oidc.issuer}:sub`]: [`system:serviceaccount:${oidc.namespace}:irsa-${oidc.namespace}-gds*`],
+        'sts:RoleSessionName': [`${sessionNamePrefix}-*`],
+      },
+    },
+  })]);
+}
+
+/** True when the config asks for a bucket policy. */
+export function wantsBucketPolicy(config: ResolvedConfig): boolean {
+  return config.bucketPolicy.restrictToIca || config.bucketPolicy.crossAccountCopy;
+}
+
+/**
+ * The statements this tool owns in a bucket's policy: the seeds' "restrict to ICA" Deny and the
+ * cross-account copy/move Allow. The Deny exempts the cross-account role when both are on: the
+ * seeds' two documents pasted together would deny Illumina's copy jobs.
+ */
+export function bucketPolicyStatements(config: ResolvedConfig, bucket: ResolvedBucket, refs: PolicyRefs): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  const { restrictToIca, crossAccountCopy, exemptPrincipalArns } = config.bucketPolicy;
+  if (restrictToIca) {
+    statements.push(new PolicyStatement({
+      sid: SID.restrictToIca,
+      effect: 'Deny',
+      principals: { AWS: ['*'] },
+      actions: [...RESTRICTED_OBJECT_ACTIONS, ...(config.objectTagging ? [...OBJECT_TAGGING_ACTIONS, ...OBJECT_VERSION_TAGGING_ACTIONS] : [])],
+      resources: [`${bucketArn(bucket.name)}/*`],
+      conditions: {
+        ArnNotLike: {
+          'aws:PrincipalArn': [
+            refs.icaPrincipalArn,
+            `arn:aws:sts::${refs.accountId}:federated-user/*`,
+            ...exemptPrincipalArns,
+            ...(crossAccountCopy ? [config.crossAccountRoleArn] : []),
+          ],
+        },
+      },
+    }));
+  }
+  if (crossAccountCopy) {
+    statements.push(new PolicyStatement({
+      sid: SID.crossAccountCopy,
+      principals: { AWS: [config.crossAccountRoleArn] },
+      actions: crossAccountActions(isVersioned(bucket), config.objectTagging),
+      resources: [bucketArn(bucket.name), `${bucketArn(bucket.name)}/*`],
+    }));
+  }
+  return statements;
+}
+
+export function bucketPolicy(config: ResolvedConfig, bucket: ResolvedBucket, refs: PolicyRefs): PolicyDocument | undefined {
+  const statements = bucketPolicyStatements(config, bucket, refs);
+  return statements.length > 0 ? new PolicyDocument(statements) : undefined;
+}
+
+/**
+ * The policy of a KMS key this tool creates: the account root administers it (so nobody is
+ * locked out and IAM policies can grant use), ICA uses it, and Illumina's cross-account role
+ * uses it when cross-account copy is on (SSE-KMS page, "KMS Policy").
+ */
+export function kmsKeyPolicy(config: ResolvedConfig, refs: PolicyRefs): PolicyDocument {
+  return new PolicyDocument([
+    new PolicyStatement({
+      sid: SID.keyAdministration,
+      principals: { AWS: [`arn:aws:iam::${refs.accountId}:root`] },
+      actions: ['kms:*'],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      sid: SID.keyUse,
+      principals: { AWS: [refs.icaPrincipalArn] },
+      actions: [...KMS_USE_ACTIONS],
+      resources: ['*'],
+    }),
+    ...(config.bucketPolicy.crossAccountCopy
+      ? [new PolicyStatement({
+        sid: SID.keyCrossAccount,
+        principals: { AWS: [config.crossAccountRoleArn] },
+        actions: [...KMS_CROSS_ACCOUNT_ACTIONS],
+        resources: ['*'],
+      })]
+      : []),
+  ]);
+}
+
+/** One CORS rule as S3's console and API spell it. */
+export interface CorsRule {
+  readonly AllowedHeaders: string[];
+  readonly AllowedMethods: string[];
+  readonly AllowedOrigins: string[];
+  readonly ExposeHeaders: string[];
+}
+
+/** The seeds' CORS rule, with the given origins. */
+export function icaCorsRule(allowedOrigins: readonly string[]): CorsRule {
+  return {
+    AllowedHeaders: ['*'],
+    AllowedMethods: [...CORS_ALLOWED_METHODS],
+    AllowedOrigins: [...allowedOrigins],
+    ExposeHeaders: [...CORS_EXPOSE_HEADERS],
+  };
+}
+
+/** The KMS alias of the key this tool creates for a bucket (alias names cannot hold dots). */
+export function kmsAliasName(config: ResolvedConfig, bucket: ResolvedBucket): string {
+  return `alias/${config.name}/${bucket.name.replace(/\./g, '_')}`;
+}
+
+/** What ICA's "create storage configuration" form needs for one prefix (ICA API field names). */
+export interface StorageConfigurationValues {
+  readonly bucketName: string;
+  readonly keyPrefix: string;
+  /** The AWS region the bucket lives in (the ICA region's). */
+  readonly region: string;
+  readonly icaRegion: string;
+  /** `AWS_ROLE` or `AWS_USER`, the storage credential type. */
+  readonly credentialType: 'AWS_ROLE' | 'AWS_USER';
+  /** Role ARN (role method) or access key id (user method). */
+  readonly credential: string;
+  readonly serverSideEncryptionAlgorithm: 'AES256' | 'aws:kms';
+  readonly serverSideEncryptionKey?: string;
+}
+
+export function storageConfigurations(
+  config: ResolvedConfig,
+  refs: PolicyRefs & { readonly credential: string },
+): StorageConfigurationValues[] {
+  return config.buckets.flatMap((bucket) => bucket.prefixes.map((prefix) => {
+    const keyArn = refs.kmsKeyArn(bucket);
+    return {
+      bucketName: bucket.name,
+      keyPrefix: prefix,
+      region: config.region.awsRegion,
+      icaRegion: config.region.code,
+      credentialType: config.credential.method === 'role' ? 'AWS_ROLE' as const : 'AWS_USER' as const,
+      credential: refs.credential,
+      serverSideEncryptionAlgorithm: keyArn ? 'aws:kms' as const : 'AES256' as const,
+      ...(keyArn ? { serverSideEncryptionKey: keyArn } : {}),
+    };
+  }));
+}

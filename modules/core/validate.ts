@@ -1,0 +1,325 @@
+/**
+ * The one config loader every command uses: parse, validate (collecting every problem with its
+ * JSON path and fix), normalise and resolve the ICA region. Everything downstream takes a
+ * `ResolvedConfig` and never checks it again.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BucketConfig, IcaConfig, configSchema } from './config-schema';
+import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
+import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
+
+/** One thing wrong with the config: where, what, and how to fix it. */
+export interface ConfigProblem {
+  /** JSON path of the value, such as `buckets[0].prefixes[1]`; `(config)` for the whole file. */
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** The OIDC identity ICA's tokens carry in the configured region. */
+export interface ResolvedOidc {
+  readonly providerId: string;
+  readonly namespace: string;
+  /** Issuer without scheme, as IAM condition keys spell it: `oidc.eks.<region>.amazonaws.com/id/<id>`. */
+  readonly issuer: string;
+  /** Provider URL as IAM stores it: `https://<issuer>`. */
+  readonly url: string;
+}
+
+export type ResolvedBucket = BucketConfig;
+
+export interface ResolvedConfig extends IcaConfig {
+  readonly region: IcaRegion;
+  /** Set for the role method: the provider ids come from the region table or the overrides. */
+  readonly oidc?: ResolvedOidc;
+  readonly crossAccountRoleArn: string;
+  /** Buckets with prefixes normalised to end in "/". */
+  readonly buckets: ResolvedBucket[];
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly config: ResolvedConfig; readonly warnings: string[] }
+  | { readonly ok: false; readonly problems: ConfigProblem[]; readonly warnings: string[] };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(config)';
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    const plain = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+    if (text === '') return plain.startsWith('"') ? `[${plain}]` : plain;
+    return plain.startsWith('"') ? `${text}[${plain}]` : `${text}.${plain}`;
+  }, '');
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((problem) => `  ${problem.path}: ${problem.message}\n    fix: ${problem.fix}`).join('\n');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** The keys an object schema at `path` allows, found by walking the schema along the raw input. */
+function allowedKeys(raw: unknown, path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (let depth = 0; depth <= path.length; depth++) {
+    for (;;) {
+      if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+      else if (schema instanceof z.ZodPipe) schema = schema.in as z.ZodType;
+      else if (schema instanceof z.ZodDiscriminatedUnion) {
+        const value = valueAt(raw, path.slice(0, depth)) as Record<string, unknown> | undefined;
+        const discriminator = schema.def.discriminator;
+        const option = (schema.options as z.ZodObject[]).find((candidate) =>
+          (candidate.shape[discriminator] as z.ZodLiteral).values.has(value?.[discriminator] as never));
+        if (!option) return [];
+        schema = option;
+      } else break;
+    }
+    if (depth === path.length) break;
+    const key = path[depth];
+    if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodObject) schema = schema.shape[String(key)] as z.ZodType;
+    else return [];
+    if (!schema) return [];
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** Turns one zod issue into problems that name the path, the fault and the fix. */
+function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'custom':
+      return [{ path, message: issue.message, fix: String(issue.params?.fix ?? 'see the config reference in README.md') }];
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(raw, issue.path);
+      return issue.keys.map((key) => {
+        const closest = allowed
+          .map((candidate) => ({ candidate, distance: editDistance(key, candidate) }))
+          .sort((a, b) => a.distance - b.distance)[0];
+        const hint = closest && closest.distance <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${closest.candidate}"? ` : '';
+        return {
+          path: formatPath([...issue.path, key]),
+          message: `unknown key ${JSON.stringify(key)}`,
+          fix: `${hint}remove it or use one of: ${allowed.join(', ')}`,
+        };
+      });
+    }
+    case 'invalid_type': {
+      const value = valueAt(raw, issue.path);
+      if (value === undefined) {
+        return [{ path, message: 'is required', fix: `add ${path} (${issue.expected})` }];
+      }
+      return [{ path, message: `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}, not ${typeName(value)}`, fix: `write ${path} as ${issue.expected === 'array' ? 'a JSON list' : `a JSON ${issue.expected}`}` }];
+    }
+    case 'invalid_value':
+      return [{
+        path,
+        message: `${JSON.stringify(valueAt(raw, issue.path))} is not allowed`,
+        fix: `use one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`,
+      }];
+    case 'invalid_union': {
+      const discriminated = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
+      const value = valueAt(raw, issue.path);
+      if (discriminated.options) {
+        return [{
+          path,
+          message: value === undefined ? 'is required' : `${JSON.stringify(value)} is not allowed`,
+          fix: `use one of ${discriminated.options.map((option) => JSON.stringify(option)).join(', ')}`,
+        }];
+      }
+      return [{ path, message: 'does not match any allowed form', fix: 'see the config reference in README.md' }];
+    }
+    case 'too_small':
+      return [{
+        path,
+        message: issue.origin === 'array' ? 'is empty' : issue.origin === 'string' ? 'is empty' : issue.message,
+        fix: issue.origin === 'array' ? `give at least ${String(issue.minimum)} entry` : 'give a value',
+      }];
+    case 'invalid_format':
+      return [{ path, message: `${JSON.stringify(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
+    default:
+      return [{ path, message: issue.message, fix: 'see the config reference in README.md' }];
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Checks that span several fields. They read the raw input defensively, so they still run (and
+ * report) when an unrelated field is malformed.
+ */
+function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const buckets = Array.isArray(raw.buckets) ? raw.buckets : [];
+  const firstIndexOfName = new Map<string, number>();
+  buckets.forEach((bucketValue, bucketIndex) => {
+    const bucket = asRecord(bucketValue);
+    if (!bucket) return;
+    if (typeof bucket.name === 'string') {
+      const first = firstIndexOfName.get(bucket.name);
+      if (first !== undefined) {
+        problems.push({
+          path: `buckets[${bucketIndex}].name`,
+          message: `bucket "${bucket.name}" is listed twice (also buckets[${first}])`,
+          fix: 'list each bucket once and put all its folders in its "prefixes"',
+        });
+      } else firstIndexOfName.set(bucket.name, bucketIndex);
+    }
+    const prefixes = Array.isArray(bucket.prefixes) ? bucket.prefixes : [];
+    const seen: { prefix: string; index: number }[] = [];
+    prefixes.forEach((prefix, prefixIndex) => {
+      if (typeof prefix !== 'string' || prefix.trim() === '' || prefix.startsWith('/')) return;
+      const normalised = normalisePrefix(prefix);
+      const path = `buckets[${bucketIndex}].prefixes[${prefixIndex}]`;
+      for (const other of seen) {
+        if (other.prefix === normalised) {
+          problems.push({ path, message: `prefix "${normalised}" is listed twice (also prefixes[${other.index}])`, fix: 'remove the duplicate' });
+        } else if (normalised.startsWith(other.prefix) || other.prefix.startsWith(normalised)) {
+          const [outer, inner] = normalised.startsWith(other.prefix) ? [other.prefix, normalised] : [normalised, other.prefix];
+          problems.push({
+            path,
+            message: `prefix "${inner}" lies inside prefix "${outer}" (also prefixes[${other.index}])`,
+            fix: 'ICA refuses overlapping prefixes on one bucket ("Found conflicting storage container notifications with overlapping prefixes"): keep only the outer one or use sibling folders',
+          });
+        }
+      }
+      seen.push({ prefix: normalised, index: prefixIndex });
+    });
+    const encryption = asRecord(bucket.encryption);
+    const kmsKeyArn = encryption?.kmsKeyArn;
+    if (region && typeof kmsKeyArn === 'string') {
+      const keyRegion = new RegExp(KMS_KEY_ARN_PATTERN).exec(kmsKeyArn)?.[1];
+      if (keyRegion && keyRegion !== region.awsRegion) {
+        problems.push({
+          path: `buckets[${bucketIndex}].encryption.kmsKeyArn`,
+          message: `the KMS key is in ${keyRegion}, but ICA region ${region.code} uses ${region.awsRegion}`,
+          fix: `use a key in ${region.awsRegion}, or omit kmsKeyArn to create one there (SSE-KMS keys must be in the ICA project's region)`,
+        });
+      }
+    }
+  });
+  const credential = asRecord(raw.credential);
+  if (region && credential?.method === 'role' && !region.oidc) {
+    const missing = ['oidcProviderId', 'namespace'].filter((key) => typeof credential[key] !== 'string');
+    if (missing.length > 0) {
+      problems.push({
+        path: 'credential',
+        message: `the ICA docs publish no OIDC provider for ${region.name} (${region.code}), so the role method needs ${missing.join(' and ')}`,
+        fix: 'use {"method": "user"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidcProviderId and credential.namespace',
+      });
+    }
+  }
+  return problems;
+}
+
+function resolve(config: IcaConfig): ResolvedConfig {
+  const region = findIcaRegion(config.icaRegion) as IcaRegion;
+  const credential = config.credential;
+  let oidc: ResolvedOidc | undefined;
+  if (credential.method === 'role') {
+    const providerId = (credential.oidcProviderId ?? region.oidc?.providerId) as string;
+    const issuer = `oidc.eks.${region.awsRegion}.amazonaws.com/id/${providerId.toUpperCase()}`;
+    oidc = {
+      providerId: providerId.toUpperCase(),
+      namespace: (credential.namespace ?? region.oidc?.namespace) as string,
+      issuer,
+      url: `https://${issuer}`,
+    };
+  }
+  return {
+    ...config,
+    region,
+    oidc,
+    crossAccountRoleArn: crossAccountRoleArn(region),
+    buckets: config.buckets.map((bucket) => ({ ...bucket, prefixes: bucket.prefixes.map(normalisePrefix) })),
+  };
+}
+
+function warningsFor(raw: Record<string, unknown>, region: IcaRegion | undefined): string[] {
+  const warnings: string[] = [];
+  if (region?.limitation) warnings.push(`icaRegion: ${region.limitation}`);
+  const bucketPolicy = asRecord(raw.bucketPolicy);
+  if (Array.isArray(bucketPolicy?.exemptPrincipalArns) && bucketPolicy.exemptPrincipalArns.length > 0 && bucketPolicy.restrictToIca !== true) {
+    warnings.push('bucketPolicy.exemptPrincipalArns: has no effect unless restrictToIca is true');
+  }
+  return warnings;
+}
+
+/** Validates a parsed config file; never throws. */
+export function validateConfig(raw: unknown): ValidationResult {
+  const record = asRecord(raw);
+  if (!record) {
+    return { ok: false, problems: [{ path: '(config)', message: `must be a JSON object, not ${typeName(raw)}`, fix: 'start from examples/ or README.md' }], warnings: [] };
+  }
+  const region = typeof record.icaRegion === 'string' ? findIcaRegion(record.icaRegion) : undefined;
+  const parsed = configSchema.safeParse(record);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => problemsOfIssue(issue, record))),
+    ...crossFieldProblems(record, region),
+  ];
+  const warnings = warningsFor(record, region);
+  if (!parsed.success || problems.length > 0) return { ok: false, problems, warnings };
+  return { ok: true, config: resolve(parsed.data), warnings };
+}
+
+/** Reads a config file; problems with the file itself (missing, not JSON) are config problems too. */
+export function loadConfigFile(path: string): ValidationResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
+    return { ok: false, problems: [{ path: '(config)', message: `${path} ${reason}`, fix: 'pass the config with -c FILE, or create ica.config.json (see examples/)' }], warnings: [] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(config)', message: `${path} is not valid JSON: ${(error as Error).message}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings: [] };
+  }
+  return validateConfig(raw);
+}
+
+/** For library callers: the resolved config, or a ConfigError listing every problem. */
+export function resolveConfig(raw: unknown): ResolvedConfig {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}
