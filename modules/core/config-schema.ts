@@ -39,7 +39,7 @@ const userCredentialSchema = z.strictObject({
     .describe('Name of the IAM user ICA signs in as.'),
   createAccessKey: z.boolean().default(true)
     .describe('Create an access key for the user; its id and secret go into the ICA storage credential.'),
-  pgpKey: z.string().min(1).optional()
+  pgpKey: patternString('^(keybase:[A-Za-z0-9_-]{1,64}|[A-Za-z0-9+/=\\s]{16,})$', 'a PGP key', 'give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>"').optional()
     .describe('Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.'),
 });
 
@@ -98,7 +98,8 @@ const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('s3').describe('State in an S3 bucket.'),
     bucket: checkedString(bucketNameProblems).describe('Bucket that holds the state.'),
-    key: z.string().regex(/^[^/].*[^/]$|^[^/]$/, 'must be an object key without leading or trailing "/"').describe('Object key of the state file.'),
+    key: patternString("^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$", 'a state object key', 'write a key such as "ica/terraform.tfstate": letters, digits, ! _ . \' ( ) - between single slashes, no leading or trailing slash')
+      .describe('Object key of the state file.'),
     region: patternString(AWS_REGION_PATTERN, 'an AWS region', 'write a region such as "eu-central-1"').describe('AWS region of the state bucket.'),
     useLockfile: z.boolean().default(true).describe('Lock the state with an S3 lock file (no DynamoDB table needed).'),
   }),
