@@ -13,9 +13,8 @@ module.exports = {
     {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/setup-cdktf.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-cdktf.ts', '<rootDir>/test/support/setup-e2e.ts'],
       transform,
-      testTimeout: 300000,
     },
   ],
 };

@@ -8,10 +8,12 @@ import { emulatorProviderSettings } from '../core/emulator';
 import {
   PolicyRefs, bucketPolicy, kmsAliasName, kmsKeyPolicy, permissionPolicy, storageConfigurations,
 } from '../core/policies';
+import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
 import { IcaBucket } from './ica-bucket';
 import { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './ica-credentials';
 import { IcaKmsKey } from './ica-kms-key';
+import { IcaSecretStore } from './ica-secret-store';
 
 export interface IcaConnectStackProps {
   /** The validated config (from `loadConfigFile` or `resolveConfig`). */
@@ -119,7 +121,7 @@ export class IcaConnectStack extends TerraformStack {
     if (credential.method === 'user') {
       return new IcaUserCredential(this, 'ica-user', {
         userName: credential.userName,
-        createAccessKey: credential.createAccessKey,
+        accessKeyLabels: accessKeyLabels(config),
         pgpKey: credential.pgpKey,
       });
     }
@@ -132,7 +134,7 @@ export class IcaConnectStack extends TerraformStack {
   }
 
   private addOutputs(config: ResolvedConfig, refs: PolicyRefs, principal: IcaPrincipal): void {
-    const accessKey = principal instanceof IcaUserCredential ? principal.accessKey : undefined;
+    const accessKey = principal instanceof IcaUserCredential ? principal.activeAccessKey : undefined;
     const credential = principal instanceof IcaUserCredential
       ? accessKey?.id ?? 'create an access key for the user (createAccessKey is false)'
       : principal.principalArn;
@@ -144,23 +146,34 @@ export class IcaConnectStack extends TerraformStack {
       description: 'ARN of the IAM user or role ICA uses.',
       value: principal.principalArn,
     });
-    if (accessKey) {
-      new TerraformOutput(this, 'access_key_id', {
-        description: 'Access key id for the ICA storage credential (AWS_USER).',
-        value: accessKey.id,
+    if (!(principal instanceof IcaUserCredential) || !accessKey) return;
+    new TerraformOutput(this, 'access_key_id', {
+      description: 'Id of the active access key (the last label) for the ICA storage credential (AWS_USER).',
+      value: accessKey.id,
+    });
+    new TerraformOutput(this, 'access_key_ids', {
+      description: 'Every access key id by label; during a rotation the old key is still listed here.',
+      value: Object.fromEntries([...principal.accessKeys].map(([label, key]) => [label, key.id])),
+    });
+    if (config.credential.method === 'user' && config.credential.pgpKey) {
+      new TerraformOutput(this, 'encrypted_secret_access_key', {
+        description: 'The active secret access key, encrypted with pgpKey (decrypt with: base64 -d | gpg -d).',
+        value: accessKey.encryptedSecret,
       });
-      if (config.credential.method === 'user' && config.credential.pgpKey) {
-        new TerraformOutput(this, 'encrypted_secret_access_key', {
-          description: 'The secret access key, encrypted with pgpKey (decrypt with: base64 -d | gpg -d).',
-          value: accessKey.encryptedSecret,
-        });
-      } else {
-        new TerraformOutput(this, 'secret_access_key', {
-          description: 'Secret access key for the ICA storage credential. Read it with: terraform output -raw secret_access_key',
-          value: accessKey.secret,
-          sensitive: true,
-        });
-      }
+      return;
+    }
+    new TerraformOutput(this, 'secret_access_key', {
+      description: 'Secret of the active access key for the ICA storage credential. Read it with: terraform output -raw secret_access_key',
+      value: accessKey.secret,
+      sensitive: true,
+    });
+    const store = secretStoreTarget(config);
+    if (store) {
+      const stored = new IcaSecretStore(this, 'secret-store', { ...store, accessKeyId: accessKey.id, secretAccessKey: accessKey.secret });
+      new TerraformOutput(this, 'secret_store_arn', {
+        description: `ARN of the ${store.type === 'ssm' ? 'SSM parameter' : 'Secrets Manager secret'} holding the active access key as JSON.`,
+        value: stored.arn,
+      });
     }
   }
 }

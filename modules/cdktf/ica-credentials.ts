@@ -30,32 +30,41 @@ export interface IcaUserCredentialProps {
    */
   readonly userName?: string;
   /**
-   * Create an access key for ICA's storage credential.
-   * @default true
+   * Labels of the access keys to create, at most two (the AWS limit). Rotate by adding a second
+   * label, entering the new key in ICA, then removing the old label; the last one is active.
+   * @default ['primary'] - one key; pass [] for none
    */
-  readonly createAccessKey?: boolean;
+  readonly accessKeyLabels?: readonly string[];
   /**
-   * PGP public key (base64) or `keybase:<user>` to encrypt the secret with.
-   * @default - the secret is kept in state and exposed only as a sensitive output
+   * PGP public key (base64) or `keybase:<user>` to encrypt the secrets with.
+   * @default - the secrets are kept in state and exposed only as sensitive outputs
    */
   readonly pgpKey?: string;
 }
 
-/** The seeds' IAM user method: an IAM user and its access key. */
+/** The seeds' IAM user method: an IAM user and its access keys. */
 export class IcaUserCredential extends Construct implements IcaPrincipal {
   readonly user: IamUser;
-  readonly accessKey?: IamAccessKey;
+  /** The access keys by label, in the order given. */
+  readonly accessKeys: ReadonlyMap<string, IamAccessKey>;
+  /** The key ICA should use: the last label's. */
+  readonly activeAccessKey?: IamAccessKey;
   readonly principalArn: string;
 
   constructor(scope: Construct, id: string, props: IcaUserCredentialProps = {}) {
     super(scope, id);
     const userName = props.userName ?? 'illumina_ica_admin';
-    throwIfProblems('IcaUserCredential', iamNameProblems('user', userName).map((problem) => `userName: ${problem.message}; ${problem.fix}`));
+    const labels = props.accessKeyLabels ?? ['primary'];
+    throwIfProblems('IcaUserCredential', [
+      ...iamNameProblems('user', userName).map((problem) => `userName: ${problem.message}; ${problem.fix}`),
+      ...(labels.length > 2 ? [`accessKeyLabels: ${labels.length} labels; AWS allows at most 2 access keys per user`] : []),
+      ...(new Set(labels).size !== labels.length ? ['accessKeyLabels: a label is listed twice; give each key its own label'] : []),
+    ]);
     this.user = new IamUser(this, 'user', { name: userName });
     this.principalArn = this.user.arn;
-    if (props.createAccessKey ?? true) {
-      this.accessKey = new IamAccessKey(this, 'access-key', { user: this.user.name, pgpKey: props.pgpKey });
-    }
+    this.accessKeys = new Map(labels.map((label) =>
+      [label, new IamAccessKey(this, `access-key-${label}`, { user: this.user.name, pgpKey: props.pgpKey })]));
+    this.activeAccessKey = labels.length > 0 ? this.accessKeys.get(labels[labels.length - 1]) : undefined;
   }
 
   attachPolicy(policyArn: string): void {

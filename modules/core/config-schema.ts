@@ -39,6 +39,22 @@ const userCredentialSchema = z.strictObject({
     .describe('Name of the IAM user ICA signs in as.'),
   createAccessKey: z.boolean().default(true)
     .describe('Create an access key for the user; its id and secret go into the ICA storage credential.'),
+  accessKeys: z.array(patternString('^[a-z0-9-]{1,32}$', 'an access key label', 'use 1-32 lowercase letters, digits and -, such as "2026-11"'))
+    .min(1).max(2).default(['primary'])
+    .describe('Labels of the access keys to keep: at most 2 (the AWS limit). Rotate by adding a second label, entering the new key in ICA, then removing the old label. The last label is the active key.'),
+  secretStore: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('ssm').describe('An SSM Parameter Store SecureString parameter.'),
+      name: patternString('^/[A-Za-z0-9_.\\-/]{1,1010}$', 'an SSM parameter name', 'write a path such as "/ica-s3-connect/acme/access-key"').optional()
+        .describe('Parameter name. Default /ica-s3-connect/<name>/access-key.'),
+    }),
+    z.strictObject({
+      type: z.literal('secretsmanager').describe('An AWS Secrets Manager secret.'),
+      name: patternString('^[A-Za-z0-9/_+=.@-]{1,512}$', 'a secret name', 'use letters, digits and / _ + = . @ -').optional()
+        .describe('Secret name. Default ica-s3-connect/<name>/access-key.'),
+    }),
+  ]).optional()
+    .describe('Also store the active access key (id and secret, as JSON) in SSM Parameter Store or Secrets Manager.'),
   pgpKey: patternString('^(keybase:[A-Za-z0-9_-]{1,64}|[A-Za-z0-9+/=\\s]{16,})$', 'a PGP key', 'give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>"').optional()
     .describe('Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.'),
 });
@@ -153,6 +169,7 @@ export type IcaConfig = z.output<typeof configSchema>;
 export type BucketConfig = z.output<typeof bucketSchema>;
 export type CredentialConfig = IcaConfig['credential'];
 export type BackendConfig = IcaConfig['backend'];
+export type SecretStoreConfig = NonNullable<Extract<CredentialConfig, { method: 'user' }>['secretStore']>;
 
 /** The JSON Schema of the config file, as shipped in `ica-config.schema.json`. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -7,7 +7,7 @@
 export const ENDPOINT_ENV = 'ICA_S3_ENDPOINT_URL';
 
 /** The AWS services this tool's resources and data sources call. */
-export const EMULATED_SERVICES = ['s3', 'iam', 'sts', 'kms'] as const;
+export const EMULATED_SERVICES = ['s3', 'iam', 'sts', 'kms', 'ssm', 'secretsmanager'] as const;
 
 /** Provider settings for an emulator: every service at one URL, no real-AWS checks, path-style S3. */
 export interface EmulatorProviderSettings {

@@ -236,6 +236,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
     }
   });
   const credential = asRecord(raw.credential);
+  if (credential?.method === 'user') problems.push(...accessKeyProblems(credential));
   if (region && credential?.method === 'role' && !region.oidc) {
     const missing = ['oidcProviderId', 'namespace'].filter((key) => typeof credential[key] !== 'string');
     if (missing.length > 0) {
@@ -245,6 +246,30 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
         fix: 'use {"method": "user"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidcProviderId and credential.namespace',
       });
     }
+  }
+  return problems;
+}
+
+/** Access key labels, the secret store and pgpKey must agree with each other. */
+function accessKeyProblems(credential: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const noKey = credential.createAccessKey === false;
+  if (noKey && credential.accessKeys !== undefined) {
+    problems.push({ path: 'credential.accessKeys', message: 'is set while createAccessKey is false', fix: 'remove accessKeys, or set createAccessKey to true' });
+  }
+  if (noKey && credential.secretStore !== undefined) {
+    problems.push({ path: 'credential.secretStore', message: 'is set while createAccessKey is false: there is no secret to store', fix: 'remove secretStore, or set createAccessKey to true' });
+  }
+  if (credential.secretStore !== undefined && credential.pgpKey !== undefined) {
+    problems.push({ path: 'credential.secretStore', message: 'is set together with pgpKey, which keeps the plain secret out of Terraform', fix: 'choose one: pgpKey (encrypted output) or secretStore (SSM/Secrets Manager)' });
+  }
+  if (Array.isArray(credential.accessKeys)) {
+    const labels = credential.accessKeys;
+    labels.forEach((label, index) => {
+      if (labels.indexOf(label) !== index) {
+        problems.push({ path: `credential.accessKeys[${index}]`, message: `access key label ${JSON.stringify(label)} is listed twice`, fix: 'give each key its own label' });
+      }
+    });
   }
   return problems;
 }

@@ -1,0 +1,28 @@
+/** Where the user method's active access key is stored besides Terraform state, if anywhere. */
+import { ResolvedConfig } from './validate';
+
+export interface SecretStoreTarget {
+  readonly type: 'ssm' | 'secretsmanager';
+  readonly name: string;
+}
+
+/** The labels of the access keys to create: none when createAccessKey is false. */
+export function accessKeyLabels(config: ResolvedConfig): readonly string[] {
+  const credential = config.credential;
+  return credential.method === 'user' && credential.createAccessKey ? credential.accessKeys : [];
+}
+
+/** The key ICA should use: the last label (the newest during a rotation). */
+export function activeAccessKeyLabel(config: ResolvedConfig): string | undefined {
+  return accessKeyLabels(config).at(-1);
+}
+
+export function secretStoreTarget(config: ResolvedConfig): SecretStoreTarget | undefined {
+  const credential = config.credential;
+  if (credential.method !== 'user' || !credential.secretStore) return undefined;
+  const store = credential.secretStore;
+  return {
+    type: store.type,
+    name: store.name ?? (store.type === 'ssm' ? `/ica-s3-connect/${config.name}/access-key` : `ica-s3-connect/${config.name}/access-key`),
+  };
+}

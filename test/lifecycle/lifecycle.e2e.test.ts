@@ -1,0 +1,192 @@
+/**
+ * Issue 4, sections 3 and 4 on moto, CDKTF path: destroy keeps data, drift is reported and
+ * repaired, the access key secret never leaks into synthesized files or CLI output, the secret
+ * stores (SSM, Secrets Manager) hold the active key, and access key rotation keeps two keys.
+ */
+import { DeleteBucketCorsCommand, GetBucketCorsCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetRoleCommand, IAMClient, ListAccessKeysCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { synthesize } from '../../modules/cdktf/app';
+import { IcaConfigInput } from '../../modules/core/config-schema';
+import { resolveConfig } from '../../modules/core/validate';
+import { main } from '../../modules/cli/index';
+import { MotoServer, startMoto } from '../support/moto';
+import { terraform, terraformOk } from '../support/terraform';
+
+let moto: MotoServer;
+const clientConfig = () => ({
+  endpoint: moto.url,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
+/** Synthesizes a config and runs terraform init in the stack directory; returns that directory. */
+async function prepare(config: IcaConfigInput, outdir = mkdtempSync(join(tmpdir(), 'ica-lifecycle-'))): Promise<string> {
+  const stackDir = dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url }));
+  await terraformOk(stackDir, ['init', '-input=false']);
+  return stackDir;
+}
+
+async function apply(stackDir: string): Promise<string> {
+  return (await terraformOk(stackDir, ['apply', '-auto-approve', '-input=false'])).stdout;
+}
+
+async function planExitCode(stackDir: string): Promise<{ code: number; stdout: string }> {
+  return terraform(stackDir, ['plan', '-detailed-exitcode', '-input=false']);
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    if (name === '.terraform') return [];
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const roleConfig = (forceDestroy: boolean): IcaConfigInput => ({
+  name: 'lifecycle-role',
+  icaRegion: 'US',
+  credential: { method: 'role', sessionNamePrefix: 'Lc12Ab34', roleName: 'lifecycle-ica-role' },
+  policyName: 'lifecycle-role-policy',
+  buckets: [{ name: 'lifecycle-role-data', prefixes: ['ica/'], forceDestroy }],
+});
+
+const userConfig = (accessKeys: string[], store: 'ssm' | 'secretsmanager', suffix: string): IcaConfigInput => ({
+  name: `lifecycle-${suffix}`,
+  icaRegion: 'US',
+  credential: { method: 'user', userName: `lifecycle-${suffix}-user`, accessKeys, secretStore: { type: store } },
+  policyName: `lifecycle-${suffix}-policy`,
+  buckets: [{ name: `lifecycle-${suffix}-data`, prefixes: ['ica/'] }],
+});
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('role stack: drift and destroy', () => {
+  let stackDir: string;
+  const s3 = () => new S3Client({ ...clientConfig(), forcePathStyle: true });
+
+  beforeAll(async () => {
+    stackDir = await prepare(roleConfig(false));
+    await apply(stackDir);
+  });
+
+  test('a fresh apply plans no changes', async () => {
+    expect((await planExitCode(stackDir)).code).toBe(0);
+  });
+
+  test('changes made behind Terraform\'s back are reported and repaired', async () => {
+    await s3().send(new DeleteBucketCorsCommand({ Bucket: 'lifecycle-role-data' }));
+    // moto's UpdateRole clears a Description it is not sent (AWS keeps it), so send the current one.
+    const iam = new IAMClient(clientConfig());
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'lifecycle-ica-role' }));
+    await iam.send(new UpdateRoleCommand({ RoleName: 'lifecycle-ica-role', MaxSessionDuration: 3600, Description: Role?.Description }));
+    const drifted = await planExitCode(stackDir);
+    expect(drifted.code).toBe(2);
+    expect(drifted.stdout).toMatch(/aws_s3_bucket_cors_configuration\.\S+ will be created/);
+    expect(drifted.stdout).toMatch(/max_session_duration\s+= 3600 -> 43200/);
+    await apply(stackDir);
+    const repairedRole = await iam.send(new GetRoleCommand({ RoleName: 'lifecycle-ica-role' }));
+    expect(repairedRole.Role?.MaxSessionDuration).toBe(43200);
+    const cors = await s3().send(new GetBucketCorsCommand({ Bucket: 'lifecycle-role-data' }));
+    expect(cors.CORSRules?.[0]?.AllowedOrigins).toEqual(['https://ica.illumina.com']);
+    // The provider repairs the session length with UpdateRole, and moto then clears the role's
+    // description again (the same quirk as above): one more apply converges on moto; AWS needs none.
+    const afterRepair = await planExitCode(stackDir);
+    expect(afterRepair.stdout).not.toMatch(/max_session_duration|aws_s3_bucket_cors_configuration\.\S+ will be/);
+    await apply(stackDir);
+    expect((await planExitCode(stackDir)).code).toBe(0);
+  });
+
+  test('destroy keeps a bucket that holds data, and says why', async () => {
+    await s3().send(new PutObjectCommand({ Bucket: 'lifecycle-role-data', Key: 'ica/sample.fastq', Body: 'ACGT' }));
+    const destroyed = await terraform(stackDir, ['destroy', '-auto-approve', '-input=false']);
+    expect(destroyed.code).not.toBe(0);
+    expect(`${destroyed.stderr}${destroyed.stdout}`).toMatch(/BucketNotEmpty/);
+    await expect(s3().send(new HeadBucketCommand({ Bucket: 'lifecycle-role-data' }))).resolves.toBeDefined();
+    const listed = await s3().send(new ListObjectsV2Command({ Bucket: 'lifecycle-role-data' }));
+    expect(listed.Contents?.map((object) => object.Key)).toContain('ica/sample.fastq');
+  });
+
+  test('the documented way to really delete: forceDestroy true, apply, destroy', async () => {
+    const forcedDir = await prepare(roleConfig(true), dirname(dirname(stackDir)));
+    expect(forcedDir).toBe(stackDir);
+    await apply(stackDir);
+    await terraformOk(stackDir, ['destroy', '-auto-approve', '-input=false']);
+    await expect(s3().send(new HeadBucketCommand({ Bucket: 'lifecycle-role-data' }))).rejects.toBeDefined();
+  });
+});
+
+describe('user stacks: secrets never leak, secret stores, rotation', () => {
+  let ssmDir: string;
+  let smDir: string;
+  let applyOutput: string;
+  const secret = async (dir: string) => (await terraformOk(dir, ['output', '-raw', 'secret_access_key'])).stdout;
+  const output = async (dir: string, name: string) => (await terraformOk(dir, ['output', '-json', name])).stdout;
+
+  beforeAll(async () => {
+    [ssmDir, smDir] = await Promise.all([
+      prepare(userConfig(['2026-01'], 'ssm', 'ssm')),
+      prepare(userConfig(['primary'], 'secretsmanager', 'sm')),
+    ]);
+    [applyOutput] = await Promise.all([apply(ssmDir), apply(smDir)]);
+  });
+
+  test('the SSM SecureString parameter holds the active key id and secret', async () => {
+    const parameter = await new SSMClient(clientConfig()).send(new GetParameterCommand({ Name: '/ica-s3-connect/lifecycle-ssm/access-key', WithDecryption: true }));
+    expect(parameter.Parameter?.Type).toBe('SecureString');
+    expect(JSON.parse(parameter.Parameter?.Value ?? '{}')).toEqual({
+      accessKeyId: JSON.parse(await output(ssmDir, 'access_key_id')),
+      secretAccessKey: await secret(ssmDir),
+    });
+  });
+
+  test('the Secrets Manager secret holds the active key id and secret', async () => {
+    const stored = await new SecretsManagerClient(clientConfig()).send(new GetSecretValueCommand({ SecretId: 'ica-s3-connect/lifecycle-sm/access-key' }));
+    expect(JSON.parse(stored.SecretString ?? '{}')).toEqual({
+      accessKeyId: JSON.parse(await output(smDir, 'access_key_id')),
+      secretAccessKey: await secret(smDir),
+    });
+  });
+
+  test('the secret appears in no synthesized file, no apply output and no CLI output', async () => {
+    const value = await secret(ssmDir);
+    expect(value.length).toBeGreaterThan(10);
+    const synthesized = filesUnder(dirname(dirname(ssmDir))).filter((path) => !/terraform\.[^/]*tfstate/.test(path));
+    expect(synthesized.length).toBeGreaterThan(0);
+    for (const path of synthesized) expect(readFileSync(path, 'utf8')).not.toContain(value);
+    expect(applyOutput).not.toContain(value);
+    expect((await terraformOk(ssmDir, ['output'])).stdout).not.toContain(value);
+    const lines: string[] = [];
+    const recorder = { log: (text: string) => lines.push(text), error: (text: string) => lines.push(text) };
+    expect(await main(['validate', '-c', join(__dirname, '..', '..', 'ica.config.json')], recorder)).toBe(0);
+    expect(lines.join('\n')).not.toContain(value);
+  });
+
+  test('rotation: a second label adds a key and makes it active; removing the first retires it', async () => {
+    const iam = new IAMClient(clientConfig());
+    const keys = async () => (await iam.send(new ListAccessKeysCommand({ UserName: 'lifecycle-ssm-user' }))).AccessKeyMetadata?.map((key) => key.AccessKeyId) ?? [];
+    const oldId = JSON.parse(await output(ssmDir, 'access_key_id'));
+
+    await prepare(userConfig(['2026-01', '2026-11'], 'ssm', 'ssm'), dirname(dirname(ssmDir)));
+    await apply(ssmDir);
+    const ids = JSON.parse(await output(ssmDir, 'access_key_ids'));
+    expect(Object.keys(ids)).toEqual(['2026-01', '2026-11']);
+    expect(ids['2026-01']).toBe(oldId);
+    expect(JSON.parse(await output(ssmDir, 'access_key_id'))).toBe(ids['2026-11']);
+    expect((await keys()).sort()).toEqual([ids['2026-01'], ids['2026-11']].sort());
+
+    await prepare(userConfig(['2026-11'], 'ssm', 'ssm'), dirname(dirname(ssmDir)));
+    await apply(ssmDir);
+    expect(await keys()).toEqual([ids['2026-11']]);
+  });
+});
