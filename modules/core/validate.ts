@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BucketConfig, IcaConfig, configSchema } from './config-schema';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
+import { permissionPolicySizeWarnings } from './placeholders';
 import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
 
 /** One thing wrong with the config: where, what, and how to fix it. */
@@ -321,7 +322,8 @@ export function validateConfig(raw: unknown): ValidationResult {
   ];
   const warnings = warningsFor(record, region);
   if (!parsed.success || problems.length > 0) return { ok: false, problems, warnings };
-  return { ok: true, config: resolve(parsed.data), warnings };
+  const config = resolve(parsed.data);
+  return { ok: true, config, warnings: [...warnings, ...permissionPolicySizeWarnings(config)] };
 }
 
 /** Reads a config file; problems with the file itself (missing, not JSON) are config problems too. */
