@@ -1,8 +1,14 @@
-// Writes ica-config.schema.json from the zod definition (npm run schema); a unit test fails when it is stale.
-import { writeFileSync } from 'node:fs';
+// `npm run schema`: writes ica-config.schema.json and README.md's config reference from the zod
+// definition. A unit test fails when either is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configJsonSchema } from '../modules/core/config-schema';
+import { replaceConfigReference } from '../modules/core/config-reference';
 
-const path = join(__dirname, '..', '..', 'ica-config.schema.json');
-writeFileSync(path, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-process.stdout.write(`wrote ${path}\n`);
+const root = join(__dirname, '..', '..');
+const schemaPath = join(root, 'ica-config.schema.json');
+writeFileSync(schemaPath, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+process.stdout.write(`wrote ${schemaPath}\n`);
+const readmePath = join(root, 'README.md');
+writeFileSync(readmePath, replaceConfigReference(readFileSync(readmePath, 'utf8')));
+process.stdout.write(`updated the config reference in ${readmePath}\n`);
