@@ -7,7 +7,7 @@ import { DeleteBucketCorsCommand, GetBucketCorsCommand, HeadBucketCommand, ListO
 import { GetRoleCommand, IAMClient, ListAccessKeysCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
@@ -18,14 +18,21 @@ import { MotoServer, startMoto } from '../support/moto';
 import { terraform, terraformOk } from '../support/terraform';
 
 let moto: MotoServer;
+const outdirs: string[] = [];
 const clientConfig = () => ({
   endpoint: moto.url,
   region: 'us-east-1',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 });
 
+function newOutdir(): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'ica-lifecycle-'));
+  outdirs.push(outdir);
+  return outdir;
+}
+
 /** Synthesizes a config and runs terraform init in the stack directory; returns that directory. */
-async function prepare(config: IcaConfigInput, outdir = mkdtempSync(join(tmpdir(), 'ica-lifecycle-'))): Promise<string> {
+async function prepare(config: IcaConfigInput, outdir = newOutdir()): Promise<string> {
   const stackDir = dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url }));
   await terraformOk(stackDir, ['init', '-input=false']);
   return stackDir;
@@ -69,6 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
+  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
 });
 
 describe('role stack: drift and destroy', () => {
