@@ -145,7 +145,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       if (value === undefined) {
         return [{ path, message: 'is required', fix: `add ${path} (${issue.expected})` }];
       }
-      return [{ path, message: `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}, not ${typeName(value)}`, fix: `write ${path} as ${issue.expected === 'array' ? 'a JSON list' : `a JSON ${issue.expected}`}` }];
+      return [{ path, message: `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${typeName(value)}`, fix: `write ${path} as ${issue.expected === 'array' ? 'a JSON list' : `a JSON ${issue.expected}`}` }];
     }
     case 'invalid_value':
       return [{
@@ -170,6 +170,12 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
         path,
         message: issue.origin === 'array' ? 'is empty' : issue.origin === 'string' ? 'is empty' : issue.message,
         fix: issue.origin === 'array' ? `give at least ${String(issue.minimum)} entry` : 'give a value',
+      }];
+    case 'too_big':
+      return [{
+        path,
+        message: issue.origin === 'array' ? `has more than ${String(issue.maximum)} entries` : issue.origin === 'string' ? `is longer than ${String(issue.maximum)} characters` : issue.message,
+        fix: issue.origin === 'array' ? `give at most ${String(issue.maximum)} entries` : 'give a shorter value',
       }];
     case 'invalid_format':
       return [{ path, message: `${JSON.stringify(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];

@@ -1,0 +1,861 @@
+/**
+ * One test per validation rule: each asserts the JSON path, the message and that a fix is given.
+ * The configs start from a valid one and break one thing.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError, ConfigProblem, ValidationResult, formatPath, formatProblems, loadConfigFile, resolveConfig, validateConfig,
+} from '../../modules/core/validate';
+
+type Raw = Record<string, any>;
+
+function validConfig(): Raw {
+  return {
+    name: 'acme-ica',
+    icaRegion: 'US',
+    credential: { method: 'user' },
+    buckets: [{ name: 'acme-ica-data', prefixes: ['ica-data/'] }],
+  };
+}
+
+function roleConfig(): Raw {
+  return { ...validConfig(), credential: { method: 'role', sessionNamePrefix: 'Ab12Cd34' } };
+}
+
+function problemsOf(raw: unknown): ConfigProblem[] {
+  const result = validateConfig(raw);
+  return result.ok ? [] : result.problems;
+}
+
+function broken(patch: (config: Raw) => void, start: () => Raw = validConfig): ConfigProblem[] {
+  const config = start();
+  patch(config);
+  return problemsOf(config);
+}
+
+/**
+ * Asserts the config has exactly the given problems (path and message; the message as a string
+ * or a pattern) and that each comes with a non-empty fix. Returns the problems.
+ */
+function expectProblems(problems: ConfigProblem[], expected: ReadonlyArray<readonly [string, string | RegExp]>): ConfigProblem[] {
+  expect(problems.map((problem) => [problem.path, problem.message])).toEqual(
+    expected.map(([path, message]) => [path, typeof message === 'string' ? message : expect.stringMatching(message)]),
+  );
+  for (const problem of problems) expect(problem.fix.trim()).not.toBe('');
+  return problems;
+}
+
+function expectOnly(problems: ConfigProblem[], path: string, message: string | RegExp): ConfigProblem {
+  return expectProblems(problems, [[path, message]])[0];
+}
+
+function expectValid(raw: unknown): Extract<ValidationResult, { ok: true }> {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(`expected a valid config, got:\n${formatProblems(result.problems)}`);
+  return result;
+}
+
+test('the starting configs are valid', () => {
+  expectValid(validConfig());
+  expectValid(roleConfig());
+});
+
+describe('region', () => {
+  test('unknown icaRegion', () => {
+    const problem = expectOnly(broken((c) => { c.icaRegion = 'Mars'; }), 'icaRegion', 'unknown ICA region "Mars"');
+    expect(problem.fix).toContain('US (United States, us-east-1)');
+    expect(problem.fix).toContain('EU/DE (Germany, eu-central-1)');
+  });
+
+  test.each([
+    ['ID', 'Indonesia'],
+    ['IL', 'Israel'],
+    ['AE', 'United Arab Emirates'],
+  ])('role method in %s without the OIDC overrides', (code, name) => {
+    const problem = expectOnly(
+      broken((c) => { c.icaRegion = code; }, roleConfig),
+      'credential',
+      `the ICA docs publish no OIDC provider for ${name} (${code}), so the role method needs oidcProviderId and namespace`,
+    );
+    expect(problem.fix).toContain('{"method": "user"}');
+    expect(problem.fix).toContain('credential.oidcProviderId');
+  });
+
+  test('role method in ID with only one override names the missing one', () => {
+    expectOnly(
+      broken((c) => { c.icaRegion = 'ID'; c.credential.namespace = 'aps4'; }, roleConfig),
+      'credential',
+      /so the role method needs oidcProviderId$/,
+    );
+    expectOnly(
+      broken((c) => { c.icaRegion = 'ID'; c.credential.oidcProviderId = 'ABCDEF0123456789ABCDEF0123456789'; }, roleConfig),
+      'credential',
+      /so the role method needs namespace$/,
+    );
+  });
+
+  test.each(['ID', 'IL', 'AE'])('role method in %s is valid with both overrides', (code) => {
+    const { config } = expectValid({
+      ...roleConfig(), icaRegion: code,
+      credential: { method: 'role', sessionNamePrefix: 'Ab12Cd34', oidcProviderId: 'abcdef0123456789abcdef0123456789', namespace: 'xyz1' },
+    });
+    expect(config.oidc).toEqual({
+      providerId: 'ABCDEF0123456789ABCDEF0123456789',
+      namespace: 'xyz1',
+      issuer: `oidc.eks.${config.region.awsRegion}.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789`,
+      url: `https://oidc.eks.${config.region.awsRegion}.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789`,
+    });
+  });
+
+  test.each(['ID', 'IL', 'AE'])('user method in %s needs no override', (code) => {
+    expectValid({ ...validConfig(), icaRegion: code });
+  });
+
+  test('overrides replace the published provider in other regions too', () => {
+    const { config } = expectValid({ ...roleConfig(), icaRegion: 'IN', credential: { method: 'role', sessionNamePrefix: 'Ab', namespace: 'aps3' } });
+    expect(config.oidc?.namespace).toBe('aps3');
+    expect(config.oidc?.providerId).toBe('4C3E0D308DB6DA9625FF938C57DAB3B6');
+  });
+
+  test('malformed oidcProviderId', () => {
+    expectOnly(broken((c) => { c.credential.oidcProviderId = 'xyz'; }, roleConfig), 'credential.oidcProviderId', '"xyz" is not an OIDC provider id');
+  });
+
+  test('malformed namespace', () => {
+    expectOnly(broken((c) => { c.credential.namespace = 'A!'; }, roleConfig), 'credential.namespace', '"A!" is not an ICA namespace');
+  });
+});
+
+describe('bucket names (every rule of rules.ts)', () => {
+  const path = 'buckets[0].name';
+  test.each([
+    ['too short', 'ab', 'bucket name "ab" is 2 characters long'],
+    ['too long', 'a'.repeat(64), `bucket name "${'a'.repeat(64)}" is 64 characters long`],
+    ['uppercase letters', 'Acme-data', 'bucket name "Acme-data" contains characters S3 does not allow'],
+    ['underscore', 'acme_data', 'bucket name "acme_data" contains characters S3 does not allow'],
+    ['starting with a hyphen', '-acme', 'bucket name "-acme" must start and end with a letter or digit'],
+    ['ending with a dot', 'acme.', 'bucket name "acme." must start and end with a letter or digit'],
+    ['two adjacent dots', 'acme..data', 'bucket name "acme..data" contains two adjacent dots'],
+    ['an IP address', '192.168.5.4', 'bucket name "192.168.5.4" is formatted as an IP address'],
+    ['reserved prefix xn--', 'xn--acme', 'bucket name "xn--acme" starts with the reserved prefix "xn--"'],
+    ['reserved prefix sthree-', 'sthree-acme', 'bucket name "sthree-acme" starts with the reserved prefix "sthree-"'],
+    ['reserved prefix amzn-s3-demo-', 'amzn-s3-demo-acme', 'bucket name "amzn-s3-demo-acme" starts with the reserved prefix "amzn-s3-demo-"'],
+    ['reserved suffix -s3alias', 'acme-s3alias', 'bucket name "acme-s3alias" ends with the reserved suffix "-s3alias"'],
+    ['reserved suffix --ol-s3', 'acme--ol-s3', 'bucket name "acme--ol-s3" ends with the reserved suffix "--ol-s3"'],
+    ['reserved suffix .mrap', 'acme.mrap', 'bucket name "acme.mrap" ends with the reserved suffix ".mrap"'],
+    ['reserved suffix --x-s3', 'acme--x-s3', 'bucket name "acme--x-s3" ends with the reserved suffix "--x-s3"'],
+    ['reserved suffix --table-s3', 'acme--table-s3', 'bucket name "acme--table-s3" ends with the reserved suffix "--table-s3"'],
+  ])('%s', (_rule, name, message) => {
+    expectOnly(broken((c) => { c.buckets[0].name = name; }), path, message);
+  });
+
+  test('one name can break several rules, each reported', () => {
+    expectProblems(broken((c) => { c.buckets[0].name = 'A'; }), [
+      [path, 'bucket name "A" is 1 characters long'],
+      [path, 'bucket name "A" contains characters S3 does not allow'],
+    ]);
+  });
+
+  test.each(['abc', 'a'.repeat(63), 'acme.data-01', '1bucket'])('%s is a valid name', (name) => {
+    expectValid({ ...validConfig(), buckets: [{ name, prefixes: ['ica/'] }] });
+  });
+
+  test('duplicate bucket names', () => {
+    const problem = expectOnly(
+      broken((c) => { c.buckets.push({ name: 'acme-ica-data', prefixes: ['other/'] }); }),
+      'buckets[1].name',
+      'bucket "acme-ica-data" is listed twice (also buckets[0])',
+    );
+    expect(problem.fix).toContain('prefixes');
+  });
+});
+
+describe('prefixes', () => {
+  const path = 'buckets[0].prefixes[0]';
+  const setPrefixes = (...prefixes: string[]) => broken((c) => { c.buckets[0].prefixes = prefixes; });
+
+  test.each(['', '/', '//', '   '])('the bucket root %j', (prefix) => {
+    const problem = expectOnly(setPrefixes(prefix), path, `prefix ${JSON.stringify(prefix)} is the bucket root`);
+    expect(problem.fix).toContain('Conflict while updating file/folder');
+  });
+
+  test.each([
+    ['./data', 'prefix "./data" starts with "./"'],
+    ['.', 'prefix "." starts with "./"'],
+  ])('starting with ./ (%j)', (prefix, message) => {
+    const problem = expectOnly(setPrefixes(prefix), path, message);
+    expect(problem.fix).toContain('./');
+  });
+
+  test.each([
+    ['../data', 'prefix "../data" starts with "../"'],
+    ['..', 'prefix ".." starts with "../"'],
+  ])('starting with ../ (%j)', (prefix, message) => {
+    expectOnly(setPrefixes(prefix), path, message);
+  });
+
+  test('starting with /', () => {
+    const problem = expectOnly(setPrefixes('/data/'), path, 'prefix "/data/" starts with "/"');
+    expect(problem.fix).toContain('"data/"');
+  });
+
+  test('an empty folder name (//)', () => {
+    expectOnly(setPrefixes('data//raw/'), path, 'prefix "data//raw/" has an empty folder name ("//")');
+  });
+
+  test.each(['data/./raw/', 'data/../raw/', 'data/..'])('a "." or ".." folder inside (%j)', (prefix) => {
+    expectOnly(setPrefixes(prefix), path, `prefix "${prefix}" has a "." or ".." folder`);
+  });
+
+  test.each(['data$/', 'da*ta/', 'data?/', 'da"ta/', 'data{x}/', 'data%/', 'da\nta/', 'daté/'])('unsafe characters (%j)', (prefix) => {
+    expectOnly(setPrefixes(prefix), path, `prefix ${JSON.stringify(prefix)} contains characters outside S3's safe set`);
+  });
+
+  test('too long', () => {
+    const problem = expectOnly(setPrefixes('a'.repeat(513)), path, 'prefix is 513 characters long');
+    expect(problem.fix).toContain('512');
+    expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: ['a'.repeat(512)] }] });
+  });
+
+  test('duplicates after normalisation ("a" and "a/")', () => {
+    expectOnly(setPrefixes('a', 'a/'), 'buckets[0].prefixes[1]', 'prefix "a/" is listed twice (also prefixes[0])');
+  });
+
+  test('one prefix inside another', () => {
+    const problem = expectOnly(setPrefixes('runs/', 'runs/2026/'), 'buckets[0].prefixes[1]', 'prefix "runs/2026/" lies inside prefix "runs/" (also prefixes[0])');
+    expect(problem.fix).toContain('overlapping prefixes');
+  });
+
+  test('one prefix inside another, inner one first', () => {
+    expectOnly(setPrefixes('runs/2026', 'runs'), 'buckets[0].prefixes[1]', 'prefix "runs/2026/" lies inside prefix "runs/" (also prefixes[0])');
+  });
+
+  test('siblings sharing a name start do not overlap', () => {
+    expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: ['run/', 'runs/', 'run-2/'] }] });
+  });
+
+  test('the same prefix on two buckets is fine', () => {
+    expectValid({ ...validConfig(), buckets: [{ name: 'acme-a', prefixes: ['ica/'] }, { name: 'acme-b', prefixes: ['ica/'] }] });
+  });
+
+  test('prefixes are normalised to end in "/"', () => {
+    const { config } = expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: ['fastq', 'runs/2026', 'done/'] }] });
+    expect(config.buckets[0].prefixes).toEqual(['fastq/', 'runs/2026/', 'done/']);
+  });
+
+  test('an empty prefix list', () => {
+    expectOnly(setPrefixes(), 'buckets[0].prefixes', 'is empty');
+  });
+});
+
+describe('role credential', () => {
+  test('sessionNamePrefix with characters a RoleSessionName cannot hold', () => {
+    const problem = expectOnly(
+      broken((c) => { c.credential.sessionNamePrefix = 'Ab 12$'; }, roleConfig),
+      'credential.sessionNamePrefix',
+      'sessionNamePrefix "Ab 12$" contains characters a RoleSessionName cannot hold',
+    );
+    expect(problem.fix).toContain('AWS_Role');
+  });
+
+  test('sessionNamePrefix too long', () => {
+    expectOnly(broken((c) => { c.credential.sessionNamePrefix = 'a'.repeat(63); }, roleConfig), 'credential.sessionNamePrefix', 'sessionNamePrefix is 63 characters long');
+    expectValid({ ...roleConfig(), credential: { method: 'role', sessionNamePrefix: 'a'.repeat(62) } });
+  });
+
+  test('sessionNamePrefix empty', () => {
+    expectOnly(broken((c) => { c.credential.sessionNamePrefix = ''; }, roleConfig), 'credential.sessionNamePrefix', 'sessionNamePrefix is 0 characters long');
+  });
+
+  test('sessionNamePrefix accepts the whole RoleSessionName character set', () => {
+    expectValid({ ...roleConfig(), credential: { method: 'role', sessionNamePrefix: 'aZ09_+=,.@-' } });
+  });
+
+  test('sessionNamePrefix missing', () => {
+    expectOnly(broken((c) => { delete c.credential.sessionNamePrefix; }, roleConfig), 'credential.sessionNamePrefix', 'is required');
+  });
+
+  test('roleName with characters IAM does not allow', () => {
+    expectOnly(broken((c) => { c.credential.roleName = 'ica/role'; }, roleConfig), 'credential.roleName', 'IAM role name "ica/role" contains characters IAM does not allow');
+  });
+
+  test('roleName too long', () => {
+    const problem = expectOnly(broken((c) => { c.credential.roleName = 'r'.repeat(65); }, roleConfig), 'credential.roleName', 'IAM role name is 65 characters long');
+    expect(problem.fix).toContain('1-64');
+  });
+
+  test('bad oidcProvider enum value', () => {
+    expectOnly(broken((c) => { c.credential.oidcProvider = 'import'; }, roleConfig), 'credential.oidcProvider', '"import" is not allowed');
+  });
+
+  test('a user-method key on the role form', () => {
+    expectOnly(broken((c) => { c.credential.userName = 'x'; }, roleConfig), 'credential.userName', 'unknown key "userName"');
+  });
+});
+
+describe('user credential', () => {
+  test('userName with characters IAM does not allow', () => {
+    expectOnly(broken((c) => { c.credential.userName = 'ica admin'; }), 'credential.userName', 'IAM user name "ica admin" contains characters IAM does not allow');
+  });
+
+  test('userName too long', () => {
+    expectOnly(broken((c) => { c.credential.userName = 'u'.repeat(65); }), 'credential.userName', 'IAM user name is 65 characters long');
+  });
+
+  test('userName empty', () => {
+    expectOnly(broken((c) => { c.credential.userName = ''; }), 'credential.userName', 'IAM user name is 0 characters long');
+  });
+
+  test('pgpKey that is neither base64 nor keybase:', () => {
+    const problem = expectOnly(broken((c) => { c.credential.pgpKey = 'not a key!'; }), 'credential.pgpKey', '"not a key!" is not a PGP key');
+    expect(problem.fix).toContain('keybase:');
+  });
+
+  test.each(['keybase:alice', 'mQENBFzYZ2IBCAC4dGVzdGtleWJhc2U2NA=='])('pgpKey %j is accepted', (pgpKey) => {
+    expectValid({ ...validConfig(), credential: { method: 'user', pgpKey } });
+  });
+
+  test('accessKeys while createAccessKey is false', () => {
+    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.accessKeys = ['primary']; }), 'credential.accessKeys', 'is set while createAccessKey is false');
+  });
+
+  test('secretStore while createAccessKey is false', () => {
+    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', /^is set while createAccessKey is false/);
+  });
+
+  test('secretStore together with pgpKey', () => {
+    expectOnly(broken((c) => { c.credential.pgpKey = 'keybase:alice'; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', /^is set together with pgpKey/);
+  });
+
+  test('an access key label listed twice', () => {
+    expectOnly(broken((c) => { c.credential.accessKeys = ['primary', 'primary']; }), 'credential.accessKeys[1]', 'access key label "primary" is listed twice');
+  });
+
+  test('more than two access keys', () => {
+    expectOnly(broken((c) => { c.credential.accessKeys = ['a', 'b', 'c']; }), 'credential.accessKeys', 'has more than 2 entries');
+  });
+
+  test('a malformed access key label', () => {
+    expectOnly(broken((c) => { c.credential.accessKeys = ['Bad_Label']; }), 'credential.accessKeys[0]', '"Bad_Label" is not an access key label');
+  });
+
+  test('bad secretStore type', () => {
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'vault' }; }), 'credential.secretStore.type', '"vault" is not allowed');
+  });
+
+  test('malformed SSM parameter name', () => {
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'ssm', name: 'no-leading-slash' }; }), 'credential.secretStore.name', '"no-leading-slash" is not an SSM parameter name');
+  });
+
+  test('malformed Secrets Manager name', () => {
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'secretsmanager', name: 'bad name' }; }), 'credential.secretStore.name', '"bad name" is not a secret name');
+  });
+});
+
+describe('policy name', () => {
+  test('characters IAM does not allow', () => {
+    expectOnly(broken((c) => { c.policyName = 'ica policy'; }), 'policyName', 'IAM policy name "ica policy" contains characters IAM does not allow');
+  });
+
+  test('too long', () => {
+    const problem = expectOnly(broken((c) => { c.policyName = 'p'.repeat(129); }), 'policyName', 'IAM policy name is 129 characters long');
+    expect(problem.fix).toContain('1-128');
+    expectValid({ ...validConfig(), policyName: 'p'.repeat(128) });
+  });
+});
+
+describe('stack name', () => {
+  test.each(['1acme', 'acme ica', 'a'.repeat(41)])('%j is not a stack name', (name) => {
+    expectOnly(broken((c) => { c.name = name; }), 'name', `${JSON.stringify(name)} is not a stack name`);
+  });
+});
+
+describe('KMS and principal ARNs', () => {
+  const kms = (kmsKeyArn: string) => broken((c) => { c.buckets[0].encryption = { type: 'SSE-KMS', kmsKeyArn }; });
+
+  test.each([
+    'arn:aws:kms:us-east-1:111122223333:alias/my-key',
+    'arn:aws:kms:us-east-1:1111:key/1234abcd',
+    '1234abcd-12ab-34cd-56ef-1234567890ab',
+    'arn:aws:s3:::bucket',
+  ])('malformed kmsKeyArn %j', (arn) => {
+    const problem = expectOnly(kms(arn), 'buckets[0].encryption.kmsKeyArn', `${JSON.stringify(arn)} is not a KMS key ARN`);
+    expect(problem.fix).toContain('not an alias');
+  });
+
+  test('kmsKeyArn in another region than the ICA region', () => {
+    const problem = expectOnly(
+      kms('arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      'buckets[0].encryption.kmsKeyArn',
+      'the KMS key is in eu-west-1, but ICA region US uses us-east-1',
+    );
+    expect(problem.fix).toContain('us-east-1');
+  });
+
+  test('kmsKeyArn in the ICA region is accepted', () => {
+    const { config } = expectValid({
+      ...validConfig(), icaRegion: 'Germany',
+      buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'], encryption: { type: 'SSE-KMS', kmsKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' } }],
+    });
+    expect(config.buckets[0].encryption).toEqual({ type: 'SSE-KMS', kmsKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+  });
+
+  test('kmsKeyArn on an SSE-S3 bucket', () => {
+    expectOnly(
+      broken((c) => { c.buckets[0].encryption = { type: 'SSE-S3', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abcd' }; }),
+      'buckets[0].encryption.kmsKeyArn',
+      'unknown key "kmsKeyArn"',
+    );
+  });
+
+  test.each(['arn:aws:s3:::acme-data', 'Admin', 'arn:aws:iam::1234:role/Admin'])('malformed exemptPrincipalArns entry %j', (arn) => {
+    expectOnly(
+      broken((c) => { c.bucketPolicy = { restrictToIca: true, exemptPrincipalArns: ['arn:aws:iam::111122223333:role/Admin', arn] }; }),
+      'bucketPolicy.exemptPrincipalArns[1]',
+      `${JSON.stringify(arn)} is not an IAM or STS principal ARN`,
+    );
+  });
+
+  test.each([
+    'arn:aws:iam::111122223333:role/Admin',
+    'arn:aws:iam::111122223333:root',
+    'arn:aws:sts::111122223333:assumed-role/Admin/*',
+    'arn:aws:iam::111122223333:user/ops/alice',
+  ])('exemptPrincipalArns accepts %j', (arn) => {
+    expectValid({ ...validConfig(), bucketPolicy: { restrictToIca: true, exemptPrincipalArns: [arn] } });
+  });
+});
+
+describe('unknown keys', () => {
+  test('at the root, with a "did you mean" hint', () => {
+    const problem = expectOnly(broken((c) => { c.buckts = []; }), 'buckts', 'unknown key "buckts"');
+    expect(problem.fix).toMatch(/^did you mean "buckets"\? /);
+    expect(problem.fix).toContain('name, icaRegion, credential');
+  });
+
+  test('in a bucket, with a hint', () => {
+    const problem = expectOnly(broken((c) => { c.buckets[0].prefix = ['x/']; }), 'buckets[0].prefix', 'unknown key "prefix"');
+    expect(problem.fix).toMatch(/^did you mean "prefixes"\?/);
+  });
+
+  test('in the credential, with a hint for its form', () => {
+    const problem = expectOnly(broken((c) => { c.credential.usrName = 'x'; }), 'credential.usrName', 'unknown key "usrName"');
+    expect(problem.fix).toMatch(/^did you mean "userName"\?/);
+  });
+
+  test('in bucketPolicy, with a hint', () => {
+    const problem = expectOnly(broken((c) => { c.bucketPolicy = { restrictToICA: true }; }), 'bucketPolicy.restrictToICA', 'unknown key "restrictToICA"');
+    expect(problem.fix).toMatch(/^did you mean "restrictToIca"\?/);
+  });
+
+  test('in the backend, listing the keys of its form', () => {
+    const problem = expectOnly(
+      broken((c) => { c.backend = { type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'us-east-1', dynamodbTable: 'locks' }; }),
+      'backend.dynamodbTable',
+      'unknown key "dynamodbTable"',
+    );
+    expect(problem.fix).toContain('type, bucket, key, region, useLockfile');
+  });
+
+  test('far from every allowed key: no hint', () => {
+    const problem = expectOnly(broken((c) => { c.zzzqqq = 1; }), 'zzzqqq', 'unknown key "zzzqqq"');
+    expect(problem.fix).not.toContain('did you mean');
+    expect(problem.fix).toMatch(/^remove it or use one of: /);
+  });
+});
+
+describe('wrong types', () => {
+  test.each([
+    ['objectTagging', (c: Raw) => { c.objectTagging = 'yes'; }, 'must be a boolean, not string'],
+    ['icaRegion', (c: Raw) => { c.icaRegion = 5; }, 'must be a string, not number'],
+    ['buckets', (c: Raw) => { c.buckets = 'acme-ica-data'; }, 'must be an array, not string'],
+    ['buckets[0]', (c: Raw) => { c.buckets[0] = 'acme-ica-data'; }, 'must be an object, not string'],
+    ['buckets[0].prefixes', (c: Raw) => { c.buckets[0].prefixes = 'ica/'; }, 'must be an array, not string'],
+    ['buckets[0].prefixes[0]', (c: Raw) => { c.buckets[0].prefixes = [5]; }, 'must be a string, not number'],
+    ['buckets[0].blockPublicAccess', (c: Raw) => { c.buckets[0].blockPublicAccess = 'true'; }, 'must be a boolean, not string'],
+    ['tags.team', (c: Raw) => { c.tags = { team: 1 }; }, 'must be a string, not number'],
+    ['bucketPolicy', (c: Raw) => { c.bucketPolicy = null; }, 'must be an object, not null'],
+  ])('%s', (path, patch, message) => {
+    const problem = expectOnly(broken(patch), path, message);
+    expect(problem.fix).toMatch(new RegExp(`^write ${path.replace(/[.[\]]/g, '\\$&')} as a JSON `));
+  });
+
+  test('the whole file is not an object', () => {
+    expectOnly(problemsOf([1, 2]), '(config)', 'must be a JSON object, not array');
+    expectOnly(problemsOf(null), '(config)', 'must be a JSON object, not null');
+  });
+});
+
+describe('missing required fields', () => {
+  test.each([
+    ['name', (c: Raw) => { delete c.name; }],
+    ['icaRegion', (c: Raw) => { delete c.icaRegion; }],
+    ['credential', (c: Raw) => { delete c.credential; }],
+    ['buckets', (c: Raw) => { delete c.buckets; }],
+    ['buckets[0].name', (c: Raw) => { delete c.buckets[0].name; }],
+    ['buckets[0].prefixes', (c: Raw) => { delete c.buckets[0].prefixes; }],
+  ])('%s', (path, patch) => {
+    const problem = expectOnly(broken(patch), path, 'is required');
+    expect(problem.fix).toMatch(new RegExp(`^add ${path.replace(/[.[\]]/g, '\\$&')} \\(`));
+  });
+
+  test('credential.method', () => {
+    const problem = expectOnly(broken((c) => { c.credential = {}; }), 'credential.method', 'is required');
+    expect(problem.fix).toBe('use one of "user", "role"');
+  });
+
+  test('encryption.type', () => {
+    expectOnly(broken((c) => { c.buckets[0].encryption = {}; }), 'buckets[0].encryption.type', 'is required');
+  });
+
+  test('no buckets at all', () => {
+    expectOnly(broken((c) => { c.buckets = []; }), 'buckets', 'is empty');
+  });
+});
+
+describe('bad enum values', () => {
+  test.each([
+    ['buckets[0].versioning', (c: Raw) => { c.buckets[0].versioning = 'On'; }, '"On" is not allowed', 'use one of "Enabled", "Suspended", "Disabled"'],
+    ['buckets[0].objectOwnership', (c: Raw) => { c.buckets[0].objectOwnership = 'Me'; }, '"Me" is not allowed', 'use one of "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"'],
+    ['credential.method', (c: Raw) => { c.credential = { method: 'admin' }; }, '"admin" is not allowed', 'use one of "user", "role"'],
+    ['buckets[0].encryption.type', (c: Raw) => { c.buckets[0].encryption = { type: 'AES256' }; }, '"AES256" is not allowed', 'use one of "SSE-S3", "SSE-KMS"'],
+    ['backend.type', (c: Raw) => { c.backend = { type: 'gcs' }; }, '"gcs" is not allowed', 'use one of "local", "s3", "cloud"'],
+  ])('%s', (path, patch, message, fix) => {
+    expect(expectOnly(broken(patch), path, message).fix).toBe(fix);
+  });
+});
+
+describe('backend', () => {
+  test('s3 without its required fields', () => {
+    expectProblems(broken((c) => { c.backend = { type: 's3' }; }), [
+      ['backend.bucket', 'is required'],
+      ['backend.key', 'is required'],
+      ['backend.region', 'is required'],
+    ]);
+  });
+
+  test('s3 with malformed fields', () => {
+    expectProblems(broken((c) => { c.backend = { type: 's3', bucket: 'State_Bucket', key: '/state/', region: 'mars' }; }), [
+      ['backend.bucket', 'bucket name "State_Bucket" contains characters S3 does not allow'],
+      ['backend.key', '"/state/" is not a state object key'],
+      ['backend.region', '"mars" is not an AWS region'],
+    ]);
+  });
+
+  test('s3 useLockfile of the wrong type', () => {
+    expectOnly(
+      broken((c) => { c.backend = { type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'eu-west-1', useLockfile: 'yes' }; }),
+      'backend.useLockfile', 'must be a boolean, not string',
+    );
+  });
+
+  test('a valid s3 backend outside the ICA region, lock file on by default', () => {
+    const { config } = expectValid({ ...validConfig(), backend: { type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'eu-west-1' } });
+    expect(config.backend).toEqual({ type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'eu-west-1', useLockfile: true });
+  });
+
+  test('cloud without workspace or workspaceTags', () => {
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme' }; }), 'backend.workspace', 'the cloud backend names no workspace');
+  });
+
+  test('cloud with both workspace and workspaceTags', () => {
+    const problem = expectOnly(
+      broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspace: 'ica', workspaceTags: ['ica'] }; }),
+      'backend.workspace', 'the cloud backend gives both workspace and workspaceTags',
+    );
+    expect(problem.fix).toBe('give exactly one of "workspace" (a name) and "workspaceTags" (a list)');
+  });
+
+  test('cloud with an empty workspaceTags list', () => {
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: [] }; }), 'backend.workspaceTags', 'is empty');
+  });
+
+  test('cloud with malformed fields', () => {
+    expectProblems(broken((c) => { c.backend = { type: 'cloud', organization: 'acme corp', workspace: 'ica prod', hostname: 'tfe host' }; }), [
+      ['backend.organization', '"acme corp" is not an organization name'],
+      ['backend.workspace', '"ica prod" is not a workspace name'],
+      ['backend.hostname', '"tfe host" is not a hostname'],
+    ]);
+  });
+
+  test('cloud with a malformed workspace tag', () => {
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: ['ok', 'not ok'] }; }), 'backend.workspaceTags[1]', '"not ok" is not a workspace tag');
+  });
+
+  test.each([
+    { type: 'cloud', organization: 'acme', workspace: 'ica' },
+    { type: 'cloud', organization: 'acme', workspaceTags: ['ica', 'env:prod'], hostname: 'tfe.example.com' },
+    { type: 'local' },
+  ])('valid backend %j', (backend) => {
+    expectValid({ ...validConfig(), backend });
+  });
+});
+
+describe('tags', () => {
+  test('a key with the reserved aws: prefix', () => {
+    expectOnly(broken((c) => { c.tags = { 'aws:owner': 'x' }; }), 'tags["aws:owner"]', 'tag key "aws:owner" uses the reserved "aws:" prefix');
+  });
+
+  test('an empty key', () => {
+    expectOnly(broken((c) => { c.tags = { '': 'x' }; }), 'tags[""]', 'tag key is 0 characters long');
+  });
+
+  test('a key that is too long', () => {
+    const key = 'k'.repeat(129);
+    expectOnly(broken((c) => { c.tags = { [key]: 'x' }; }), `tags.${key}`, 'tag key is 129 characters long');
+  });
+
+  test('a key with characters tags cannot hold', () => {
+    expectOnly(broken((c) => { c.tags = { 'team!': 'x' }; }), 'tags["team!"]', 'tag key "team!" contains characters AWS tags cannot hold');
+  });
+
+  test('a value that is too long', () => {
+    expectOnly(broken((c) => { c.tags = { team: 'v'.repeat(257) }; }), 'tags.team', 'tag value of "team" is 257 characters long');
+  });
+
+  test('a value with interpolation characters', () => {
+    expectOnly(broken((c) => { c.tags = { team: '${var.x}' }; }), 'tags.team', 'tag value of "team" contains characters AWS tags cannot hold');
+  });
+
+  test('bucket tags follow the same rules', () => {
+    expectOnly(broken((c) => { c.buckets[0].tags = { 'aws:x': 'y' }; }), 'buckets[0].tags["aws:x"]', 'tag key "aws:x" uses the reserved "aws:" prefix');
+  });
+
+  test('tags in any script, with spaces and the allowed punctuation, are accepted', () => {
+    expectValid({ ...validConfig(), tags: { 'Équipe génomique': 'données / labo_1 + x=y @site:a-b.c', empty: '' } });
+  });
+});
+
+describe('corsAllowedOrigins', () => {
+  test('an origin without a scheme', () => {
+    expectOnly(broken((c) => { c.corsAllowedOrigins = ['ica.illumina.com']; }), 'corsAllowedOrigins[0]', '"ica.illumina.com" is not an http(s) origin');
+  });
+
+  test('an origin with a path', () => {
+    expectOnly(broken((c) => { c.corsAllowedOrigins = ['https://ica.illumina.com/', 'https://ok.example.com']; }), 'corsAllowedOrigins[0]', '"https://ica.illumina.com/" is not an http(s) origin');
+  });
+
+  test('an empty list', () => {
+    expectOnly(broken((c) => { c.corsAllowedOrigins = []; }), 'corsAllowedOrigins', 'is empty');
+  });
+
+  test('wildcard subdomain and port are accepted', () => {
+    const { config } = expectValid({ ...validConfig(), corsAllowedOrigins: ['https://*.example.com:8443', 'http://localhost:3000'] });
+    expect(config.corsAllowedOrigins).toEqual(['https://*.example.com:8443', 'http://localhost:3000']);
+  });
+});
+
+test('ALL problems are reported at once', () => {
+  const problems = problemsOf({
+    name: '1bad',
+    icaRegion: 'Mars',
+    credential: { method: 'role', sessionNamePrefix: 'bad prefix', roleName: 'bad/role', extra: 1 },
+    policyName: 'bad policy',
+    buckets: [
+      { name: 'Bad_Bucket', prefixes: ['', '/abs', 'a', 'a/'], versioning: 'On', encryption: { type: 'SSE-KMS', kmsKeyArn: 'nope' } },
+      { name: 'Bad_Bucket', prefixes: ['x/', 'x/y/'] },
+    ],
+    bucketPolicy: { restrictToIca: 'yes', exemptPrincipalArns: ['nope'] },
+    corsAllowedOrigins: ['ftp://x'],
+    tags: { 'aws:x': 'v' },
+    backend: { type: 'cloud', organization: 'o' },
+    typo: true,
+  });
+  expect(problems.map((problem) => problem.path).sort()).toEqual([
+    'backend.workspace',
+    'bucketPolicy.exemptPrincipalArns[0]',
+    'bucketPolicy.restrictToIca',
+    'buckets[0].encryption.kmsKeyArn',
+    'buckets[0].name',
+    'buckets[0].prefixes[0]',
+    'buckets[0].prefixes[1]',
+    'buckets[0].prefixes[3]',
+    'buckets[0].versioning',
+    'buckets[1].name',
+    'buckets[1].name',
+    'buckets[1].prefixes[1]',
+    'corsAllowedOrigins[0]',
+    'credential.extra',
+    'credential.roleName',
+    'credential.sessionNamePrefix',
+    'icaRegion',
+    'name',
+    'policyName',
+    'tags["aws:x"]',
+    'typo',
+  ]);
+  for (const problem of problems) {
+    expect(problem.message.trim()).not.toBe('');
+    expect(problem.fix.trim()).not.toBe('');
+  }
+  expect(problems.find((problem) => problem.path === 'buckets[0].prefixes[3]')?.message).toBe('prefix "a/" is listed twice (also prefixes[2])');
+  expect(problems.filter((problem) => problem.path === 'buckets[1].name').map((problem) => problem.message)).toEqual([
+    'bucket name "Bad_Bucket" contains characters S3 does not allow',
+    'bucket "Bad_Bucket" is listed twice (also buckets[0])',
+  ]);
+});
+
+test('cross-field checks still run when another field is malformed', () => {
+  const problems = problemsOf({ ...validConfig(), name: 5, buckets: [{ name: 'acme-a', prefixes: ['a', 'a/'] }, { name: 'acme-a', prefixes: ['b/'] }] });
+  expect(problems.map((problem) => problem.path)).toEqual(['name', 'buckets[0].prefixes[1]', 'buckets[1].name']);
+});
+
+describe('defaults', () => {
+  test('user method, bucket and top-level defaults are applied', () => {
+    const { config } = expectValid(validConfig());
+    expect(config.credential).toEqual({ method: 'user', userName: 'illumina_ica_admin', createAccessKey: true, accessKeys: ['primary'] });
+    expect(config.policyName).toBe('illumina-ica-admin-policy');
+    expect(config.buckets[0]).toEqual({
+      name: 'acme-ica-data',
+      prefixes: ['ica-data/'],
+      versioning: 'Disabled',
+      encryption: { type: 'SSE-S3' },
+      blockPublicAccess: true,
+      objectOwnership: 'BucketOwnerEnforced',
+      forceDestroy: false,
+      tags: {},
+    });
+    expect(config.bucketPolicy).toEqual({ restrictToIca: false, exemptPrincipalArns: [], crossAccountCopy: false });
+    expect(config.objectTagging).toBe(false);
+    expect(config.corsAllowedOrigins).toEqual(['https://ica.illumina.com']);
+    expect(config.tags).toEqual({});
+    expect(config.backend).toEqual({ type: 'local' });
+    expect(config.oidc).toBeUndefined();
+    expect(config.region.code).toBe('US');
+    expect(config.crossAccountRoleArn).toBe('arn:aws:iam::079623148045:role/ica_use1_crossacct');
+  });
+
+  test('role method defaults', () => {
+    const { config } = expectValid(roleConfig());
+    expect(config.credential).toEqual({ method: 'role', sessionNamePrefix: 'Ab12Cd34', roleName: 'Illumina_ICA_Role', oidcProvider: 'create' });
+    expect(config.oidc).toEqual({
+      providerId: '10FBA7EDEB5930CCFC300EF5AC3DB2FE',
+      namespace: 'use1',
+      issuer: 'oidc.eks.us-east-1.amazonaws.com/id/10FBA7EDEB5930CCFC300EF5AC3DB2FE',
+      url: 'https://oidc.eks.us-east-1.amazonaws.com/id/10FBA7EDEB5930CCFC300EF5AC3DB2FE',
+    });
+  });
+
+  test('SSE-KMS without an ARN keeps no ARN (a key is created)', () => {
+    const { config } = expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'], encryption: { type: 'SSE-KMS' } }] });
+    expect(config.buckets[0].encryption).toEqual({ type: 'SSE-KMS' });
+  });
+
+  test('the input object is not modified', () => {
+    const raw = validConfig();
+    const copy = JSON.parse(JSON.stringify(raw));
+    expectValid(raw);
+    expect(raw).toEqual(copy);
+  });
+});
+
+describe('warnings', () => {
+  test('South Korea: BSSH is not deployed', () => {
+    const { warnings } = expectValid({ ...validConfig(), icaRegion: 'KR' });
+    expect(warnings).toEqual([expect.stringMatching(/^icaRegion: BSSH is not deployed on the South Korea instance/)]);
+  });
+
+  test('India: the published namespace is doubtful', () => {
+    const { warnings } = expectValid({ ...roleConfig(), icaRegion: 'India' });
+    expect(warnings).toEqual([expect.stringMatching(/^icaRegion: .*namespace 'aps1'.*ica_aps3_crossacct.*credential\.namespace/)]);
+  });
+
+  test('warnings are kept when the config also has problems', () => {
+    const result = validateConfig({ ...validConfig(), icaRegion: 'KR', name: '' });
+    expect(result.ok).toBe(false);
+    expect(result.warnings).toHaveLength(1);
+  });
+
+  test('no warning for the United States', () => {
+    expect(expectValid(validConfig()).warnings).toEqual([]);
+  });
+
+  test('exemptPrincipalArns without restrictToIca', () => {
+    const { warnings } = expectValid({ ...validConfig(), bucketPolicy: { exemptPrincipalArns: ['arn:aws:iam::111122223333:role/Admin'] } });
+    expect(warnings).toEqual(['bucketPolicy.exemptPrincipalArns: has no effect unless restrictToIca is true']);
+  });
+
+  test('a permission policy over IAM\'s managed policy size', () => {
+    const prefixes = Array.from({ length: 200 }, (_, index) => `project-${String(index).padStart(3, '0')}/`);
+    const { warnings } = expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes }] });
+    expect(warnings).toEqual([expect.stringMatching(/^buckets: the permission policy would be about \d+ characters, over IAM's 6144-character limit/)]);
+  });
+});
+
+describe('loadConfigFile', () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'ica-validation-')); });
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  test('a missing file', () => {
+    const path = join(dir, 'nope.json');
+    const result = loadConfigFile(path);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expectOnly(result.problems, '(config)', `${path} does not exist`);
+    expect(result.problems[0].fix).toContain('-c FILE');
+  });
+
+  test('invalid JSON', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "name": "acme", }');
+    const result = loadConfigFile(path);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expectOnly(result.problems, '(config)', new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON: `));
+  });
+
+  test('a directory instead of a file', () => {
+    const result = loadConfigFile(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expectOnly(result.problems, '(config)', /cannot be read/);
+  });
+
+  test('a valid file', () => {
+    const path = join(dir, 'ok.json');
+    writeFileSync(path, JSON.stringify(validConfig()));
+    const result = loadConfigFile(path);
+    expect(result.ok).toBe(true);
+  });
+
+  test('a file with problems reports them like validateConfig', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify({ ...validConfig(), icaRegion: 'Mars' }));
+    const result = loadConfigFile(path);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expectOnly(result.problems, 'icaRegion', 'unknown ICA region "Mars"');
+  });
+});
+
+describe('resolveConfig, formatProblems and formatPath', () => {
+  test('resolveConfig throws a ConfigError carrying every problem', () => {
+    let error: unknown;
+    try {
+      resolveConfig({ ...validConfig(), icaRegion: 'Mars', policyName: 'bad policy' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.problems.map((problem) => problem.path)).toEqual(['icaRegion', 'policyName']);
+    expect(configError.message).toContain('icaRegion: unknown ICA region "Mars"');
+  });
+
+  test('formatProblems prints path, message and fix', () => {
+    expect(formatProblems([{ path: 'buckets[0].name', message: 'is wrong', fix: 'fix it' }])).toBe('  buckets[0].name: is wrong\n    fix: fix it');
+  });
+
+  test.each([
+    [[], '(config)'],
+    [['buckets', 0, 'prefixes', 1], 'buckets[0].prefixes[1]'],
+    [['tags', 'aws:x'], 'tags["aws:x"]'],
+    [['tags', 'team'], 'tags.team'],
+    [['with space'], '["with space"]'],
+  ] as Array<[PropertyKey[], string]>)('formatPath %j', (path, text) => {
+    expect(formatPath(path)).toBe(text);
+  });
+});
