@@ -7,7 +7,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { trustPolicy } from '../core/policies';
-import { OIDC_AUDIENCE } from '../core/regions';
+import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../core/regions';
 import { iamNameProblems, sessionNamePrefixProblems } from '../core/rules';
 import { ResolvedOidc } from '../core/validate';
 
@@ -89,9 +89,6 @@ export interface IcaRoleCredentialProps {
    */
   readonly oidcProvider?: 'create' | 'existing';
 }
-
-/** Role session length ICA requires: 12 hours ("Invalid Role Session Duration" otherwise). */
-export const ICA_ROLE_MAX_SESSION_SECONDS = 43200;
 
 /** The seeds' IAM role method: the regional OIDC provider and a role it may assume. */
 export class IcaRoleCredential extends Construct implements IcaPrincipal {

@@ -2,7 +2,7 @@
  * `ica-s3`: the command-line entry. Each command module is imported only when that command runs,
  * so `validate` never loads cdktf.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './args';
 import type { Command } from './command';
@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate')).validateCommand,
   synth: async () => (await import('./commands/synth')).synthCommand,
   policies: async () => (await import('./commands/policies')).policiesCommand,
+  doctor: async () => (await import('./commands/doctor')).doctorCommand,
+  'ica-payload': async () => (await import('./commands/ica-payload')).icaPayloadCommand,
 };
 
 async function usage(): Promise<string> {
@@ -22,8 +24,10 @@ async function usage(): Promise<string> {
   return lines.join('\n');
 }
 
+/** The package version: package.json is two folders up from source, three from dist/. */
 function version(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const path = [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')].find(existsSync) as string;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI; resolves to the exit status (0 ok, 1 bad config or failed check, 2 misuse). */

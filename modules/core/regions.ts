@@ -13,6 +13,9 @@ export const ILLUMINA_CROSS_ACCOUNT_ID = '079623148045';
 /** The OIDC audience ICA presents; the seeds say to enter it as the provider's audience. */
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
 
+/** Role session length ICA requires: 12 hours ("Invalid Role Session Duration" otherwise). */
+export const ICA_ROLE_MAX_SESSION_SECONDS = 43200;
+
 /** ICA's OIDC identity: the EKS cluster that issues ICA's tokens in one region. */
 export interface IcaOidcProvider {
   /** The provider id, the last path segment of the provider URL. */

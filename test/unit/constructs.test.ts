@@ -32,7 +32,8 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { IcaBucket, IcaBucketProps } from '../../modules/cdktf/ica-bucket';
 import { IcaConnectStack } from '../../modules/cdktf/ica-connect-stack';
-import { ICA_ROLE_MAX_SESSION_SECONDS, IcaRoleCredential, IcaUserCredential } from '../../modules/cdktf/ica-credentials';
+import { IcaRoleCredential, IcaUserCredential } from '../../modules/cdktf/ica-credentials';
+import { ICA_ROLE_MAX_SESSION_SECONDS } from '../../modules/core/regions';
 import { IcaKmsKey } from '../../modules/cdktf/ica-kms-key';
 import { EMULATED_SERVICES } from '../../modules/core/emulator';
 import { SID } from '../../modules/core/policies';

@@ -1,0 +1,186 @@
+/**
+ * The request bodies of ICA's public API that finish the connection (field names from ICA's
+ * generated API client documentation, see /work/shared/reference/ica-api.md):
+ * `POST /api/storageCredentials` (CreateStorageCredential, user method only: the API's type enum
+ * lists AWS_USER, role credentials are made in the ICA UI) and one
+ * `POST /api/storageConfigurations` (CreateStorageConfiguration) per bucket prefix.
+ * Values that only ICA knows (region id, credential id) and the secret, unless asked for, are
+ * placeholders.
+ */
+import { StorageConfigurationValues, storageConfigurations } from '../core/policies';
+import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
+import { ResolvedConfig } from '../core/validate';
+
+export const ICA_REGION_ID_PLACEHOLDER = 'YOUR_ICA_REGION_ID';
+export const STORAGE_CREDENTIAL_ID_PLACEHOLDER = 'YOUR_STORAGE_CREDENTIAL_ID';
+export const SECRET_PLACEHOLDER = 'YOUR_SECRET_ACCESS_KEY';
+/** Paths relative to https://ica.illumina.com/ica/rest */
+export const ICA_API = {
+  regions: 'GET /api/regions',
+  createStorageCredential: 'POST /api/storageCredentials',
+  listStorageCredentials: 'GET /api/storageCredentials',
+  createStorageConfiguration: 'POST /api/storageConfigurations',
+  validateStorageConfiguration: 'POST /api/storageConfigurations/{storageConfigurationId}:validate',
+} as const;
+
+/** CreateStorageCredential. */
+export interface CreateStorageCredential {
+  readonly name: string;
+  readonly type: 'AWS_USER';
+  readonly awsCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** CreateStorageConfiguration. */
+export interface CreateStorageConfiguration {
+  readonly regionId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly storageCredentialId: string;
+  readonly type: 'AWS_S3';
+  readonly awsDetails: {
+    readonly bucketName: string;
+    readonly keyPrefix: string;
+    readonly serverSideEncryptionAlgorithm: string;
+    readonly serverSideEncryptionKey?: string;
+  };
+}
+
+/** The outputs of this tool's stack, as `terraform output -json` (or a state file) holds them. */
+export interface TerraformOutputs {
+  readonly storageConfigurations?: readonly StorageConfigurationValues[];
+  readonly principalArn?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly encryptedSecretAccessKey?: string;
+}
+
+/**
+ * Reads `terraform output -json` ({"name": {"value": ...}}) or a state file ({"outputs": {...}}).
+ * Throws with a readable message when the JSON is neither.
+ */
+export function parseTerraformOutputs(json: unknown): TerraformOutputs {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error('is not a JSON object from "terraform output -json" or a state file');
+  const record = json as Record<string, unknown>;
+  const outputs = (record.outputs && typeof record.outputs === 'object' && ('terraform_version' in record || 'version' in record)
+    ? record.outputs
+    : record) as Record<string, unknown>;
+  const value = (name: string): unknown => {
+    const entry = outputs[name];
+    return entry && typeof entry === 'object' && 'value' in (entry as object) ? (entry as { value: unknown }).value : undefined;
+  };
+  const text = (name: string): string | undefined => (typeof value(name) === 'string' ? value(name) as string : undefined);
+  const configurations = value('storage_configurations');
+  if (configurations === undefined && text('principal_arn') === undefined) {
+    throw new Error('holds no storage_configurations or principal_arn output: pass the JSON of "terraform output -json" in the stack directory');
+  }
+  return {
+    ...(Array.isArray(configurations) ? { storageConfigurations: configurations as StorageConfigurationValues[] } : {}),
+    ...(text('principal_arn') ? { principalArn: text('principal_arn') } : {}),
+    ...(text('access_key_id') ? { accessKeyId: text('access_key_id') } : {}),
+    ...(text('secret_access_key') ? { secretAccessKey: text('secret_access_key') } : {}),
+    ...(text('encrypted_secret_access_key') ? { encryptedSecretAccessKey: text('encrypted_secret_access_key') } : {}),
+  };
+}
+
+/** A storage configuration name from bucket and prefix: letters, digits, - and _. */
+export function configurationName(bucketName: string, keyPrefix: string): string {
+  return `${bucketName}-${keyPrefix}`.replace(/\/+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+}
+
+export interface PayloadOptions {
+  readonly outputs?: TerraformOutputs;
+  /** Put the real secret into the storage credential body (it must be in the outputs). */
+  readonly includeSecret?: boolean;
+}
+
+export interface PayloadFile {
+  readonly name: string;
+  readonly body: CreateStorageCredential | CreateStorageConfiguration;
+  /** True when the file holds a secret (written with mode 0600). */
+  readonly secret: boolean;
+}
+
+export interface Payloads {
+  readonly files: readonly PayloadFile[];
+  /** How to send them, and what the placeholders stand for. */
+  readonly notes: readonly string[];
+}
+
+export class PayloadError extends Error {}
+
+/** The storage configuration form values, real where the outputs have them. */
+export function payloadValues(config: ResolvedConfig, outputs?: TerraformOutputs): StorageConfigurationValues[] {
+  const fromConfig = storageConfigurations(config, placeholderRefs(config));
+  const real = outputs?.storageConfigurations ?? [];
+  return fromConfig.map((planned) => real.find((value) => value.bucketName === planned.bucketName && value.keyPrefix === planned.keyPrefix) ?? planned);
+}
+
+export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}): Payloads {
+  const outputs = options.outputs;
+  const files: PayloadFile[] = [];
+  const notes: string[] = [];
+  const region = config.region;
+  const credentialStep = config.credential.method === 'user'
+    ? `${ICA_API.createStorageCredential} with storage-credential.json, then use the id it returns (or find it with ${ICA_API.listStorageCredentials}) for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`
+    : `create the role credential in the ICA UI: System Settings > Credentials > Create > Storage Credential, type AWS_Role, Generate the RoleSessionName prefix (the config's credential.sessionNamePrefix, "${config.credential.sessionNamePrefix}") and give it the role ARN ${outputs?.principalArn ?? placeholderRefs(config).icaPrincipalArn}; the public API creates AWS_USER credentials only. Then ${ICA_API.listStorageCredentials} gives its id for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`;
+
+  if (config.credential.method === 'user') {
+    let secret = SECRET_PLACEHOLDER;
+    if (options.includeSecret) {
+      if (!outputs) throw new PayloadError('--include-secret needs --outputs FILE (the JSON of "terraform output -json", which holds secret_access_key)');
+      if (!outputs.secretAccessKey) {
+        throw new PayloadError(outputs.encryptedSecretAccessKey
+          ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): decrypt it (base64 -d | gpg -d) and put it into storage-credential.json yourself'
+          : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)');
+      }
+      secret = outputs.secretAccessKey;
+    }
+    files.push({
+      name: 'storage-credential.json',
+      body: {
+        name: config.name,
+        type: 'AWS_USER',
+        awsCredentials: { accessKeyId: outputs?.accessKeyId ?? ACCESS_KEY_PLACEHOLDER, secretAccessKey: secret },
+      },
+      secret: secret !== SECRET_PLACEHOLDER,
+    });
+    if (secret === SECRET_PLACEHOLDER) {
+      notes.push(`storage-credential.json holds the placeholder ${SECRET_PLACEHOLDER}: replace it with "terraform output -raw secret_access_key", or run again with --include-secret --outputs FILE (the file then holds the secret: keep it private and delete it after use)`);
+    } else {
+      notes.push('storage-credential.json holds the secret access key (mode 0600): delete it once the credential exists in ICA');
+    }
+  } else {
+    notes.push('no storage-credential.json for the role method: role credentials (AWS_Role) are created in the ICA UI, which generates the RoleSessionName prefix');
+  }
+
+  for (const value of payloadValues(config, outputs)) {
+    const name = configurationName(value.bucketName, value.keyPrefix);
+    files.push({
+      name: `storage-configuration.${name}.json`,
+      body: {
+        regionId: ICA_REGION_ID_PLACEHOLDER,
+        name,
+        description: `s3://${value.bucketName}/${value.keyPrefix} (${region.name}), set up by ica-s3-connect "${config.name}"`,
+        storageCredentialId: STORAGE_CREDENTIAL_ID_PLACEHOLDER,
+        type: 'AWS_S3',
+        awsDetails: {
+          bucketName: value.bucketName,
+          keyPrefix: value.keyPrefix,
+          serverSideEncryptionAlgorithm: value.serverSideEncryptionAlgorithm,
+          ...(value.serverSideEncryptionKey ? { serverSideEncryptionKey: value.serverSideEncryptionKey } : {}),
+        },
+      },
+      secret: false,
+    });
+  }
+
+  const placeholdersLeft = files.some((file) => JSON.stringify(file.body).includes('YOUR_ACCOUNT_ID') || JSON.stringify(file.body).includes('YOUR_KEY_ID') || JSON.stringify(file.body).includes(ACCESS_KEY_PLACEHOLDER));
+  notes.push(
+    `API base https://ica.illumina.com/ica/rest, authenticated with your API key (X-API-Key header) or a bearer token.`,
+    `1. ${ICA_API.regions} lists the regions you may use: take the "id" of ${region.name} (${region.code}, AWS ${region.awsRegion}) for ${ICA_REGION_ID_PLACEHOLDER}.`,
+    `2. ${credentialStep}.`,
+    `3. ${ICA_API.createStorageConfiguration} with each storage-configuration.*.json (one per prefix), then ${ICA_API.validateStorageConfiguration} to check it.`,
+    ...(placeholdersLeft ? ['Values that exist only after apply (YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID) are placeholders: pass --outputs FILE with the JSON of "terraform output -json" to fill them in.'] : []),
+  );
+  return { files, notes };
+}

@@ -1,0 +1,432 @@
+/**
+ * Reads, with read-only calls, everything the checks need from one AWS account: the buckets,
+ * their keys, the ICA user or role with its policies, and the OIDC provider. Each value is a
+ * `Fact`: read, known to be absent, or unreadable (with the error), so the checks stay pure
+ * functions of these facts and can be unit-tested without AWS.
+ */
+import {
+  GetGroupPolicyCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand,
+  GetRolePolicyCommand, GetUserCommand, GetUserPolicyCommand, IAMClient, ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand, ListAttachedRolePoliciesCommand, ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand, ListGroupsForUserCommand, ListOpenIDConnectProvidersCommand, ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand } from '@aws-sdk/client-kms';
+import {
+  CORSRule, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLocationCommand,
+  GetBucketNotificationConfigurationCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
+  GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, NotificationConfigurationFilter,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { ResolvedConfig } from '../core/validate';
+import { DoctorClients } from './clients';
+import { Fact, absent, ok, unreadable } from './types';
+
+export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
+
+export interface NotificationEntry {
+  readonly id?: string;
+  readonly kind: 'SQS queue' | 'SNS topic' | 'Lambda function';
+  readonly target: string;
+  readonly events: readonly string[];
+  /** The prefix filter, "" when there is none (the whole bucket). */
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+export interface NotificationFacts {
+  readonly entries: readonly NotificationEntry[];
+  /** Amazon EventBridge delivery is on (it has no filters and never conflicts with ICA's notifications). */
+  readonly eventBridge: boolean;
+}
+
+export interface EncryptionFacts {
+  /** AES256, aws:kms or aws:kms:dsse. */
+  readonly algorithm: string;
+  /** The key as the bucket names it (id, key ARN or alias); undefined for AES256 or the AWS managed aws/s3 key. */
+  readonly kmsKeyId?: string;
+  readonly bucketKeyEnabled?: boolean;
+}
+
+export interface PublicAccessFacts {
+  readonly BlockPublicAcls: boolean;
+  readonly IgnorePublicAcls: boolean;
+  readonly BlockPublicPolicy: boolean;
+  readonly RestrictPublicBuckets: boolean;
+}
+
+export interface KeyMetadataFacts {
+  readonly arn: string;
+  readonly region: string;
+  readonly state: string;
+  /** CUSTOMER or AWS (an AWS managed key such as aws/s3). */
+  readonly manager: string;
+}
+
+export interface GrantFacts {
+  readonly grantee: string;
+  readonly operations: readonly string[];
+}
+
+export interface KeyFacts {
+  /** The key as the bucket's encryption names it. */
+  readonly keyId: string;
+  readonly metadata: Fact<KeyMetadataFacts>;
+  readonly policy: Fact<string>;
+  readonly grants: Fact<readonly GrantFacts[]>;
+}
+
+export interface BucketFacts {
+  readonly name: string;
+  /** ok when HeadBucket succeeds; absent for 404; error otherwise (403: exists but not ours or not readable). */
+  readonly exists: Fact<true>;
+  /** The AWS region the bucket lives in. */
+  readonly region: Fact<string>;
+  readonly notifications: Fact<NotificationFacts>;
+  readonly cors: Fact<readonly CORSRule[]>;
+  readonly versioning: Fact<Versioning>;
+  readonly encryption: Fact<EncryptionFacts>;
+  readonly ownership: Fact<string>;
+  readonly publicAccess: Fact<PublicAccessFacts>;
+  /** The bucket policy JSON. */
+  readonly policy: Fact<string>;
+  /** The bucket's default encryption key, when it uses a customer key. */
+  readonly key?: KeyFacts;
+}
+
+export interface PolicySource {
+  /** Policy name (managed or inline). */
+  readonly name: string;
+  /** Where it comes from: "managed policy <arn>", "inline policy", "group <name>". */
+  readonly via: string;
+  readonly document: string;
+  readonly arn?: string;
+}
+
+export interface PrincipalEntity {
+  readonly arn: string;
+  /** Roles only. */
+  readonly maxSessionDuration?: number;
+  /** Roles only, decoded JSON. */
+  readonly trustPolicy?: string;
+  /** The permissions boundary's document, when one is set. */
+  readonly boundary?: PolicySource;
+}
+
+export interface AccessKeyFacts {
+  readonly id: string;
+  readonly status: string;
+}
+
+export interface PrincipalFacts {
+  readonly method: 'role' | 'user';
+  readonly name: string;
+  readonly entity: Fact<PrincipalEntity>;
+  /** Every identity policy that applies: attached managed, inline, and (users) their groups'. */
+  readonly policies: Fact<readonly PolicySource[]>;
+  /** Users only. */
+  readonly accessKeys?: Fact<readonly AccessKeyFacts[]>;
+}
+
+export interface OidcProviderFacts {
+  readonly arn: string;
+  /** As IAM returns it: real AWS and moto both drop the https:// scheme. */
+  readonly url: string;
+  readonly clientIds: readonly string[];
+}
+
+export interface OidcFacts {
+  /** The provider for the configured issuer: absent when the account has none for that URL. */
+  readonly provider: Fact<OidcProviderFacts>;
+  /** ARNs of every OIDC provider in the account, to name a near miss (same region, other id). */
+  readonly allProviderArns: readonly string[];
+}
+
+export interface DoctorFacts {
+  readonly accountId: Fact<string>;
+  readonly callerArn?: string;
+  readonly buckets: readonly BucketFacts[];
+  readonly principal: PrincipalFacts;
+  /** Role method only. */
+  readonly oidc?: OidcFacts;
+}
+
+interface AwsError {
+  name?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+export function errorText(error: unknown): string {
+  const e = error as AwsError;
+  const name = e?.name ?? e?.Code ?? 'Error';
+  const status = e?.$metadata?.httpStatusCode;
+  const raw = e?.message && e.message !== name && !/^UnknownError$/.test(e.message) ? e.message.split('\n')[0] : '';
+  // An HTML error page (an emulator's "not implemented") makes the SDK report an XML parse error.
+  const message = raw === '' ? '' : /XML parse error|Deserialization error/i.test(raw) ? ': the answer was not an AWS response' : `: ${raw}`;
+  return `${name}${status ? ` (HTTP ${status})` : ''}${message}`;
+}
+
+/** Runs a read; the error names listed mean "there is none" (absent), anything else is unreadable. */
+async function read<T>(call: () => Promise<T>, absentNames: readonly string[] = []): Promise<Fact<T>> {
+  try {
+    return ok(await call());
+  } catch (error) {
+    const name = (error as AwsError).name ?? (error as AwsError).Code ?? '';
+    if (absentNames.includes(name)) return absent(name);
+    return unreadable(errorText(error));
+  }
+}
+
+/** S3 returns no LocationConstraint for us-east-1 and "EU" for the oldest eu-west-1 buckets. */
+export function bucketRegionFromLocation(location: string | undefined | null): string {
+  if (!location) return 'us-east-1';
+  return location === 'EU' ? 'eu-west-1' : location;
+}
+
+function filterValue(filter: NotificationConfigurationFilter | undefined, name: 'prefix' | 'suffix'): string {
+  return filter?.Key?.FilterRules?.find((rule) => (rule.Name ?? '').toLowerCase() === name)?.Value ?? '';
+}
+
+async function inspectKey(clients: DoctorClients, keyId: string, bucketRegion: string): Promise<KeyFacts> {
+  const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
+  const kms = clients.kms(arnRegion ?? bucketRegion);
+  const metadata = await read(async () => {
+    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    const arn = KeyMetadata?.Arn ?? keyId;
+    return {
+      arn,
+      region: /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(arn)?.[1] ?? arnRegion ?? bucketRegion,
+      state: KeyMetadata?.KeyState ?? (KeyMetadata?.Enabled ? 'Enabled' : 'unknown'),
+      manager: KeyMetadata?.KeyManager ?? 'CUSTOMER',
+    };
+  }, ['NotFoundException']);
+  const keyArn = metadata.state === 'ok' ? metadata.value.arn : keyId;
+  const policy = metadata.state === 'ok'
+    ? await read(async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }))).Policy ?? '{}')
+    : absent<string>('the key could not be described');
+  const grants = metadata.state === 'ok'
+    ? await read(async () => {
+      const all: GrantFacts[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await kms.send(new ListGrantsCommand({ KeyId: keyArn, Marker: marker }));
+        for (const grant of page.Grants ?? []) all.push({ grantee: grant.GranteePrincipal ?? '', operations: grant.Operations ?? [] });
+        marker = page.Truncated ? page.NextMarker : undefined;
+      } while (marker);
+      return all;
+    })
+    : absent<readonly GrantFacts[]>('the key could not be described');
+  return { keyId, metadata, policy, grants };
+}
+
+export async function inspectBucket(clients: DoctorClients, name: string): Promise<BucketFacts> {
+  const s3 = clients.s3();
+  const exists = await read(async () => { await s3.send(new HeadBucketCommand({ Bucket: name })); return true as const; }, ['NotFound', 'NoSuchBucket']);
+  const missing = <T>(): Fact<T> => absent(exists.state === 'absent' ? 'NoSuchBucket' : 'the bucket is not reachable');
+  if (exists.state !== 'ok') {
+    return {
+      name, exists, region: missing(), notifications: missing(), cors: missing(), versioning: missing(), encryption: missing(),
+      ownership: missing(), publicAccess: missing(), policy: missing(),
+    };
+  }
+  const region = await read(async () => bucketRegionFromLocation((await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint));
+  const notifications = await read(async (): Promise<NotificationFacts> => {
+    const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: name }));
+    const entries: NotificationEntry[] = [
+      ...(config.QueueConfigurations ?? []).map((c) => ({ id: c.Id, kind: 'SQS queue' as const, target: c.QueueArn ?? '', events: c.Events ?? [], prefix: filterValue(c.Filter, 'prefix'), suffix: filterValue(c.Filter, 'suffix') })),
+      ...(config.TopicConfigurations ?? []).map((c) => ({ id: c.Id, kind: 'SNS topic' as const, target: c.TopicArn ?? '', events: c.Events ?? [], prefix: filterValue(c.Filter, 'prefix'), suffix: filterValue(c.Filter, 'suffix') })),
+      ...(config.LambdaFunctionConfigurations ?? []).map((c) => ({ id: c.Id, kind: 'Lambda function' as const, target: c.LambdaFunctionArn ?? '', events: c.Events ?? [], prefix: filterValue(c.Filter, 'prefix'), suffix: filterValue(c.Filter, 'suffix') })),
+    ];
+    return { entries, eventBridge: config.EventBridgeConfiguration !== undefined };
+  });
+  const cors = await read(async () => (await s3.send(new GetBucketCorsCommand({ Bucket: name }))).CORSRules ?? [], ['NoSuchCORSConfiguration']);
+  const versioning = await read(async (): Promise<Versioning> => {
+    const status = (await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status;
+    return status === 'Enabled' || status === 'Suspended' ? status : 'Disabled';
+  });
+  const encryption = await read(async (): Promise<EncryptionFacts> => {
+    const rules = (await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules ?? [];
+    const rule = rules[0];
+    const byDefault = rule?.ApplyServerSideEncryptionByDefault;
+    return {
+      algorithm: byDefault?.SSEAlgorithm ?? 'AES256',
+      ...(byDefault?.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}),
+      ...(rule?.BucketKeyEnabled !== undefined ? { bucketKeyEnabled: rule.BucketKeyEnabled } : {}),
+    };
+  }, ['ServerSideEncryptionConfigurationNotFoundError']);
+  const ownership = await read(async () =>
+    (await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: name }))).OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter',
+  ['OwnershipControlsNotFoundError']);
+  const publicAccess = await read(async (): Promise<PublicAccessFacts> => {
+    const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: name }))).PublicAccessBlockConfiguration ?? {};
+    return {
+      BlockPublicAcls: block.BlockPublicAcls === true,
+      IgnorePublicAcls: block.IgnorePublicAcls === true,
+      BlockPublicPolicy: block.BlockPublicPolicy === true,
+      RestrictPublicBuckets: block.RestrictPublicBuckets === true,
+    };
+  }, ['NoSuchPublicAccessBlockConfiguration']);
+  const policy = await read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket: name }))).Policy ?? '{}', ['NoSuchBucketPolicy']);
+  const bucketRegion = region.state === 'ok' ? region.value : clients.options.region;
+  const key = encryption.state === 'ok' && encryption.value.kmsKeyId
+    ? await inspectKey(clients, encryption.value.kmsKeyId, bucketRegion)
+    : undefined;
+  return { name, exists, region, notifications, cors, versioning, encryption, ownership, publicAccess, policy, ...(key ? { key } : {}) };
+}
+
+async function managedPolicy(iam: IAMClient, arn: string, via: string): Promise<PolicySource> {
+  const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+  const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: Policy?.DefaultVersionId }));
+  return { name: Policy?.PolicyName ?? arn, via, arn, document: decodeURIComponent(PolicyVersion?.Document ?? '{}') };
+}
+
+type Page<T> = { items: T[]; marker?: string };
+async function paginate<T>(fetchPage: (marker: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetchPage(marker);
+    all.push(...page.items);
+    marker = page.marker;
+  } while (marker);
+  return all;
+}
+
+async function rolePolicies(iam: IAMClient, roleName: string): Promise<PolicySource[]> {
+  const attached = await paginate(async (Marker) => {
+    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker }));
+    return { items: page.AttachedPolicies ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  const inline = await paginate(async (Marker) => {
+    const page = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }));
+    return { items: page.PolicyNames ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  const sources: PolicySource[] = [];
+  for (const policy of attached) sources.push(await managedPolicy(iam, policy.PolicyArn ?? '', `managed policy ${policy.PolicyArn}`));
+  for (const policyName of inline) {
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    sources.push({ name: policyName, via: 'inline policy', document: decodeURIComponent(PolicyDocument ?? '{}') });
+  }
+  return sources;
+}
+
+async function userPolicies(iam: IAMClient, userName: string): Promise<PolicySource[]> {
+  const sources: PolicySource[] = [];
+  const attached = await paginate(async (Marker) => {
+    const page = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName, Marker }));
+    return { items: page.AttachedPolicies ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  for (const policy of attached) sources.push(await managedPolicy(iam, policy.PolicyArn ?? '', `managed policy ${policy.PolicyArn}`));
+  const inline = await paginate(async (Marker) => {
+    const page = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker }));
+    return { items: page.PolicyNames ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  for (const policyName of inline) {
+    const { PolicyDocument } = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: policyName }));
+    sources.push({ name: policyName, via: 'inline policy', document: decodeURIComponent(PolicyDocument ?? '{}') });
+  }
+  const groups = await paginate(async (Marker) => {
+    const page = await iam.send(new ListGroupsForUserCommand({ UserName: userName, Marker }));
+    return { items: page.Groups ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  for (const group of groups) {
+    const groupName = group.GroupName ?? '';
+    const groupAttached = await paginate(async (Marker) => {
+      const page = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker }));
+      return { items: page.AttachedPolicies ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+    });
+    for (const policy of groupAttached) sources.push(await managedPolicy(iam, policy.PolicyArn ?? '', `group ${groupName}, managed policy ${policy.PolicyArn}`));
+    const groupInline = await paginate(async (Marker) => {
+      const page = await iam.send(new ListGroupPoliciesCommand({ GroupName: groupName, Marker }));
+      return { items: page.PolicyNames ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+    });
+    for (const policyName of groupInline) {
+      const { PolicyDocument } = await iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: policyName }));
+      sources.push({ name: policyName, via: `group ${groupName}, inline policy`, document: decodeURIComponent(PolicyDocument ?? '{}') });
+    }
+  }
+  return sources;
+}
+
+export async function inspectPrincipal(clients: DoctorClients, config: ResolvedConfig): Promise<PrincipalFacts> {
+  const iam = clients.iam;
+  const credential = config.credential;
+  if (credential.method === 'role') {
+    const name = credential.roleName;
+    const entity = await read(async (): Promise<PrincipalEntity> => {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: name }));
+      const boundaryArn = Role?.PermissionsBoundary?.PermissionsBoundaryArn;
+      return {
+        arn: Role?.Arn ?? '',
+        maxSessionDuration: Role?.MaxSessionDuration,
+        // GetRole returns the trust policy URL-encoded (on AWS and moto alike).
+        trustPolicy: decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}'),
+        ...(boundaryArn ? { boundary: await managedPolicy(iam, boundaryArn, `permissions boundary ${boundaryArn}`) } : {}),
+      };
+    }, ['NoSuchEntity', 'NoSuchEntityException']);
+    const policies = entity.state === 'ok' ? await read(() => rolePolicies(iam, name)) : absent<readonly PolicySource[]>('the role does not exist');
+    return { method: 'role', name, entity, policies };
+  }
+  const name = credential.userName;
+  const entity = await read(async (): Promise<PrincipalEntity> => {
+    const { User } = await iam.send(new GetUserCommand({ UserName: name }));
+    const boundaryArn = User?.PermissionsBoundary?.PermissionsBoundaryArn;
+    return {
+      arn: User?.Arn ?? '',
+      ...(boundaryArn ? { boundary: await managedPolicy(iam, boundaryArn, `permissions boundary ${boundaryArn}`) } : {}),
+    };
+  }, ['NoSuchEntity', 'NoSuchEntityException']);
+  const exists = entity.state === 'ok';
+  const policies = exists ? await read(() => userPolicies(iam, name)) : absent<readonly PolicySource[]>('the user does not exist');
+  const accessKeys = exists
+    ? await read(async () => (await iam.send(new ListAccessKeysCommand({ UserName: name }))).AccessKeyMetadata?.map((key) => ({ id: key.AccessKeyId ?? '', status: key.Status ?? 'Unknown' })) ?? [])
+    : absent<readonly AccessKeyFacts[]>('the user does not exist');
+  return { method: 'user', name, entity, policies, accessKeys };
+}
+
+export async function inspectOidc(clients: DoctorClients, issuer: string): Promise<OidcFacts> {
+  const iam = clients.iam;
+  const list = await read(async () => (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList?.map((p) => p.Arn ?? '') ?? []);
+  if (list.state !== 'ok') return { provider: list.state === 'absent' ? list : unreadable(list.error), allProviderArns: [] };
+  const wanted = list.value.find((arn) => arn.toLowerCase().endsWith(`:oidc-provider/${issuer.toLowerCase()}`));
+  if (!wanted) return { provider: absent('no provider for this URL'), allProviderArns: list.value };
+  const provider = await read(async (): Promise<OidcProviderFacts> => {
+    const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: wanted }));
+    return { arn: wanted, url: got.Url ?? '', clientIds: got.ClientIDList ?? [] };
+  }, ['NoSuchEntity', 'NoSuchEntityException']);
+  return { provider, allProviderArns: list.value };
+}
+
+export async function inspectAccount(clients: DoctorClients): Promise<{ accountId: Fact<string>; callerArn?: string }> {
+  try {
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    return { accountId: identity.Account ? ok(identity.Account) : unreadable('GetCallerIdentity returned no account'), callerArn: identity.Arn };
+  } catch (error) {
+    return { accountId: unreadable(errorText(error)) };
+  }
+}
+
+/** Everything the checks need, read one call after the other (a few dozen calls, about a second). */
+export async function inspect(
+  clients: DoctorClients,
+  config: ResolvedConfig,
+  progress: (step: string) => void = () => undefined,
+): Promise<DoctorFacts> {
+  progress('AWS account (sts:GetCallerIdentity)');
+  const account = await inspectAccount(clients);
+  const buckets: BucketFacts[] = [];
+  for (const bucket of config.buckets) {
+    progress(`bucket ${bucket.name}`);
+    buckets.push(await inspectBucket(clients, bucket.name));
+  }
+  progress(`IAM ${config.credential.method} ${config.credential.method === 'role' ? config.credential.roleName : config.credential.userName}`);
+  const principal = await inspectPrincipal(clients, config);
+  let oidc: OidcFacts | undefined;
+  if (config.oidc) {
+    progress('IAM OIDC provider');
+    oidc = await inspectOidc(clients, config.oidc.issuer);
+  }
+  return { accountId: account.accountId, ...(account.callerArn ? { callerArn: account.callerArn } : {}), buckets, principal, ...(oidc ? { oidc } : {}) };
+}

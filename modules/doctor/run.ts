@@ -1,0 +1,204 @@
+/**
+ * One doctor run: read the account (inspect), ask IAM's simulator where it can, then run every
+ * check over the facts. `checkFacts` is the pure part, unit-tested without AWS.
+ */
+import { storageConfigurationSteps, storageCredentialSteps } from '../core/next-steps';
+import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/policies';
+import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
+import { ResolvedConfig } from '../core/validate';
+import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from './access';
+import { bucketPolicyChecks, federationCheck, keyArnOf, kmsChecks, permissionChecks } from './checks/access';
+import { bucketChecks } from './checks/bucket';
+import {
+  checkAccessKey, checkOidcProvider, checkPolicyAttached, checkPrincipalExists, checkSessionDuration, checkTrustPolicy, principalArnOf,
+} from './checks/principal';
+import { DoctorClients } from './clients';
+import { DoctorFacts, inspect } from './inspect';
+import { simulatePrincipal } from './simulate';
+import { CheckResult, CheckStatus, Fact, fail, info, pass, warn } from './types';
+
+export interface SimulationFacts {
+  /** Identity policies only (the policy.* checks). */
+  readonly identity: Fact<Simulation>;
+  /** Per bucket with a bucket policy: identity and bucket policy together (the bucket.policy check). */
+  readonly withBucketPolicy: ReadonlyMap<string, Simulation>;
+}
+
+export interface CheckInputs {
+  readonly facts: DoctorFacts;
+  /** Undefined when the simulator was not asked (the principal or its policies are missing). */
+  readonly simulation?: SimulationFacts;
+  /** The calls went to an emulator (a missing simulator is then expected, not a problem). */
+  readonly emulated: boolean;
+  /** The access key id from Terraform's outputs, to check that exact key (user method). */
+  readonly expectedAccessKeyId?: string;
+}
+
+function accountOf(facts: DoctorFacts): string {
+  if (facts.accountId.state === 'ok') return facts.accountId.value;
+  const fromArn = facts.principal.entity.state === 'ok' ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(facts.principal.entity.value.arn)?.[1] : undefined;
+  return fromArn ?? ACCOUNT_PLACEHOLDER;
+}
+
+function simulatorNote(inputs: CheckInputs): CheckResult | undefined {
+  const simulation = inputs.simulation?.identity;
+  if (!simulation) return undefined;
+  if (simulation.state === 'ok') return pass('policy.simulator', 'iam:SimulatePrincipalPolicy', 'IAM\'s policy simulator decided the policy.* checks (and bucket.policy for the ICA principal)');
+  const reason = simulation.state === 'error' ? simulation.error : simulation.reason;
+  if (inputs.emulated) {
+    return info('policy.simulator', 'iam:SimulatePrincipalPolicy',
+      `the emulator lacks IAM's policy simulator (${reason}); the doctor's built-in evaluator decided the policy.* and bucket.policy checks`);
+  }
+  return warn('policy.simulator', 'iam:SimulatePrincipalPolicy',
+    `could not use IAM's policy simulator (${reason}); the doctor's built-in evaluator decided the policy.* and bucket.policy checks`, undefined,
+    'allow iam:SimulatePrincipalPolicy to the credentials running the doctor for AWS\'s own verdict');
+}
+
+/** Every check over facts already read: pure, in the order they print. */
+export function checkFacts(config: ResolvedConfig, inputs: CheckInputs): CheckResult[] {
+  const { facts } = inputs;
+  const accountId = accountOf(facts);
+  const results: CheckResult[] = [];
+  results.push(pass('aws.account', accountId, `reading account ${accountId}${facts.callerArn ? ` as ${facts.callerArn}` : ''}${inputs.emulated ? ' (emulator)' : ''}`));
+
+  config.buckets.forEach((bucket, index) => results.push(...bucketChecks(config, bucket, facts.buckets[index])));
+
+  const principal = facts.principal;
+  results.push(checkPrincipalExists(config, principal));
+  const optional = [
+    checkPolicyAttached(config, principal),
+    checkAccessKey(config, principal, inputs.expectedAccessKeyId),
+    checkSessionDuration(config, principal),
+    checkOidcProvider(config, facts.oidc),
+    checkTrustPolicy(config, principal, facts.oidc, accountId),
+  ];
+  results.push(...optional.filter((result): result is CheckResult => result !== undefined));
+
+  const principalArn = principalArnOf(config, principal, accountId);
+  let access: IdentityAccess | undefined;
+  if (principal.entity.state === 'ok' && principal.policies.state === 'ok') {
+    const simulation = inputs.simulation?.identity.state === 'ok' ? inputs.simulation.identity.value : undefined;
+    access = new IdentityAccess(principalArn, accountId, principal.policies.value, principal.entity.value.boundary, simulation);
+    const note = simulatorNote(inputs);
+    if (note) results.push(note);
+    if (access.unparsable.length > 0) {
+      results.push(warn('policy.parse', principal.name, `could not parse ${access.unparsable.join(', ')}; they were left out`, undefined, 'check those policies in the IAM console'));
+    }
+    config.buckets.forEach((bucket, index) => {
+      if (facts.buckets[index].exists.state === 'ok' || facts.buckets[index].exists.state === 'absent') {
+        results.push(...permissionChecks(config, bucket, facts.buckets[index], access!));
+      }
+    });
+    results.push(federationCheck(config, access));
+  }
+
+  config.buckets.forEach((bucket, index) => {
+    const bucketFacts = facts.buckets[index];
+    if (bucketFacts.exists.state !== 'ok') return;
+    results.push(...bucketPolicyChecks(config, bucket, bucketFacts, {
+      principalArn,
+      accountId,
+      simulatedWithBucketPolicy: inputs.simulation?.withBucketPolicy.get(bucket.name),
+    }));
+    results.push(...kmsChecks(config, bucket, bucketFacts, principalArn, accountId, access));
+  });
+  return results;
+}
+
+/** What the user enters in ICA, with the real values the doctor found where it found them. */
+export function icaValues(config: ResolvedConfig, facts: DoctorFacts, expectedAccessKeyId?: string): { lines: string[]; storageConfigurations: StorageConfigurationValues[] } {
+  const accountId = accountOf(facts);
+  const placeholders = placeholderRefs(config);
+  const principalArn = principalArnOf(config, facts.principal, accountId);
+  const activeKey = facts.principal.accessKeys?.state === 'ok'
+    ? facts.principal.accessKeys.value.find((key) => key.status === 'Active')?.id
+    : undefined;
+  const values = storageConfigurations(config, {
+    accountId,
+    icaPrincipalArn: principalArn,
+    kmsKeyArn: (bucket) => {
+      if (bucket.encryption.type !== 'SSE-KMS') return undefined;
+      const index = config.buckets.indexOf(bucket);
+      return keyArnOf(bucket, facts.buckets[index]) ?? placeholders.kmsKeyArn(bucket);
+    },
+    credential: config.credential.method === 'role' ? principalArn : expectedAccessKeyId ?? activeKey ?? ACCESS_KEY_PLACEHOLDER,
+  });
+  return {
+    lines: [...storageCredentialSteps(config), ...storageConfigurationSteps(values)],
+    storageConfigurations: values,
+  };
+}
+
+export interface DoctorReport {
+  /** False when any check failed (exit status 1). */
+  readonly ok: boolean;
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  readonly checks: readonly CheckResult[];
+  readonly ica: { readonly lines: readonly string[]; readonly storageConfigurations: readonly StorageConfigurationValues[] };
+}
+
+export function report(config: ResolvedConfig, checks: readonly CheckResult[], facts?: DoctorFacts, expectedAccessKeyId?: string): DoctorReport {
+  const counts: Record<CheckStatus, number> = { PASS: 0, WARN: 0, FAIL: 0, INFO: 0 };
+  for (const check of checks) counts[check.status] += 1;
+  const ica = facts
+    ? icaValues(config, facts, expectedAccessKeyId)
+    : { lines: [...storageCredentialSteps(config), ...storageConfigurationSteps(storageConfigurations(config, placeholderRefs(config)))], storageConfigurations: storageConfigurations(config, placeholderRefs(config)) };
+  return { ok: counts.FAIL === 0, counts, checks, ica };
+}
+
+export interface DoctorOptions {
+  /** Emulator endpoint. @default - real AWS */
+  readonly endpointUrl?: string;
+  /** Check this access key (user method), from Terraform's outputs. */
+  readonly expectedAccessKeyId?: string;
+  /** Called before each step, for a progress indicator. */
+  readonly progress?: (step: string) => void;
+}
+
+/** Reads the account and runs every check. Read-only: the clients refuse any other call. */
+export async function runDoctor(config: ResolvedConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl: options.endpointUrl });
+  const progress = options.progress ?? (() => undefined);
+  try {
+    const facts = await inspect(clients, config, progress);
+    if (facts.accountId.state !== 'ok') {
+      const error = facts.accountId.state === 'error' ? facts.accountId.error : facts.accountId.reason;
+      return report(config, [fail('aws.account', '(credentials)', `could not call sts:GetCallerIdentity: ${error}`,
+        '(none yet: the doctor itself cannot reach AWS)',
+        'configure AWS credentials the standard way (AWS_PROFILE, aws sso login, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --endpoint-url for an emulator')]);
+    }
+    const simulation = await simulate(clients, config, facts, progress);
+    return report(config, checkFacts(config, { facts, simulation, emulated: clients.emulated, expectedAccessKeyId: options.expectedAccessKeyId }), facts, options.expectedAccessKeyId);
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function simulate(clients: DoctorClients, config: ResolvedConfig, facts: DoctorFacts, progress: (step: string) => void): Promise<SimulationFacts | undefined> {
+  const principal = facts.principal;
+  if (principal.entity.state !== 'ok' || principal.policies.state !== 'ok') return undefined;
+  progress('IAM policy simulator');
+  const arn = principal.entity.value.arn;
+  const keyArns = new Map<string, string>();
+  config.buckets.forEach((bucket, index) => {
+    const keyArn = bucket.encryption.type === 'SSE-KMS' ? keyArnOf(bucket, facts.buckets[index]) : undefined;
+    if (keyArn) keyArns.set(bucket.name, keyArn);
+  });
+  const identity = await simulatePrincipal(clients.iam, arn, allRequirements(config, keyArns));
+  const withBucketPolicy = new Map<string, Simulation>();
+  if (identity.state === 'ok') {
+    for (const [index, bucket] of config.buckets.entries()) {
+      const policy = facts.buckets[index].policy;
+      if (policy.state !== 'ok') continue;
+      const onBucket = bucketRequirements(bucket);
+      const requirements = [...onBucket.base, ...onBucket.versioned, ...bucket.prefixes.flatMap((prefix) => {
+        const onPrefix = prefixRequirements(config, bucket, prefix);
+        return [...onPrefix.base, ...onPrefix.versioned];
+      })];
+      const simulated = await simulatePrincipal(clients.iam, arn, requirements,
+        (resource) => (resource === bucketArn(bucket.name) || resource.startsWith(`${bucketArn(bucket.name)}/`) ? policy.value : undefined));
+      if (simulated.state === 'ok') withBucketPolicy.set(bucket.name, simulated.value);
+    }
+  }
+  return { identity, withBucketPolicy };
+}

@@ -1,0 +1,57 @@
+/** The result shapes of `ica-s3 doctor`. */
+
+/**
+ * PASS: ICA will be fine with this. WARN: it works, but is risky or could not be verified.
+ * FAIL: ICA will report the error named in `icaError`. INFO: a note that changes nothing
+ * (for example that an emulator lacks IAM's policy simulator); never counted as a problem.
+ */
+export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INFO';
+
+export interface CheckResult {
+  /** Stable id of the check, such as `bucket.cors` (the table in docs/troubleshooting.md lists them). */
+  readonly id: string;
+  /** What the check looked at: a bucket, `bucket/prefix`, a role, a key ARN. */
+  readonly subject: string;
+  readonly status: CheckStatus;
+  /** What was found, in words. */
+  readonly found: string;
+  /** The ICA error message this would cause (from the seed pages' troubleshooting tables). */
+  readonly icaError?: string;
+  /** How to fix it: the config key to set (then apply), or the console step. */
+  readonly fix?: string;
+}
+
+export function pass(id: string, subject: string, found: string): CheckResult {
+  return { id, subject, status: 'PASS', found };
+}
+
+export function info(id: string, subject: string, found: string): CheckResult {
+  return { id, subject, status: 'INFO', found };
+}
+
+export function warn(id: string, subject: string, found: string, icaError: string | undefined, fix: string): CheckResult {
+  return { id, subject, status: 'WARN', found, ...(icaError ? { icaError } : {}), fix };
+}
+
+export function fail(id: string, subject: string, found: string, icaError: string, fix: string): CheckResult {
+  return { id, subject, status: 'FAIL', found, icaError, fix };
+}
+
+/**
+ * A value read from AWS: the value, "absent" (the API said there is none, such as
+ * NoSuchCORSConfiguration), or an error the doctor could not interpret as absence.
+ */
+export type Fact<T> =
+  | { readonly state: 'ok'; readonly value: T }
+  | { readonly state: 'absent'; readonly reason: string }
+  | { readonly state: 'error'; readonly error: string };
+
+export const ok = <T>(value: T): Fact<T> => ({ state: 'ok', value });
+export const absent = <T>(reason: string): Fact<T> => ({ state: 'absent', reason });
+export const unreadable = <T>(error: string): Fact<T> => ({ state: 'error', error });
+
+/** The WARN every check returns when the doctor's own credentials cannot read what it needs. */
+export function unreadableResult(id: string, subject: string, what: string, error: string): CheckResult {
+  return warn(id, subject, `could not read ${what}: ${error}`, undefined,
+    `run the doctor with credentials that may read ${what} (docs/troubleshooting.md lists the read-only actions it uses)`);
+}

@@ -1,0 +1,30 @@
+/** README.md's troubleshooting section names every check the doctor can print and every ICA error it quotes. */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ICA_ERRORS } from '../../modules/doctor/ica-errors';
+
+const root = join(__dirname, '..', '..');
+const doc = readFileSync(join(root, 'README.md'), 'utf8');
+
+function sources(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+test('every check id is documented', () => {
+  const ids = new Set<string>();
+  for (const file of sources(join(root, 'modules', 'doctor'))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:const id = |(?:pass|fail|warn|info|unreadableResult)\()'([a-z]+\.[a-z-]+)'/g)) ids.add(match[1]);
+  }
+  expect(ids.size).toBeGreaterThan(20);
+  for (const id of ids) expect(doc).toContain(`\`${id}\``);
+});
+
+test('every ICA error message the doctor quotes is in the table', () => {
+  for (const message of Object.values(ICA_ERRORS)) {
+    const phrase = message.replace(/ \(.*\)$/, '').slice(0, 40);
+    expect(doc.toLowerCase()).toContain(phrase.toLowerCase());
+  }
+});

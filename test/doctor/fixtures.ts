@@ -1,0 +1,110 @@
+/**
+ * Facts as `inspect` would read them from an account set up exactly as this tool sets it up,
+ * built from the core policy builders. Tests change one fact at a time.
+ */
+import { IcaConfigInput } from '../../modules/core/config-schema';
+import {
+  PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
+} from '../../modules/core/policies';
+import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
+import { BucketFacts, DoctorFacts, PrincipalFacts } from '../../modules/doctor/inspect';
+import { CheckInputs } from '../../modules/doctor/run';
+import { absent, ok } from '../../modules/doctor/types';
+
+export const ACCOUNT = '111122223333';
+
+export const roleInput: IcaConfigInput = {
+  name: 'unit',
+  icaRegion: 'US',
+  credential: { method: 'role', sessionNamePrefix: 'Ab12Cd34' },
+  buckets: [{ name: 'unit-data', prefixes: ['ica-data/', 'runs/'], versioning: 'Enabled', encryption: { type: 'SSE-KMS' } }],
+  bucketPolicy: { restrictToIca: true, crossAccountCopy: true, exemptPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/Admin`] },
+  objectTagging: true,
+};
+
+export const userInput: IcaConfigInput = {
+  name: 'unit-user',
+  icaRegion: 'EU',
+  credential: { method: 'user' },
+  buckets: [{ name: 'unit-user-data', prefixes: ['ica/'] }],
+};
+
+export function keyArn(config: ResolvedConfig): string {
+  return `arn:aws:kms:${config.region.awsRegion}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+}
+
+export function refs(config: ResolvedConfig): PolicyRefs {
+  return {
+    accountId: ACCOUNT,
+    icaPrincipalArn: iamPrincipalArn(config, ACCOUNT),
+    kmsKeyArn: (bucket) => (bucket.encryption.type === 'SSE-KMS' ? bucket.encryption.kmsKeyArn ?? keyArn(config) : undefined),
+    oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, ACCOUNT) : undefined,
+  };
+}
+
+export function healthyBucket(config: ResolvedConfig, index = 0): BucketFacts {
+  const bucket = config.buckets[index];
+  const kms = bucket.encryption.type === 'SSE-KMS';
+  const policy = bucketPolicy(config, bucket, refs(config));
+  return {
+    name: bucket.name,
+    exists: ok(true as const),
+    region: ok(config.region.awsRegion),
+    notifications: ok({ entries: [], eventBridge: false }),
+    cors: ok([icaCorsRule(config.corsAllowedOrigins)]),
+    versioning: ok(bucket.versioning),
+    encryption: ok(kms ? { algorithm: 'aws:kms', kmsKeyId: keyArn(config), bucketKeyEnabled: true } : { algorithm: 'AES256' }),
+    ownership: ok('BucketOwnerEnforced'),
+    publicAccess: ok({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }),
+    policy: policy ? ok(policy.toString()) : absent('NoSuchBucketPolicy'),
+    ...(kms ? {
+      key: {
+        keyId: keyArn(config),
+        metadata: ok({ arn: keyArn(config), region: config.region.awsRegion, state: 'Enabled', manager: 'CUSTOMER' }),
+        policy: ok(kmsKeyPolicy(config, refs(config)).toString()),
+        grants: ok([]),
+      },
+    } : {}),
+  };
+}
+
+export function healthyPrincipal(config: ResolvedConfig): PrincipalFacts {
+  const arn = iamPrincipalArn(config, ACCOUNT);
+  const policies = ok([{ name: config.policyName, via: `managed policy arn:aws:iam::${ACCOUNT}:policy/${config.policyName}`, document: permissionPolicy(config, refs(config)).toString() }]);
+  if (config.credential.method === 'role') {
+    return {
+      method: 'role',
+      name: config.credential.roleName,
+      entity: ok({ arn, maxSessionDuration: 43200, trustPolicy: trustPolicy(config.oidc!, oidcProviderArn(config.oidc!, ACCOUNT), config.credential.sessionNamePrefix).toString() }),
+      policies,
+    };
+  }
+  return {
+    method: 'user',
+    name: config.credential.userName,
+    entity: ok({ arn }),
+    policies,
+    accessKeys: ok([{ id: 'AKIAEXAMPLEKEY000001', status: 'Active' }]),
+  };
+}
+
+export function healthyFacts(config: ResolvedConfig): DoctorFacts {
+  return {
+    accountId: ok(ACCOUNT),
+    buckets: config.buckets.map((_, index) => healthyBucket(config, index)),
+    principal: healthyPrincipal(config),
+    ...(config.oidc ? {
+      oidc: {
+        provider: ok({ arn: oidcProviderArn(config.oidc, ACCOUNT), url: config.oidc.issuer, clientIds: ['sts.amazonaws.com'] }),
+        allProviderArns: [oidcProviderArn(config.oidc, ACCOUNT)],
+      },
+    } : {}),
+  };
+}
+
+export function inputs(facts: DoctorFacts, extra: Partial<CheckInputs> = {}): CheckInputs {
+  return { facts, emulated: false, ...extra };
+}
+
+export const roleConfig = (): ResolvedConfig => resolveConfig(roleInput);
+export const userConfig = (): ResolvedConfig => resolveConfig(userInput);
