@@ -86,7 +86,7 @@ export class IcaBucket extends Construct {
     });
     const bucket = this.bucket.id;
 
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] });
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] });
     new S3BucketCorsConfiguration(this, 'cors', { bucket, corsRule: [this.corsRule(props.corsAllowedOrigins ?? [ICA_ORIGIN])] });
     new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
     const blocked = props.blockPublicAccess ?? true;
@@ -102,7 +102,8 @@ export class IcaBucket extends Construct {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
     }
     props.prefixes.forEach((prefix, index) => {
-      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '' });
+      // After the default encryption, so the folder object is encrypted like everything in it.
+      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '', dependsOn: [encryption] });
     });
   }
 

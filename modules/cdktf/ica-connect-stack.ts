@@ -23,6 +23,11 @@ export interface IcaConnectStackProps {
    * @default - real AWS
    */
   readonly endpointUrl?: string;
+  /**
+   * Where the local backend keeps state (ignored for s3 and cloud backends).
+   * @default - cdktf's default: terraform.<stack>.tfstate in the directory synth runs from
+   */
+  readonly localStatePath?: string;
 }
 
 /**
@@ -33,7 +38,7 @@ export class IcaConnectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: IcaConnectStackProps) {
     super(scope, id);
     const { config } = props;
-    this.configureBackend(config);
+    this.configureBackend(config, props.localStatePath);
     new AwsProvider(this, 'aws', {
       region: config.region.awsRegion,
       defaultTags: Object.keys(config.tags).length > 0 ? [{ tags: { ...config.tags } }] : undefined,
@@ -86,7 +91,7 @@ export class IcaConnectStack extends TerraformStack {
     this.addOutputs(config, refs, principal);
   }
 
-  private configureBackend(config: ResolvedConfig): void {
+  private configureBackend(config: ResolvedConfig, localStatePath: string | undefined): void {
     const backend = config.backend;
     if (backend.type === 's3') {
       const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region });
@@ -101,7 +106,7 @@ export class IcaConnectStack extends TerraformStack {
           : new TaggedCloudWorkspaces(backend.workspaceTags ?? []),
       });
     } else {
-      new LocalBackend(this, {});
+      new LocalBackend(this, { path: localStatePath });
     }
   }
 

@@ -12,6 +12,7 @@ import { Output, processOutput } from './output';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate')).validateCommand,
   synth: async () => (await import('./commands/synth')).synthCommand,
+  generate: async () => (await import('./commands/generate')).generateCommand,
   policies: async () => (await import('./commands/policies')).policiesCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   'ica-payload': async () => (await import('./commands/ica-payload')).icaPayloadCommand,

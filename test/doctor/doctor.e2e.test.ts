@@ -102,7 +102,7 @@ beforeAll(async () => {
   });
   delete process.env.ICA_S3_ENDPOINT_URL;
   work = mkdtempSync(join(tmpdir(), 'ica-doctor-'));
-  stackDir = dirname(synthesize(resolveConfig(healthy), { outdir: join(work, 'cdktf.out'), endpointUrl: moto.url }));
+  stackDir = dirname(synthesize(resolveConfig(healthy), { outdir: join(work, 'cdktf.out'), endpointUrl: moto.url, localStatePath: join(work, 'terraform.tfstate') }));
   await terraformOk(stackDir, ['init', '-input=false']);
   await terraformOk(stackDir, ['apply', '-auto-approve', '-input=false']);
 });

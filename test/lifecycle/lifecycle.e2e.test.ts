@@ -33,7 +33,7 @@ function newOutdir(): string {
 
 /** Synthesizes a config and runs terraform init in the stack directory; returns that directory. */
 async function prepare(config: IcaConfigInput, outdir = newOutdir()): Promise<string> {
-  const stackDir = dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url }));
+  const stackDir = dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url, localStatePath: join(outdir, 'terraform.tfstate') }));
   await terraformOk(stackDir, ['init', '-input=false']);
   return stackDir;
 }

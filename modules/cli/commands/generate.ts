@@ -1,0 +1,32 @@
+import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { loadConfigOrReport } from '../config';
+import { Output } from '../output';
+import type { Command } from '../command';
+
+export const DEFAULT_GENERATE_DIR = 'terraform-out';
+
+export const generateCommand: Command = {
+  summary: 'write a plain Terraform root configuration and module (no Node needed to deploy)',
+  usage: `Usage: ica-s3 generate [-c FILE] [-o DIR]
+
+Writes a Terraform root configuration (main.tf, variables.tf, providers.tf, versions.tf with the
+config's backend, outputs.tf, terraform.tfvars.json with the config's values) and the reusable
+module modules/ica-s3-connect/ (main.tf, variables.tf, outputs.tf, versions.tf, README.md,
+examples/). Run terraform init && terraform apply in DIR, or point an HCP Terraform workspace at it.
+
+Options:
+  -c, --config FILE   config file (default ica.config.json)
+  -o, --output DIR    output directory (default ${DEFAULT_GENERATE_DIR})
+  -h, --help          show this help`,
+  async run(args: string[], out: Output): Promise<number> {
+    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: DEFAULT_GENERATE_DIR } });
+    if (values.help) { out.log(this.usage); return 0; }
+    const config = loadConfigOrReport(values.config, out);
+    if (!config) return 1;
+    const { generateFiles, writeGeneratedFiles } = await import('../../generator/generate');
+    const written = writeGeneratedFiles(generateFiles(config, { configFile: values.config, outputDir: values.output }), values.output);
+    out.log(`wrote ${written.length} files to ${values.output}/`);
+    out.log(`Next: cd ${values.output} && terraform init && terraform apply, then terraform output -json storage_configurations`);
+    return 0;
+  },
+};
