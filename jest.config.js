@@ -1,6 +1,6 @@
 // Two projects: fast unit tests (no terraform, no moto) and slow end-to-end tests
 // (files named *.e2e.test.ts), which start moto and terraform themselves.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {
   projects: [
     {

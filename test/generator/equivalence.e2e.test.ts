@@ -55,6 +55,23 @@ const MATRIX: Record<string, IcaConfigInput> = {
     objectTagging: true,
     corsAllowedOrigins: ['https://ica.illumina.com', 'https://example.org'],
   },
+  'role, Disabled + Enabled, given KMS key + SSE-S3, no bucket policy, tagging, several prefixes': {
+    name: 'eq-role-open', icaRegion: 'EU',
+    credential: { method: 'role', sessionNamePrefix: 'Op12Ab34', roleName: 'eq-role-open' },
+    policyName: 'eq-role-open-policy',
+    buckets: [
+      { name: 'eq-role-open-a', prefixes: ['x/', 'y/z/'], versioning: 'Disabled', encryption: { type: 'SSE-KMS', kmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab' } },
+      { name: 'eq-role-open-b', prefixes: ['w/'], versioning: 'Enabled' },
+    ],
+    objectTagging: true,
+  },
+  'user, Suspended, given KMS key, crossAccountCopy, no tagging, pgp-free key store in Secrets Manager': {
+    name: 'eq-user-cross', icaRegion: 'US',
+    credential: { method: 'user', userName: 'eq-user-cross', secretStore: { type: 'secretsmanager' } },
+    policyName: 'eq-user-cross-policy',
+    buckets: [{ name: 'eq-user-cross-data', prefixes: ['ica/'], versioning: 'Suspended', encryption: { type: 'SSE-KMS', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } }],
+    bucketPolicy: { crossAccountCopy: true },
+  },
 };
 
 let motoA: MotoServer;

@@ -32,6 +32,15 @@ const configs: [string, IcaConfigInput][] = [
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Every file a user could commit or share: the generated configuration, not terraform's own cache. */
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === '.terraform') return [];
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
 test.each(configs)('%s: fmt -check, init -backend=false and validate pass', async (name, config) => {
   const dir = generate(name, config);
   const fmt = await terraform(dir, ['fmt', '-check', '-recursive', '-diff']);
@@ -82,6 +91,11 @@ describe('s3 backend on moto', () => {
     const state = await s3.send(new GetObjectCommand({ Bucket: 'acme-tf-state', Key: 'ica/terraform.tfstate' }));
     const parsed = JSON.parse(await state.Body!.transformToString());
     expect(parsed.resources.map((resource: { type: string }) => resource.type)).toEqual(expect.arrayContaining(['aws_s3_bucket', 'aws_iam_user']));
+    // The access key secret is in the state (as for any aws_iam_access_key) and nowhere else.
+    const secret = (await terraformOk(dir, ['output', '-raw', 'secret_access_key'])).stdout;
+    expect(secret.length).toBeGreaterThan(10);
+    for (const path of filesUnder(dir)) expect(readFileSync(path, 'utf8')).not.toContain(secret);
+    expect((await terraformOk(dir, ['output'])).stdout).not.toContain(secret);
     await terraformOk(dir, ['destroy', '-auto-approve', '-input=false']);
   });
 });
