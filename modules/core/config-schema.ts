@@ -114,7 +114,7 @@ const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('s3').describe('State in an S3 bucket.'),
     bucket: checkedString(bucketNameProblems).describe('Bucket that holds the state.'),
-    key: patternString("^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$", 'a state object key', 'write a key such as "ica/terraform.tfstate": letters, digits, ! _ . \' ( ) - between single slashes, no leading or trailing slash')
+    key: patternString("^(?=.{1,1024}$)[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$", 'a state object key', 'write a key such as "ica/terraform.tfstate": at most 1024 of letters, digits, ! _ . \' ( ) - between single slashes, no leading or trailing slash')
       .describe('Object key of the state file.'),
     region: patternString(AWS_REGION_PATTERN, 'an AWS region', 'write a region such as "eu-central-1"').describe('AWS region of the state bucket.'),
     useLockfile: z.boolean().default(true).describe('Lock the state with an S3 lock file (no DynamoDB table needed).'),
@@ -125,7 +125,7 @@ const backendSchema = z.discriminatedUnion('type', [
     workspace: patternString('^[A-Za-z0-9_-]{1,90}$', 'a workspace name', 'use letters, digits, - and _').optional().describe('Workspace name (give this or workspaceTags).'),
     workspaceTags: z.array(patternString('^[A-Za-z0-9:_-]{1,255}$', 'a workspace tag', 'use letters, digits, :, - and _')).min(1).optional()
       .describe('Workspace tags selecting the workspaces (give this or workspace).'),
-    hostname: patternString('^[A-Za-z0-9.-]+(:\\d{1,5})?$', 'a hostname', 'write a hostname such as "app.terraform.io"').optional()
+    hostname: patternString('^[A-Za-z0-9.-]{1,253}(:\\d{1,5})?$', 'a hostname', 'write a hostname such as "app.terraform.io"').optional()
       .describe('Terraform Enterprise hostname. Default app.terraform.io.'),
   }).superRefine((cloud, ctx) => {
     if ((cloud.workspace === undefined) === (cloud.workspaceTags === undefined)) {

@@ -15,30 +15,32 @@ export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const BUCKET_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 const BUCKET_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
 
+// Values are quoted with JSON.stringify in messages: a newline or terminal escape in a config value
+// must not reach the CLI's output raw.
 export function bucketNameProblems(name: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const fix = 'use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
   if (name.length < 3 || name.length > 63) {
-    problems.push({ message: `bucket name "${name}" is ${name.length} characters long`, fix });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} is ${name.length} characters long`, fix });
   }
   if (!/^[a-z0-9.-]*$/.test(name)) {
-    problems.push({ message: `bucket name "${name}" contains characters S3 does not allow`, fix });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} contains characters S3 does not allow`, fix });
   } else if (!/^[a-z0-9].*[a-z0-9]$/.test(name) && name.length >= 2) {
-    problems.push({ message: `bucket name "${name}" must start and end with a letter or digit`, fix });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} must start and end with a letter or digit`, fix });
   }
   if (name.includes('..')) {
-    problems.push({ message: `bucket name "${name}" contains two adjacent dots`, fix: 'remove one of the dots' });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} contains two adjacent dots`, fix: 'remove one of the dots' });
   }
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
-    problems.push({ message: `bucket name "${name}" is formatted as an IP address`, fix: 'choose a name that is not an IP address' });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} is formatted as an IP address`, fix: 'choose a name that is not an IP address' });
   }
   const reservedPrefix = BUCKET_RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
   if (reservedPrefix) {
-    problems.push({ message: `bucket name "${name}" starts with the reserved prefix "${reservedPrefix}"`, fix: 'choose another name' });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} starts with the reserved prefix "${reservedPrefix}"`, fix: 'choose another name' });
   }
   const reservedSuffix = BUCKET_RESERVED_SUFFIXES.find((suffix) => name.endsWith(suffix));
   if (reservedSuffix) {
-    problems.push({ message: `bucket name "${name}" ends with the reserved suffix "${reservedSuffix}"`, fix: 'choose another name' });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} ends with the reserved suffix "${reservedSuffix}"`, fix: 'choose another name' });
   }
   return problems;
 }
@@ -55,21 +57,21 @@ export const PREFIX_MAX_LENGTH = 512;
 export function prefixProblems(prefix: string): RuleProblem[] {
   if (prefix.trim() === '' || /^\/+$/.test(prefix)) {
     return [{
-      message: `prefix "${prefix}" is the bucket root`,
+      message: `prefix ${JSON.stringify(prefix)} is the bucket root`,
       fix: 'name a folder such as "ica-data/": ICA on the root blocks the bucket for every other ICA project ("Conflict while updating file/folder")',
     }];
   }
   const problems: RuleProblem[] = [];
   if (prefix.startsWith('/')) {
-    problems.push({ message: `prefix "${prefix}" starts with "/"`, fix: `remove the leading slash: ICA key prefixes are relative ("${prefix.replace(/^\/+/, '')}")` });
+    problems.push({ message: `prefix ${JSON.stringify(prefix)} starts with "/"`, fix: `remove the leading slash: ICA key prefixes are relative (${JSON.stringify(prefix.replace(/^\/+/, ''))})` });
   }
   if (prefix.startsWith('./') || prefix.startsWith('../') || prefix === '.' || prefix === '..') {
-    problems.push({ message: `prefix "${prefix}" starts with "${prefix.startsWith('../') || prefix === '..' ? '../' : './'}"`, fix: 'S3 does not allow uploading keys under ./ or ../: name a plain folder such as "ica-data/"' });
+    problems.push({ message: `prefix ${JSON.stringify(prefix)} starts with "${prefix.startsWith('../') || prefix === '..' ? '../' : './'}"`, fix: 'S3 does not allow uploading keys under ./ or ../: name a plain folder such as "ica-data/"' });
   } else if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
-    problems.push({ message: `prefix "${prefix}" has a "." or ".." folder`, fix: 'remove the "." and ".." path segments' });
+    problems.push({ message: `prefix ${JSON.stringify(prefix)} has a "." or ".." folder`, fix: 'remove the "." and ".." path segments' });
   }
   if (/\/\//.test(prefix.replace(/^\/+/, ''))) {
-    problems.push({ message: `prefix "${prefix}" has an empty folder name ("//")`, fix: 'write single slashes between folder names' });
+    problems.push({ message: `prefix ${JSON.stringify(prefix)} has an empty folder name ("//")`, fix: 'write single slashes between folder names' });
   }
   if (!new RegExp(PREFIX_PATTERN).test(prefix)) {
     problems.push({ message: `prefix ${JSON.stringify(prefix)} contains characters outside S3's safe set`, fix: "use letters, digits, spaces, / and ! _ . ' ( ) -" });

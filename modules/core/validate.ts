@@ -80,6 +80,17 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** A value as messages quote it: JSON where it has one (BigInt and cycles have none: no throw). */
+function display(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text;
+  } catch {
+    // not representable as JSON
+  }
+  return typeof value === 'bigint' ? `${value}n` : typeName(value);
+}
+
 /** The keys an object schema at `path` allows, found by walking the schema along the raw input. */
 function allowedKeys(raw: unknown, path: readonly PropertyKey[]): string[] {
   let schema: z.ZodType = configSchema;
@@ -145,12 +156,14 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       if (value === undefined) {
         return [{ path, message: 'is required', fix: `add ${path} (${issue.expected})` }];
       }
-      return [{ path, message: `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, not ${typeName(value)}`, fix: `write ${path} as ${issue.expected === 'array' ? 'a JSON list' : `a JSON ${issue.expected}`}` }];
+      // zod calls a string map a record; the config file calls it an object.
+      const expected = issue.expected === 'record' ? 'object' : issue.expected;
+      return [{ path, message: `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}, not ${typeName(value)}`, fix: `write ${path} as ${expected === 'array' ? 'a JSON list' : `a JSON ${expected}`}` }];
     }
     case 'invalid_value':
       return [{
         path,
-        message: `${JSON.stringify(valueAt(raw, issue.path))} is not allowed`,
+        message: `${display(valueAt(raw, issue.path))} is not allowed`,
         fix: `use one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`,
       }];
     case 'invalid_union': {
@@ -159,7 +172,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       if (discriminated.options) {
         return [{
           path,
-          message: value === undefined ? 'is required' : `${JSON.stringify(value)} is not allowed`,
+          message: value === undefined ? 'is required' : `${display(value)} is not allowed`,
           fix: `use one of ${discriminated.options.map((option) => JSON.stringify(option)).join(', ')}`,
         }];
       }
@@ -178,7 +191,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
         fix: issue.origin === 'array' ? `give at most ${String(issue.maximum)} entries` : 'give a shorter value',
       }];
     case 'invalid_format':
-      return [{ path, message: `${JSON.stringify(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
+      return [{ path, message: `${display(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
     default:
       return [{ path, message: issue.message, fix: 'see the config reference in README.md' }];
   }
@@ -204,7 +217,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       if (first !== undefined) {
         problems.push({
           path: `buckets[${bucketIndex}].name`,
-          message: `bucket "${bucket.name}" is listed twice (also buckets[${first}])`,
+          message: `bucket ${JSON.stringify(bucket.name)} is listed twice (also buckets[${first}])`,
           fix: 'list each bucket once and put all its folders in its "prefixes"',
         });
       } else firstIndexOfName.set(bucket.name, bucketIndex);
@@ -217,12 +230,12 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       const path = `buckets[${bucketIndex}].prefixes[${prefixIndex}]`;
       for (const other of seen) {
         if (other.prefix === normalised) {
-          problems.push({ path, message: `prefix "${normalised}" is listed twice (also prefixes[${other.index}])`, fix: 'remove the duplicate' });
+          problems.push({ path, message: `prefix ${JSON.stringify(normalised)} is listed twice (also prefixes[${other.index}])`, fix: 'remove the duplicate' });
         } else if (normalised.startsWith(other.prefix) || other.prefix.startsWith(normalised)) {
           const [outer, inner] = normalised.startsWith(other.prefix) ? [other.prefix, normalised] : [normalised, other.prefix];
           problems.push({
             path,
-            message: `prefix "${inner}" lies inside prefix "${outer}" (also prefixes[${other.index}])`,
+            message: `prefix ${JSON.stringify(inner)} lies inside prefix ${JSON.stringify(outer)} (also prefixes[${other.index}])`,
             fix: 'ICA refuses overlapping prefixes on one bucket ("Found conflicting storage container notifications with overlapping prefixes"): keep only the outer one or use sibling folders',
           });
         }
@@ -274,7 +287,7 @@ function accessKeyProblems(credential: Record<string, unknown>): ConfigProblem[]
     const labels = credential.accessKeys;
     labels.forEach((label, index) => {
       if (labels.indexOf(label) !== index) {
-        problems.push({ path: `credential.accessKeys[${index}]`, message: `access key label ${JSON.stringify(label)} is listed twice`, fix: 'give each key its own label' });
+        problems.push({ path: `credential.accessKeys[${index}]`, message: `access key label ${display(label)} is listed twice`, fix: 'give each key its own label' });
       }
     });
   }
@@ -314,8 +327,30 @@ function warningsFor(raw: Record<string, unknown>, region: IcaRegion | undefined
   return warnings;
 }
 
+/** A key the user brings keeps its own policy: cross-account copy needs a statement added by hand. */
+function broughtKeyWarnings(config: ResolvedConfig): string[] {
+  if (!config.bucketPolicy.crossAccountCopy) return [];
+  return config.buckets.flatMap((bucket, index) => (bucket.encryption.type === 'SSE-KMS' && bucket.encryption.kmsKeyArn
+    ? [`buckets[${index}].encryption.kmsKeyArn: this tool does not change the policy of a key you bring; for Illumina's cross-account copies add the AllowCrossAccountAccess statement of kms-key-policy.${bucket.name}.json (npx ica-s3 policies) to it`]
+    : []));
+}
+
 /** Validates a parsed config file; never throws. */
 export function validateConfig(raw: unknown): ValidationResult {
+  try {
+    return validateRecord(raw);
+  } catch (error) {
+    // Only values JSON.parse cannot produce get here (throwing getters, proxies): still a
+    // problem report, never an exception.
+    return {
+      ok: false,
+      problems: [{ path: '(config)', message: `cannot be read: ${display((error as Error)?.message ?? error)}`, fix: 'pass plain JSON data, as JSON.parse returns it' }],
+      warnings: [],
+    };
+  }
+}
+
+function validateRecord(raw: unknown): ValidationResult {
   const record = asRecord(raw);
   if (!record) {
     return { ok: false, problems: [{ path: '(config)', message: `must be a JSON object, not ${typeName(raw)}`, fix: 'start from examples/ or README.md' }], warnings: [] };
@@ -329,7 +364,7 @@ export function validateConfig(raw: unknown): ValidationResult {
   const warnings = warningsFor(record, region);
   if (!parsed.success || problems.length > 0) return { ok: false, problems, warnings };
   const config = resolve(parsed.data);
-  return { ok: true, config, warnings: [...warnings, ...permissionPolicySizeWarnings(config)] };
+  return { ok: true, config, warnings: [...warnings, ...permissionPolicySizeWarnings(config), ...broughtKeyWarnings(config)] };
 }
 
 /** Reads a config file; problems with the file itself (missing, not JSON) are config problems too. */
@@ -345,7 +380,10 @@ export function loadConfigFile(path: string): ValidationResult {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [{ path: '(config)', message: `${path} is not valid JSON: ${(error as Error).message}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings: [] };
+    // V8 quotes the start of the text in its message: escape control characters so that a
+    // broken file cannot write raw newlines or terminal escapes into the CLI's output.
+    const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return { ok: false, problems: [{ path: '(config)', message: `${path} is not valid JSON: ${reason}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings: [] };
   }
   return validateConfig(raw);
 }
