@@ -1,5 +1,6 @@
 /** What the user enters in ICA once the AWS side exists, as text for the CLI. */
-import { StorageConfigurationValues } from './policies';
+import { StorageConfigurationValues, storageConfigurations } from './policies';
+import { placeholderRefs } from './placeholders';
 import { ResolvedConfig } from './validate';
 
 export function storageCredentialSteps(config: ResolvedConfig): string[] {
@@ -28,4 +29,13 @@ export function storageConfigurationSteps(values: readonly StorageConfigurationV
     );
   }
   return lines;
+}
+
+/** What to do in ICA after an apply, with the seeds' placeholders for values not known yet. */
+export function icaStepsAfterApply(config: ResolvedConfig): string {
+  return [
+    ...storageCredentialSteps(config),
+    ...storageConfigurationSteps(storageConfigurations(config, placeholderRefs(config))),
+    'The real ARNs and ids are in: terraform output -json storage_configurations',
+  ].join('\n');
 }

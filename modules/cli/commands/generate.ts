@@ -1,3 +1,4 @@
+import { icaStepsAfterApply } from '../../core/next-steps';
 import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
@@ -26,7 +27,8 @@ Options:
     const { generateFiles, writeGeneratedFiles } = await import('../../generator/generate');
     const written = writeGeneratedFiles(generateFiles(config, { configFile: values.config, outputDir: values.output }), values.output);
     out.log(`wrote ${written.length} files to ${values.output}/`);
-    out.log(`Next: cd ${values.output} && terraform init && terraform apply, then terraform output -json storage_configurations`);
+    out.log(`Next: cd ${values.output} && terraform init && terraform apply, then`);
+    out.log(icaStepsAfterApply(config));
     return 0;
   },
 };

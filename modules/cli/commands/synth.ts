@@ -1,7 +1,5 @@
 import { resolveEndpointUrl, ENDPOINT_ENV } from '../../core/emulator';
-import { storageConfigurationSteps, storageCredentialSteps } from '../../core/next-steps';
-import { storageConfigurations } from '../../core/policies';
-import { placeholderRefs } from '../../core/placeholders';
+import { icaStepsAfterApply } from '../../core/next-steps';
 import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
@@ -35,11 +33,7 @@ Options:
     const stackFile = synthesize(config, { outdir: values.output, endpointUrl });
     out.log(`wrote ${stackFile}${endpointUrl ? ` (AWS endpoint ${endpointUrl})` : ''}`);
     out.log('Next: cdktf deploy (or terraform init && terraform apply in that directory), then');
-    out.log([
-      ...storageCredentialSteps(config),
-      ...storageConfigurationSteps(storageConfigurations(config, placeholderRefs(config))),
-      'The real ARNs and ids are in: terraform output -json storage_configurations',
-    ].join('\n'));
+    out.log(icaStepsAfterApply(config));
     return 0;
   },
 };
