@@ -2,6 +2,9 @@
 // (files named *.e2e.test.ts), which start moto and terraform themselves.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {
+  // Global (jest has no per-project timeout): generous for the unit tests that synthesize in
+  // process while other workers compete for two cores. setup-e2e.ts raises it for the e2e project.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
@@ -13,6 +16,7 @@ module.exports = {
     {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup-e2e.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/setup-cdktf.ts', '<rootDir>/test/support/setup-e2e.ts'],
       transform,
     },

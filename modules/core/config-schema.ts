@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { ICA_ORIGIN } from './actions';
 import { findIcaRegion, icaRegionChoices } from './regions';
 import {
-  AWS_REGION_PATTERN, CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
-  PRINCIPAL_ARN_PATTERN, RuleProblem, STACK_NAME_PATTERN, bucketNameProblems, iamNameProblems, prefixProblems,
-  sessionNamePrefixProblems, tagProblems,
+  ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
+  PGP_KEY_PATTERN, PRINCIPAL_ARN_PATTERN, RuleProblem, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN,
+  bucketNameProblems, iamNameProblems, prefixProblems, sessionNamePrefixProblems, tagProblems,
 } from './rules';
 
 /** A string field checked by a rule that returns every problem with its fix. */
@@ -39,23 +39,23 @@ const userCredentialSchema = z.strictObject({
     .describe('Name of the IAM user ICA signs in as.'),
   createAccessKey: z.boolean().default(true)
     .describe('Create an access key for the user; its id and secret go into the ICA storage credential.'),
-  accessKeys: z.array(patternString('^[a-z0-9-]{1,32}$', 'an access key label', 'use 1-32 lowercase letters, digits and -, such as "2026-11"'))
+  accessKeys: z.array(patternString(ACCESS_KEY_LABEL_PATTERN, 'an access key label', 'use 1-32 lowercase letters, digits and -, such as "2026-11"'))
     .min(1).max(2).default(['primary'])
     .describe('Labels of the access keys to keep: at most 2 (the AWS limit). Rotate by adding a second label, entering the new key in ICA, then removing the old label. The last label is the active key.'),
   secretStore: z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('ssm').describe('An SSM Parameter Store SecureString parameter.'),
-      name: patternString('^/[A-Za-z0-9_.\\-/]{1,1010}$', 'an SSM parameter name', 'write a path such as "/ica-s3-connect/acme/access-key"').optional()
+      name: patternString(SSM_PARAMETER_NAME_PATTERN, 'an SSM parameter name', 'write a path such as "/ica-s3-connect/acme/access-key"').optional()
         .describe('Parameter name. Default /ica-s3-connect/<name>/access-key.'),
     }),
     z.strictObject({
       type: z.literal('secretsmanager').describe('An AWS Secrets Manager secret.'),
-      name: patternString('^[A-Za-z0-9/_+=.@-]{1,512}$', 'a secret name', 'use letters, digits and / _ + = . @ -').optional()
+      name: patternString(SECRET_NAME_PATTERN, 'a secret name', 'use letters, digits and / _ + = . @ -').optional()
         .describe('Secret name. Default ica-s3-connect/<name>/access-key.'),
     }),
   ]).optional()
     .describe('Also store the active access key (id and secret, as JSON) in SSM Parameter Store or Secrets Manager.'),
-  pgpKey: patternString('^(keybase:[A-Za-z0-9_-]{1,64}|[A-Za-z0-9+/=\\s]{16,})$', 'a PGP key', 'give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>"').optional()
+  pgpKey: patternString(PGP_KEY_PATTERN, 'a PGP key', 'give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>"').optional()
     .describe('Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.'),
 });
 

@@ -132,6 +132,15 @@ export const STACK_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,39}$';
 /** An AWS region such as eu-central-1 (for backends, which may live outside the ICA region). */
 export const AWS_REGION_PATTERN = '^[a-z]{2}(-gov)?-[a-z]+-\\d$';
 
+/** Labels of the user's access keys (`credential.accessKeys`): they name Terraform resources. */
+export const ACCESS_KEY_LABEL_PATTERN = '^[a-z0-9-]{1,32}$';
+/** SSM Parameter Store names this tool writes: a path. */
+export const SSM_PARAMETER_NAME_PATTERN = '^/[A-Za-z0-9_.\\-/]{1,1010}$';
+/** Secrets Manager secret names. */
+export const SECRET_NAME_PATTERN = '^[A-Za-z0-9/_+=.@-]{1,512}$';
+/** A base64-encoded PGP public key or `keybase:<username>`, as aws_iam_access_key's pgp_key takes it. */
+export const PGP_KEY_PATTERN = '^(keybase:[A-Za-z0-9_-]{1,64}|[A-Za-z0-9+/=\\s]{16,})$';
+
 /** AWS tag keys and values: letters, digits, spaces and _ . : / = + - @ in any script. */
 export const TAG_PATTERN = '^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$';
 

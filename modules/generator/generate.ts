@@ -1,24 +1,30 @@
 /**
  * `ica-s3 generate`: a plain Terraform root configuration and reusable module, rendered from the
  * same core data as the CDKTF stacks. Deterministic: the same config gives the same bytes.
+ *
+ * The module's files do not depend on the config (only their header names it); the config's
+ * values reach Terraform as data, in terraform.tfvars.json. Only the backend block, which
+ * Terraform reads before any variable, and the provider's region are written into HCL, through
+ * the escaping helpers of ./hcl.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ResolvedConfig, loadConfigFile } from '../core/validate';
-import { hclValue } from './hcl';
-import { createRenderer, templatesDir } from './templates';
-import { MODULE_VARIABLES, OUTPUT_DESCRIPTIONS, moduleInputs, moduleViewModel } from './view-model';
+import { attributeLines, hclPretty } from './hcl';
+import { Render, createRenderer, templatesDir } from './templates';
+import { MODULE_OUTPUTS, MODULE_VARIABLES, TAGS_VARIABLE, moduleArguments, moduleInputs, moduleViewModel } from './view-model';
 
 export const MODULE_DIR = join('modules', 'ica-s3-connect');
 
 export interface GenerateOptions {
   /** The config file's path as the user gave it, for the headers. */
   readonly configFile: string;
-  /** Output directory, for the headers' regenerate command. */
+  /** Output directory as the user gave it, for the headers' regenerate command. */
   readonly outputDir: string;
 }
 
-function aligned(entries: [string, string][]): { name: string; value: string }[] {
+/** Names padded so that `terraform fmt` finds the `=` signs of a block aligned. */
+function aligned(entries: readonly (readonly [string, string])[]): { name: string; value: string }[] {
   const width = Math.max(...entries.map(([name]) => name.length));
   return entries.map(([name, value]) => ({ name: name.padEnd(width), value }));
 }
@@ -26,6 +32,7 @@ function aligned(entries: [string, string][]): { name: string; value: string }[]
 function backendView(config: ResolvedConfig) {
   const backend = config.backend;
   return {
+    type: backend.type,
     s3: backend.type === 's3' ? backend : null,
     cloud: backend.type === 'cloud'
       ? { organization: backend.organization, hostname: backend.hostname ?? null, workspace: backend.workspace ?? null, workspaceTags: backend.workspaceTags ?? null }
@@ -34,46 +41,74 @@ function backendView(config: ResolvedConfig) {
 }
 
 /** The repository's example configs, rendered as the module's runnable examples. */
-function exampleConfigs(): { name: string; config: ResolvedConfig }[] {
-  const dir = join(templatesDir(), '..', 'examples');
-  return readdirSync(dir).filter((file) => file.endsWith('.json')).sort().map((file) => {
-    const result = loadConfigFile(join(dir, file));
-    if (!result.ok) throw new Error(`examples/${file} is not a valid config`);
-    return { name: basename(file, '.json'), config: result.config };
+let examples: { name: string; file: string; config: ResolvedConfig }[] | undefined;
+function exampleConfigs(): { name: string; file: string; config: ResolvedConfig }[] {
+  if (!examples) {
+    const dir = join(templatesDir(), '..', 'examples');
+    examples = readdirSync(dir).filter((file) => file.endsWith('.json')).sort().map((file) => {
+      const result = loadConfigFile(join(dir, file));
+      if (!result.ok) throw new Error(`examples/${file} is not a valid config`);
+      return { name: basename(file, '.json'), file: `examples/${file}`, config: result.config };
+    });
+  }
+  return examples;
+}
+
+/** One example: a runnable root configuration that calls the module with an example's choices. */
+function renderExample(render: Render, options: GenerateOptions, example: { name: string; file: string; config: ResolvedConfig }): string {
+  const args = Object.entries(moduleArguments(example.config)).map(([name, value]) => [name, hclPretty(value, 2)] as const);
+  return render('module/example.tf.hbs', {
+    ...options,
+    exampleFile: example.file,
+    awsRegion: example.config.region.awsRegion,
+    regionCode: example.config.region.code,
+    tags: Object.keys(example.config.tags).length > 0 ? hclPretty(example.config.tags, 4) : null,
+    // Arguments whose value spans lines stand alone; the others align (terraform fmt's layout).
+    arguments: attributeLines(args, 2),
   });
+}
+
+/** The resources and data sources a module file declares, for the README (terraform-docs' table). */
+function resourcesOf(hcl: string): { name: string; kind: string }[] {
+  return [...hcl.matchAll(/^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map(([, block, type, name]) => {
+    const page = `https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${block === 'data' ? 'data-sources' : 'resources'}/${type.replace(/^aws_/, '')}`;
+    return { name: `[${block === 'data' ? 'data.' : ''}${type}.${name}](${page})`, kind: block === 'data' ? 'data source' : 'resource' };
+  });
+}
+
+/** The `//` entry that Terraform ignores in a .tfvars.json file: the JSON file's header. */
+function tfvarsHeader(options: GenerateOptions): string {
+  return `Generated by ica-s3-connect from ${options.configFile}. Do not edit by hand: change the config and run \`npx ica-s3 generate -c ${options.configFile} -o ${options.outputDir}\`. These values are data: Terraform never interprets them as templates.`;
 }
 
 /** Every generated file: path relative to the output directory -> content. */
 export function generateFiles(config: ResolvedConfig, options: GenerateOptions): Map<string, string> {
   const render = createRenderer();
-  const common = { configFile: options.configFile, outputDir: options.outputDir };
-  const view = { ...common, ...moduleViewModel() };
-  const outputs = Object.entries(OUTPUT_DESCRIPTIONS).map(([name, description]) => ({ name, description, sensitive: name === 'secret_access_key' }));
-  const examples = exampleConfigs();
+  const header = { configFile: options.configFile, outputDir: options.outputDir };
+  const view = { ...header, ...moduleViewModel() };
   const files = new Map<string, string>();
   const moduleFile = (name: string) => join(MODULE_DIR, name);
+  const exampleList = exampleConfigs();
 
-  files.set(moduleFile('main.tf'), render('module/main.tf.hbs', view));
+  const main = render('module/main.tf.hbs', view);
+  files.set(moduleFile('main.tf'), main);
   files.set(moduleFile('variables.tf'), render('module/variables.tf.hbs', view));
   files.set(moduleFile('outputs.tf'), render('module/outputs.tf.hbs', view));
   files.set(moduleFile('versions.tf'), render('module/versions.tf.hbs', view));
-  files.set(moduleFile('README.md'), render('module/README.md.hbs', { ...view, outputs, examples: examples.map((example) => example.name) }));
-  for (const example of examples) {
-    const inputs = moduleInputs(example.config);
-    files.set(moduleFile(join('examples', example.name, 'main.tf')), render('module/example.tf.hbs', {
-      ...common,
-      configFile: `examples/${example.name}.json`,
-      awsRegion: example.config.region.awsRegion,
-      arguments: aligned(MODULE_VARIABLES.map((variable) => [variable.name, hclValue(inputs[variable.name])])),
-    }));
+  files.set(moduleFile('README.md'), render('module/README.md.hbs', {
+    ...view, examples: exampleList.map((example) => example.name), resources: resourcesOf(main),
+  }));
+  for (const example of exampleList) {
+    files.set(moduleFile(join('examples', example.name, 'main.tf')), renderExample(render, options, example));
   }
 
   const rootView = {
-    ...common,
+    ...header,
+    requirements: view.requirements,
     variables: MODULE_VARIABLES,
-    tagsDescription: 'Tags applied to every resource (provider default tags).',
-    arguments: aligned(MODULE_VARIABLES.map((variable) => [variable.name, `var.${variable.name}`])),
-    outputs,
+    tagsVariable: TAGS_VARIABLE,
+    arguments: aligned(MODULE_VARIABLES.map((variable) => [variable.name, `var.${variable.name}`] as const)),
+    outputs: MODULE_OUTPUTS,
     regionCode: config.region.code,
     regionName: config.region.name,
     awsRegion: config.region.awsRegion,
@@ -84,7 +119,7 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
   files.set('providers.tf', render('root/providers.tf.hbs', rootView));
   files.set('versions.tf', render('root/versions.tf.hbs', rootView));
   files.set('outputs.tf', render('root/outputs.tf.hbs', rootView));
-  files.set('terraform.tfvars.json', `${JSON.stringify({ ...moduleInputs(config), tags: config.tags }, null, 2)}\n`);
+  files.set('terraform.tfvars.json', `${JSON.stringify({ '//': tfvarsHeader(options), ...moduleInputs(config), tags: config.tags }, null, 2)}\n`);
   return files;
 }
 

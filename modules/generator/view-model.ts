@@ -1,19 +1,214 @@
 /**
  * The generator's view model, computed from the domain core: the region table, the action sets,
- * the statement ids, the variables (types, descriptions from the config schema, validations from
- * the naming rules) and the config's values as module inputs. Templates only lay these out.
+ * the statement ids, and the module's variables. Variable names, types, defaults and
+ * descriptions are derived from the config's JSON Schema (the zod definition in
+ * modules/core/config-schema.ts), so every config option is a module input by construction;
+ * validations render the patterns of modules/core/rules.ts. Templates only lay these out.
  */
 import * as actions from '../core/actions';
-import { configReferenceRows } from '../core/config-reference';
+import { configJsonSchema } from '../core/config-schema';
 import { SID, icaCorsRule } from '../core/policies';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn } from '../core/regions';
 import {
-  BUCKET_NAME_PATTERN, CORS_ORIGIN_PATTERN, IAM_NAME_MAX_LENGTH, IAM_NAME_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN,
-  OIDC_PROVIDER_ID_PATTERN, PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, SESSION_NAME_PREFIX_PATTERN, STACK_NAME_PATTERN,
-  TAG_PATTERN,
+  ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_ORIGIN_PATTERN, IAM_NAME_MAX_LENGTH, IAM_NAME_PATTERN, KMS_KEY_ARN_PATTERN,
+  NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN, PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN,
+  SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
 } from '../core/rules';
 import { ResolvedConfig } from '../core/validate';
-import { hclString, hclValue } from './hcl';
+import { attributeLines, hclHeredoc, hclString, hclValue } from './hcl';
+
+// ---------------------------------------------------------------------------------------------
+// The config's JSON Schema as module inputs
+// ---------------------------------------------------------------------------------------------
+
+/** The part of a JSON Schema node the generator reads. */
+export interface SchemaNode {
+  readonly type?: string;
+  readonly const?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly required?: readonly string[];
+  readonly items?: SchemaNode;
+  readonly oneOf?: readonly SchemaNode[];
+  readonly anyOf?: readonly SchemaNode[];
+  readonly additionalProperties?: SchemaNode | boolean;
+}
+
+/** One field of an object input; a discriminated union's forms are merged into one object. */
+export interface SchemaField {
+  /** The config key (camelCase). */
+  readonly key: string;
+  /** The Terraform attribute name (snake_case). */
+  readonly name: string;
+  readonly node: SchemaNode;
+  readonly required: boolean;
+  /** The discriminator values of the forms that have this field; undefined when every form has it. */
+  readonly forms?: readonly string[];
+}
+
+/** Config keys that are not module inputs: the root configuration handles them. */
+const ROOT_ONLY_KEYS = new Set(['$schema', 'tags', 'backend']);
+
+/** `sessionNamePrefix` -> `session_name_prefix`: config keys as Terraform attribute names. */
+export function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+const SCHEMA = configJsonSchema() as SchemaNode;
+
+function forms(node: SchemaNode): readonly SchemaNode[] | undefined {
+  return node.oneOf ?? node.anyOf;
+}
+
+/** The fields of an object node, or of every form of a discriminated union, merged in order. */
+export function objectFields(node: SchemaNode): SchemaField[] {
+  const variants = forms(node);
+  if (!variants) {
+    return Object.entries(node.properties ?? {}).map(([key, child]) => ({
+      key, name: snakeCase(key), node: child, required: node.required?.includes(key) ?? false,
+    }));
+  }
+  const discriminator = Object.keys(variants[0].properties ?? {})
+    .find((key) => variants.every((variant) => variant.properties?.[key]?.const !== undefined));
+  if (!discriminator) throw new Error('a union of object forms without a discriminator cannot become a Terraform type');
+  const merged = new Map<string, { key: string; node: SchemaNode; forms: string[] }>();
+  for (const variant of variants) {
+    const formName = String(variant.properties?.[discriminator]?.const);
+    for (const [key, child] of Object.entries(variant.properties ?? {})) {
+      const entry = merged.get(key) ?? { key, node: child, forms: [] };
+      // A field several forms share keeps every form's description (secretStore.name).
+      if (entry.node !== child && child.description && !entry.node.description?.includes(child.description)) {
+        entry.node = { ...entry.node, description: `${entry.node.description ?? ''} ${child.description}`.trim() };
+      }
+      entry.forms.push(formName);
+      merged.set(key, entry);
+    }
+  }
+  return [...merged.values()].map((entry) => ({
+    key: entry.key,
+    name: snakeCase(entry.key),
+    node: entry.key === discriminator ? { type: 'string', description: discriminatorDescription(variants, discriminator) } : entry.node,
+    required: entry.key === discriminator,
+    forms: entry.forms.length === variants.length ? undefined : entry.forms,
+  }));
+}
+
+function discriminatorDescription(variants: readonly SchemaNode[], discriminator: string): string {
+  return variants.map((variant) => {
+    const property = variant.properties?.[discriminator] as SchemaNode;
+    return `${JSON.stringify(property.const)}: ${property.description ?? ''}`.trim();
+  }).join(' ');
+}
+
+function isObjectNode(node: SchemaNode): boolean {
+  return forms(node) !== undefined || node.properties !== undefined;
+}
+
+function isMapNode(node: SchemaNode): boolean {
+  return node.type === 'object' && typeof node.additionalProperties === 'object';
+}
+
+/** A Terraform type: one line, or an opening line, attribute lines and a closing line. */
+type HclType = string | { readonly head: string; readonly fields: readonly (readonly [string, HclType])[]; readonly tail: string };
+
+function wrap(type: HclType, before: string, after: string): HclType {
+  return typeof type === 'string' ? `${before}${type}${after}` : { head: `${before}${type.head}`, fields: type.fields, tail: `${type.tail}${after}` };
+}
+
+function typeOf(node: SchemaNode): HclType {
+  if (isObjectNode(node)) {
+    return {
+      head: 'object({',
+      fields: objectFields(node).map((field) => {
+        const type = typeOf(field.node);
+        if (field.required) return [field.name, type] as const;
+        const fallback = field.node.default !== undefined ? `, ${hclValue(moduleValue(field.node.default, field.node))}` : '';
+        return [field.name, wrap(type, 'optional(', `${fallback})`)] as const;
+      }),
+      tail: '})',
+    };
+  }
+  if (node.type === 'array') return wrap(typeOf(node.items ?? { type: 'string' }), 'list(', ')');
+  if (isMapNode(node)) return 'map(string)';
+  if (node.type === 'boolean') return 'bool';
+  if (node.type === 'number' || node.type === 'integer') return 'number';
+  return 'string';
+}
+
+/** A type as HCL text for an attribute that starts at column `indent`. */
+function renderType(type: HclType, indent: number): string {
+  if (typeof type === 'string') return type;
+  const fields = type.fields.map(([name, fieldType]) => [name, renderType(fieldType, indent + 2)] as const);
+  return `${type.head}\n${attributeLines(fields, indent + 2)}\n${' '.repeat(indent)}${type.tail}`;
+}
+
+/**
+ * A config value as the module takes it: object keys in snake_case (map keys, such as tag
+ * names, unchanged).
+ */
+export function moduleValue(value: unknown, node: SchemaNode): unknown {
+  if (value === null || value === undefined || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => moduleValue(item, node.items ?? {}));
+  if (!isObjectNode(node)) return value;
+  const fields = new Map(objectFields(node).map((field) => [field.key, field]));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+    const field = fields.get(key);
+    if (!field) throw new Error(`config key ${key} has no module field`);
+    return [field.name, moduleValue(item, field.node)];
+  }));
+}
+
+/** `value` without the fields that equal their schema default (for examples that show only choices). */
+export function withoutDefaults(value: unknown, node: SchemaNode): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutDefaults(item, node.items ?? {}));
+  if (value === null || typeof value !== 'object' || !isObjectNode(node)) return value;
+  const fields = new Map(objectFields(node).map((field) => [field.key, field]));
+  const kept = Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => {
+    const field = fields.get(key);
+    if (field && !field.required && field.node.default !== undefined && JSON.stringify(item) === JSON.stringify(field.node.default)) return [];
+    return [[key, withoutDefaults(item, field?.node ?? {})] as const];
+  });
+  return Object.fromEntries(kept);
+}
+
+/** Every key the config schema knows, camelCase -> snake_case, for descriptions that name keys. */
+const KEY_NAMES = (() => {
+  const names = new Map<string, string>();
+  const visit = (node: SchemaNode | undefined) => {
+    if (!node) return;
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (/[A-Z]/.test(key)) names.set(key, snakeCase(key));
+      visit(child);
+    }
+    for (const variant of forms(node) ?? []) visit(variant);
+    visit(node.items);
+  };
+  visit(SCHEMA);
+  return names;
+})();
+
+/** A schema description as the module's user reads it: config keys named as module attributes. */
+export function terraformWords(text: string): string {
+  return text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (word) => KEY_NAMES.get(word) ?? word);
+}
+
+/** A default in words for descriptions: `"Disabled"`, `["primary"]`. */
+function defaultText(node: SchemaNode): string {
+  return node.default === undefined ? '' : ` Default: ${JSON.stringify(moduleValue(node.default, node))}.`;
+}
+
+/** The field list of an object input, one line per field, nested objects indented. */
+function fieldLines(node: SchemaNode, depth: number): string[] {
+  const target = node.type === 'array' && node.items ? node.items : node;
+  if (!isObjectNode(target)) return [];
+  return objectFields(target).flatMap((field) => {
+    const scope = field.forms ? ` (${field.forms.map((form) => JSON.stringify(form)).join(', ')} only)` : '';
+    const line = `${'  '.repeat(depth)}- ${field.name}${scope}: ${terraformWords(field.node.description ?? '')}${field.required ? ' Required.' : defaultText(field.node)}`;
+    return [line, ...fieldLines(field.node, depth + 1)];
+  });
+}
 
 export interface Validation {
   readonly condition: string;
@@ -21,261 +216,213 @@ export interface Validation {
 }
 
 export interface ModuleVariable {
-  /** The variable's name; also the tfvars key. */
+  /** The Terraform variable name; also its key in terraform.tfvars.json. */
   readonly name: string;
-  /** The config key it carries, whose schema description it takes. */
-  readonly configPath: string;
+  /** The config key it carries. */
+  readonly configKey: string;
+  /** The Terraform type, laid out for the variable block. */
   readonly type: string;
+  /** The full description: the config key's, then one line per field of an object input. */
   readonly description: string;
+  /** The first line of the description, for tables. */
+  readonly summary: string;
   readonly hasDefault: boolean;
   readonly default?: unknown;
   readonly validations: readonly Validation[];
+  /** description, type and default as `terraform fmt` lays them out. */
+  readonly attributes: string;
 }
 
-const rows = new Map(configReferenceRows().map((row) => [row.path, row]));
+// ---------------------------------------------------------------------------------------------
+// Validations: the naming rules of modules/core/rules.ts as Terraform conditions
+// ---------------------------------------------------------------------------------------------
 
-function describe(path: string): string {
-  const row = rows.get(path);
-  if (!row) throw new Error(`no config reference row for ${path}`);
-  return row.description;
-}
-
-function defaultOf(path: string): unknown {
-  const row = rows.get(path);
-  if (!row || row.default === '-' || row.default === 'required') throw new Error(`no default for ${path}`);
-  return JSON.parse(row.default);
-}
-
-/** `can(regex(...))` for one value; RE2 understands every pattern of modules/core/rules.ts. */
+/** `can(regex(...))` for one value; RE2 understands every pattern used here. */
 function matches(pattern: string, value: string): string {
   return `can(regex(${hclString(pattern)}, ${value}))`;
 }
 
-/** HCL `optional(type, default)` with the schema's default. */
-function optional(type: string, path: string): string {
-  return `optional(${type}, ${JSON.stringify(defaultOf(path))})`;
+function iamName(kind: keyof typeof IAM_NAME_MAX_LENGTH, value: string): string {
+  return `${matches(IAM_NAME_PATTERN, value)} && length(${value}) <= ${IAM_NAME_MAX_LENGTH[kind]}`;
 }
 
-function variables(): ModuleVariable[] {
-  const iamName = (kind: keyof typeof IAM_NAME_MAX_LENGTH, value: string) =>
-    `${matches(IAM_NAME_PATTERN, value)} && length(${value}) <= ${IAM_NAME_MAX_LENGTH[kind]}`;
-  return [
+/** A prefix as ICA stores it (the module normalises the same way). */
+const normalised = (prefix: string) => `endswith(${prefix}, "/") ? ${prefix} : "\${${prefix}}/"`;
+
+const REGION_CODES = ICA_REGIONS.map((region: IcaRegion) => region.code);
+
+/** Validation blocks by config key. Cross-variable checks need Terraform >= 1.9 (versions.tf). */
+const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
+  name: [{ condition: matches(STACK_NAME_PATTERN, 'var.name'), errorMessage: 'name: start with a letter; use up to 40 letters, digits, - and _.' }],
+  icaRegion: [{
+    condition: `contains(${hclValue(REGION_CODES)}, var.ica_region)`,
+    errorMessage: `ica_region: use one of ${REGION_CODES.join(', ')}.`,
+  }],
+  credential: [
+    { condition: 'contains(["user", "role"], var.credential.method)', errorMessage: 'credential.method: use "user" or "role".' },
     {
-      name: 'name', configPath: 'name', type: 'string', hasDefault: false, description: describe('name'),
-      validations: [{ condition: matches(STACK_NAME_PATTERN, 'var.name'), errorMessage: 'name: start with a letter; use up to 40 letters, digits, - and _.' }],
+      condition: `var.credential.method != "role" || ${matches(SESSION_NAME_PREFIX_PATTERN, 'coalesce(var.credential.session_name_prefix, " ")')}`,
+      errorMessage: 'credential.session_name_prefix: the role method needs the RoleSessionName prefix ICA generated (1-62 of letters, digits and + = , . @ _ -).',
+    },
+    { condition: iamName('role', 'var.credential.role_name'), errorMessage: 'credential.role_name: use 1-64 letters, digits and + = , . @ _ -.' },
+    { condition: iamName('user', 'var.credential.user_name'), errorMessage: 'credential.user_name: use 1-64 letters, digits and + = , . @ _ -.' },
+    { condition: 'contains(["create", "existing"], var.credential.oidc_provider)', errorMessage: 'credential.oidc_provider: use "create" or "existing".' },
+    {
+      condition: `var.credential.oidc_provider_id == null || ${matches(OIDC_PROVIDER_ID_PATTERN, 'coalesce(var.credential.oidc_provider_id, " ")')}`,
+      errorMessage: 'credential.oidc_provider_id: use the 32 hexadecimal characters at the end of the provider URL.',
     },
     {
-      name: 'ica_region', configPath: 'icaRegion', type: 'string', hasDefault: false,
-      description: `ICA region code: ${ICA_REGIONS.map((region: IcaRegion) => `${region.code} (${region.name}, ${region.awsRegion})`).join(', ')}.`,
-      validations: [{
-        condition: `contains([${ICA_REGIONS.map((region) => JSON.stringify(region.code)).join(', ')}], var.ica_region)`,
-        errorMessage: `ica_region: use one of ${ICA_REGIONS.map((region) => region.code).join(', ')}.`,
-      }],
+      condition: `var.credential.namespace == null || ${matches(NAMESPACE_PATTERN, 'coalesce(var.credential.namespace, " ")')}`,
+      errorMessage: 'credential.namespace: use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1".',
     },
     {
-      name: 'credential', configPath: 'credential', hasDefault: false, description: describe('credential'),
-      type: `object({
-    method              = string
-    session_name_prefix = optional(string)
-    role_name           = ${optional('string', 'credential.roleName')}
-    oidc_provider       = ${optional('string', 'credential.oidcProvider')}
-    oidc_provider_id    = optional(string)
-    namespace           = optional(string)
-    user_name           = ${optional('string', 'credential.userName')}
-    create_access_key   = ${optional('bool', 'credential.createAccessKey')}
-    access_keys         = ${optional('list(string)', 'credential.accessKeys')}
-    pgp_key             = optional(string)
-    secret_store = optional(object({
-      type = string
-      name = optional(string)
-    }))
-  })`,
-      validations: [
-        { condition: 'contains(["user", "role"], var.credential.method)', errorMessage: 'credential.method: use "user" or "role".' },
-        {
-          condition: `var.credential.method != "role" || ${matches(SESSION_NAME_PREFIX_PATTERN, 'coalesce(var.credential.session_name_prefix, " ")')}`,
-          errorMessage: 'credential.session_name_prefix: the role method needs the RoleSessionName prefix ICA generated (1-62 of letters, digits and + = , . @ _ -).',
-        },
-        { condition: iamName('role', 'var.credential.role_name'), errorMessage: 'credential.role_name: use 1-64 letters, digits and + = , . @ _ -.' },
-        { condition: iamName('user', 'var.credential.user_name'), errorMessage: 'credential.user_name: use 1-64 letters, digits and + = , . @ _ -.' },
-        { condition: 'contains(["create", "existing"], var.credential.oidc_provider)', errorMessage: 'credential.oidc_provider: use "create" or "existing".' },
-        {
-          condition: `var.credential.oidc_provider_id == null || ${matches(OIDC_PROVIDER_ID_PATTERN, 'coalesce(var.credential.oidc_provider_id, " ")')}`,
-          errorMessage: 'credential.oidc_provider_id: use the 32 hexadecimal characters at the end of the provider URL.',
-        },
-        {
-          condition: `var.credential.namespace == null || ${matches(NAMESPACE_PATTERN, 'coalesce(var.credential.namespace, " ")')}`,
-          errorMessage: 'credential.namespace: use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1".',
-        },
-        {
-          condition: `length(var.credential.access_keys) >= 1 && length(var.credential.access_keys) <= 2 && length(distinct(var.credential.access_keys)) == length(var.credential.access_keys) && alltrue([for label in var.credential.access_keys : ${matches('^[a-z0-9-]{1,32}$', 'label')}])`,
-          errorMessage: 'credential.access_keys: give one or two distinct labels of 1-32 lowercase letters, digits and -.',
-        },
-        {
-          condition: 'var.credential.secret_store == null || (contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, "")) && var.credential.pgp_key == null)',
-          errorMessage: 'credential.secret_store: type "ssm" or "secretsmanager", and not together with pgp_key.',
-        },
-      ],
+      condition: 'var.credential.method != "role" || try(local.ica_regions[var.ica_region].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)',
+      errorMessage: 'credential: the ICA docs publish no OIDC provider for this ICA region, so the role method needs oidc_provider_id and namespace (ask Illumina support), or use the user method.',
     },
     {
-      name: 'policy_name', configPath: 'policyName', type: 'string', hasDefault: true, default: defaultOf('policyName'), description: describe('policyName'),
-      validations: [{ condition: iamName('policy', 'var.policy_name'), errorMessage: 'policy_name: use 1-128 letters, digits and + = , . @ _ -.' }],
+      condition: `length(var.credential.access_keys) >= 1 && length(var.credential.access_keys) <= 2 && length(distinct(var.credential.access_keys)) == length(var.credential.access_keys) && alltrue([for label in var.credential.access_keys : ${matches(ACCESS_KEY_LABEL_PATTERN, 'label')}])`,
+      errorMessage: 'credential.access_keys: give one or two distinct labels of 1-32 lowercase letters, digits and -.',
     },
     {
-      name: 'buckets', configPath: 'buckets', hasDefault: false, description: describe('buckets'),
-      type: `list(object({
-    name       = string
-    prefixes   = list(string)
-    versioning = ${optional('string', 'buckets[].versioning')}
-    encryption = optional(object({
-      type        = string
-      kms_key_arn = optional(string)
-    }), { type = "SSE-S3" })
-    block_public_access = ${optional('bool', 'buckets[].blockPublicAccess')}
-    object_ownership    = ${optional('string', 'buckets[].objectOwnership')}
-    force_destroy       = ${optional('bool', 'buckets[].forceDestroy')}
-    tags                = optional(map(string), {})
-  }))`,
-      validations: [
-        { condition: 'length(var.buckets) >= 1', errorMessage: 'buckets: give at least one bucket.' },
-        { condition: 'length(distinct(var.buckets[*].name)) == length(var.buckets)', errorMessage: 'buckets: list each bucket once and put all its folders in its prefixes.' },
-        {
-          condition: `alltrue([for bucket in var.buckets : ${matches(BUCKET_NAME_PATTERN, 'bucket.name')} && !strcontains(bucket.name, "..")])`,
-          errorMessage: 'buckets[].name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.',
-        },
-        {
-          condition: 'alltrue([for bucket in var.buckets : contains(["Enabled", "Suspended", "Disabled"], bucket.versioning)])',
-          errorMessage: 'buckets[].versioning: use "Enabled", "Suspended" or "Disabled".',
-        },
-        {
-          condition: `alltrue([for bucket in var.buckets : contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type) && (bucket.encryption.kms_key_arn == null || ${matches(KMS_KEY_ARN_PATTERN, 'coalesce(bucket.encryption.kms_key_arn, " ")')})])`,
-          errorMessage: 'buckets[].encryption: type "SSE-S3" or "SSE-KMS"; kms_key_arn must be a key ARN (arn:aws:kms:<region>:<account-id>:key/<key-id>).',
-        },
-        {
-          condition: 'alltrue([for bucket in var.buckets : contains(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"], bucket.object_ownership)])',
-          errorMessage: 'buckets[].object_ownership: use "BucketOwnerEnforced", "BucketOwnerPreferred" or "ObjectWriter".',
-        },
-        {
-          condition: `alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : ${matches(PREFIX_PATTERN, 'prefix')} && length(prefix) <= ${PREFIX_MAX_LENGTH} && trim(prefix, "/") != "" && !startswith(prefix, "/") && !startswith(prefix, "./") && !startswith(prefix, "../") && !strcontains(prefix, "//") && !contains(split("/", prefix), ".") && !contains(split("/", prefix), "..")]]))`,
-          errorMessage: "buckets[].prefixes: name folders such as \"ica-data/\" (never the bucket root, no leading /, ./ or ../, no empty, . or .. folder names; letters, digits, spaces, / and ! _ . ' ( ) -).",
-        },
-        {
-          condition: 'alltrue([for bucket in var.buckets : length(bucket.prefixes) >= 1 && length(distinct([for prefix in bucket.prefixes : endswith(prefix, "/") ? prefix : "${prefix}/"])) == length(bucket.prefixes)])',
-          errorMessage: 'buckets[].prefixes: give at least one prefix per bucket and list each once.',
-        },
-        {
-          condition: 'alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : outer == inner || !startswith(endswith(inner, "/") ? inner : "${inner}/", endswith(outer, "/") ? outer : "${outer}/")]]]))',
-          errorMessage: 'buckets[].prefixes: one prefix lies inside another; ICA refuses overlapping prefixes on one bucket.',
-        },
-        {
-          condition: `alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : ${matches(TAG_PATTERN, 'key')} && ${matches(TAG_PATTERN, 'value')} && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")]]))`,
-          errorMessage: 'buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
-        },
-      ],
+      condition: `var.credential.pgp_key == null || ${matches(PGP_KEY_PATTERN, 'coalesce(var.credential.pgp_key, " ")')}`,
+      errorMessage: 'credential.pgp_key: give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>".',
     },
     {
-      name: 'bucket_policy', configPath: 'bucketPolicy', hasDefault: true, default: {}, description: describe('bucketPolicy'),
-      type: `object({
-    restrict_to_ica       = ${optional('bool', 'bucketPolicy.restrictToIca')}
-    exempt_principal_arns = ${optional('list(string)', 'bucketPolicy.exemptPrincipalArns')}
-    cross_account_copy    = ${optional('bool', 'bucketPolicy.crossAccountCopy')}
-  })`,
-      validations: [{
-        condition: `alltrue([for arn in var.bucket_policy.exempt_principal_arns : ${matches(PRINCIPAL_ARN_PATTERN, 'arn')}])`,
-        errorMessage: 'bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>.',
-      }],
+      condition: 'var.credential.secret_store == null || (contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, "")) && var.credential.pgp_key == null && var.credential.create_access_key)',
+      errorMessage: 'credential.secret_store: type "ssm" or "secretsmanager", only with create_access_key and not together with pgp_key.',
     },
     {
-      name: 'object_tagging', configPath: 'objectTagging', type: 'bool', hasDefault: true, default: defaultOf('objectTagging'),
-      description: describe('objectTagging'), validations: [],
+      condition: `try(var.credential.secret_store.name, null) == null || try(${matches(SSM_PARAMETER_NAME_PATTERN, 'var.credential.secret_store.name')} && var.credential.secret_store.type == "ssm" || ${matches(SECRET_NAME_PATTERN, 'var.credential.secret_store.name')} && var.credential.secret_store.type == "secretsmanager", false)`,
+      errorMessage: 'credential.secret_store.name: an SSM parameter name is a path such as "/ica-s3-connect/acme/access-key"; a secret name uses letters, digits and / _ + = . @ -.',
+    },
+  ],
+  policyName: [{ condition: iamName('policy', 'var.policy_name'), errorMessage: 'policy_name: use 1-128 letters, digits and + = , . @ _ -.' }],
+  buckets: [
+    { condition: 'length(var.buckets) >= 1', errorMessage: 'buckets: give at least one bucket.' },
+    { condition: 'length(distinct(var.buckets[*].name)) == length(var.buckets)', errorMessage: 'buckets: list each bucket once and put all its folders in its prefixes.' },
+    {
+      condition: `alltrue([for bucket in var.buckets : ${matches(BUCKET_NAME_PATTERN, 'bucket.name')} && !strcontains(bucket.name, "..")])`,
+      errorMessage: 'buckets[].name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.',
     },
     {
-      name: 'cors_allowed_origins', configPath: 'corsAllowedOrigins', type: 'list(string)', hasDefault: true, default: defaultOf('corsAllowedOrigins'),
-      description: describe('corsAllowedOrigins'),
-      validations: [{
-        condition: `length(var.cors_allowed_origins) >= 1 && alltrue([for origin in var.cors_allowed_origins : ${matches(CORS_ORIGIN_PATTERN, 'origin')}])`,
-        errorMessage: 'cors_allowed_origins: give http(s) origins such as "https://ica.illumina.com".',
-      }],
+      condition: 'alltrue([for bucket in var.buckets : contains(["Enabled", "Suspended", "Disabled"], bucket.versioning)])',
+      errorMessage: 'buckets[].versioning: use "Enabled", "Suspended" or "Disabled".',
     },
+    {
+      condition: `alltrue([for bucket in var.buckets : contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type) && (bucket.encryption.kms_key_arn == null || bucket.encryption.type == "SSE-KMS" && ${matches(KMS_KEY_ARN_PATTERN, 'coalesce(bucket.encryption.kms_key_arn, " ")')})])`,
+      errorMessage: 'buckets[].encryption: type "SSE-S3" or "SSE-KMS"; kms_key_arn only with SSE-KMS, as a key ARN (arn:aws:kms:<region>:<account-id>:key/<key-id>, not an alias).',
+    },
+    {
+      condition: `alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex(${hclString(KMS_KEY_ARN_PATTERN)}, bucket.encryption.kms_key_arn)[0] == local.ica_regions[var.ica_region].aws_region, true)])`,
+      errorMessage: "buckets[].encryption.kms_key_arn: SSE-KMS keys must be in the ICA region's AWS region; use a key there, or omit kms_key_arn to create one.",
+    },
+    {
+      condition: 'alltrue([for bucket in var.buckets : contains(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"], bucket.object_ownership)])',
+      errorMessage: 'buckets[].object_ownership: use "BucketOwnerEnforced", "BucketOwnerPreferred" or "ObjectWriter".',
+    },
+    {
+      condition: `alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : ${matches(PREFIX_PATTERN, 'prefix')} && length(prefix) <= ${PREFIX_MAX_LENGTH} && trim(prefix, "/") != "" && !startswith(prefix, "/") && !startswith(prefix, "./") && !startswith(prefix, "../") && !strcontains(prefix, "//") && !contains(split("/", prefix), ".") && !contains(split("/", prefix), "..")]]))`,
+      errorMessage: "buckets[].prefixes: name folders such as \"ica-data/\" (never the bucket root, no leading /, ./ or ../, no empty, . or .. folder names; letters, digits, spaces, / and ! _ . ' ( ) -).",
+    },
+    {
+      condition: `alltrue([for bucket in var.buckets : length(bucket.prefixes) >= 1 && length(distinct([for prefix in bucket.prefixes : ${normalised('prefix')}])) == length(bucket.prefixes)])`,
+      errorMessage: 'buckets[].prefixes: give at least one prefix per bucket and list each once.',
+    },
+    {
+      condition: `alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : outer == inner || !startswith(${normalised('inner')}, ${normalised('outer')})]]]))`,
+      errorMessage: 'buckets[].prefixes: one prefix lies inside another; ICA refuses overlapping prefixes on one bucket.',
+    },
+    {
+      condition: `alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : ${tagCondition('key', 'value')}]]))`,
+      errorMessage: 'buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
+    },
+  ],
+  bucketPolicy: [{
+    condition: `alltrue([for arn in var.bucket_policy.exempt_principal_arns : ${matches(PRINCIPAL_ARN_PATTERN, 'arn')}])`,
+    errorMessage: 'bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>.',
+  }],
+  objectTagging: [],
+  corsAllowedOrigins: [{
+    condition: `length(var.cors_allowed_origins) >= 1 && alltrue([for origin in var.cors_allowed_origins : ${matches(CORS_ORIGIN_PATTERN, 'origin')}])`,
+    errorMessage: 'cors_allowed_origins: give http(s) origins such as "https://ica.illumina.com".',
+  }],
+};
+
+function tagCondition(key: string, value: string): string {
+  return `${matches(TAG_PATTERN, key)} && ${matches(TAG_PATTERN, value)} && length(${key}) >= 1 && length(${key}) <= 128 && length(${value}) <= 256 && !startswith(lower(${key}), "aws:")`;
+}
+
+/** The root configuration's `tags` (provider default tags) check. */
+export const TAGS_VALIDATION: Validation = {
+  condition: `alltrue([for key, value in var.tags : ${tagCondition('key', 'value')}])`,
+  errorMessage: 'tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
+};
+
+// ---------------------------------------------------------------------------------------------
+// The variables
+// ---------------------------------------------------------------------------------------------
+
+/** description, type and default of a variable block, laid out. */
+function variableAttributes(description: string, type: string, defaultValue: { value: unknown } | undefined): string {
+  const attributes: [string, string][] = [
+    ['description', description.includes('\n') ? hclHeredoc(description, 2) : hclString(description)],
+    ['type', type],
   ];
+  if (defaultValue) attributes.push(['default', hclValue(defaultValue.value)]);
+  return attributeLines(attributes, 2);
 }
 
-/**
- * A variable's attribute lines as `terraform fmt` lays them out: consecutive one-line
- * attributes align their `=`, a multi-line value stands alone and ends the group.
- */
-function attributeLines(attributes: [string, string][]): string {
-  const lines: string[] = [];
-  let group: [string, string][] = [];
-  const flush = () => {
-    const width = Math.max(0, ...group.map(([key]) => key.length));
-    for (const [key, value] of group) lines.push(`  ${key.padEnd(width)} = ${value}`);
-    group = [];
-  };
-  for (const [key, value] of attributes) {
-    if (value.includes('\n')) {
-      flush();
-      lines.push(`  ${key} = ${value}`);
-    } else group.push([key, value]);
-  }
-  flush();
-  return lines.join('\n');
-}
-
-/** The module's variables, each with its description/type/default lines laid out. */
-export const MODULE_VARIABLES: readonly (ModuleVariable & { readonly attributes: string })[] = variables().map((variable) => {
-  const attributes: [string, string][] = [['description', hclString(variable.description)], ['type', variable.type]];
-  return { ...variable, attributes: attributeLines(variable.hasDefault ? [...attributes, ['default', hclValue(variable.default)]] : attributes) };
-});
-
-/** The config's values as module inputs: the content of terraform.tfvars.json. */
-export function moduleInputs(config: ResolvedConfig): Record<string, unknown> {
-  const credential = config.credential;
+function moduleVariable(key: string, node: SchemaNode, required: boolean): ModuleVariable {
+  const name = snakeCase(key);
+  const summary = key === 'icaRegion'
+    ? `ICA region code: ${ICA_REGIONS.map((region: IcaRegion) => `${region.code} (${region.name}, ${region.awsRegion})`).join(', ')}. Every resource is created in its AWS region.`
+    : terraformWords(node.description ?? '');
+  const fields = fieldLines(node, 0);
+  const description = fields.length > 0 ? `${summary}\n${fields.join('\n')}` : summary;
+  const type = renderType(typeOf(node), 2);
+  const defaultValue = required ? undefined : { value: moduleValue(node.default, node) };
+  const validations = VALIDATIONS[key];
+  if (!validations) throw new Error(`config key ${key} has no entry in the generator's VALIDATIONS table`);
   return {
-    name: config.name,
-    ica_region: config.region.code,
-    credential: credential.method === 'role'
-      ? {
-        method: 'role',
-        session_name_prefix: credential.sessionNamePrefix,
-        role_name: credential.roleName,
-        oidc_provider: credential.oidcProvider,
-        oidc_provider_id: credential.oidcProviderId ?? null,
-        namespace: credential.namespace ?? null,
-      }
-      : {
-        method: 'user',
-        user_name: credential.userName,
-        create_access_key: credential.createAccessKey,
-        access_keys: credential.accessKeys,
-        pgp_key: credential.pgpKey ?? null,
-        secret_store: credential.secretStore ? { type: credential.secretStore.type, name: credential.secretStore.name ?? null } : null,
-      },
-    policy_name: config.policyName,
-    buckets: config.buckets.map((bucket) => ({
-      name: bucket.name,
-      prefixes: bucket.prefixes,
-      versioning: bucket.versioning,
-      encryption: { type: bucket.encryption.type, kms_key_arn: bucket.encryption.type === 'SSE-KMS' ? bucket.encryption.kmsKeyArn ?? null : null },
-      block_public_access: bucket.blockPublicAccess,
-      object_ownership: bucket.objectOwnership,
-      force_destroy: bucket.forceDestroy,
-      tags: bucket.tags,
-    })),
-    bucket_policy: {
-      restrict_to_ica: config.bucketPolicy.restrictToIca,
-      exempt_principal_arns: config.bucketPolicy.exemptPrincipalArns,
-      cross_account_copy: config.bucketPolicy.crossAccountCopy,
-    },
-    object_tagging: config.objectTagging,
-    cors_allowed_origins: config.corsAllowedOrigins,
+    name, configKey: key, type, description, summary,
+    hasDefault: !required, default: defaultValue?.value,
+    validations,
+    attributes: variableAttributes(description, type, defaultValue),
   };
 }
 
-/** Names padded so `terraform fmt` finds the `=` signs of a block already aligned. */
-function aligned<T extends { name: string }>(items: T[]): T[] {
-  const width = Math.max(...items.map((item) => item.name.length));
-  return items.map((item) => ({ ...item, name: item.name.padEnd(width) }));
+/** The module's variables: one per config key but `$schema`, `tags` and `backend`, in schema order. */
+export const MODULE_VARIABLES: readonly ModuleVariable[] = Object.entries(SCHEMA.properties ?? {})
+  .filter(([key]) => !ROOT_ONLY_KEYS.has(key))
+  .map(([key, node]) => moduleVariable(key, node, SCHEMA.required?.includes(key) ?? false));
+
+/** The root configuration's `tags` variable, from the same schema. */
+export const TAGS_VARIABLE = (() => {
+  const node = SCHEMA.properties?.tags as SchemaNode;
+  const description = node.description ?? '';
+  return { name: 'tags', description, attributes: variableAttributes(description, 'map(string)', { value: {} }), validations: [TAGS_VALIDATION] };
+})();
+
+/** The config's values as module inputs: the content of terraform.tfvars.json (besides `tags`). */
+export function moduleInputs(config: ResolvedConfig): Record<string, unknown> {
+  const record = config as unknown as Record<string, unknown>;
+  return Object.fromEntries(MODULE_VARIABLES.map((variable) => [
+    variable.name,
+    variable.configKey === 'icaRegion' ? config.region.code : moduleValue(record[variable.configKey], SCHEMA.properties?.[variable.configKey] as SchemaNode),
+  ]));
+}
+
+/** The config's choices as module arguments: the inputs without values equal to their defaults. */
+export function moduleArguments(config: ResolvedConfig): Record<string, unknown> {
+  const record = config as unknown as Record<string, unknown>;
+  const entries = MODULE_VARIABLES.flatMap((variable) => {
+    const node = SCHEMA.properties?.[variable.configKey] as SchemaNode;
+    if (variable.configKey === 'icaRegion') return [[variable.name, config.region.code] as const];
+    const value = record[variable.configKey];
+    if (variable.hasDefault && JSON.stringify(value) === JSON.stringify(node.default)) return [];
+    return [[variable.name, moduleValue(withoutDefaults(value, node), node)] as const];
+  });
+  return Object.fromEntries(entries);
 }
 
 export const OUTPUT_DESCRIPTIONS = {
@@ -287,6 +434,22 @@ export const OUTPUT_DESCRIPTIONS = {
   encrypted_secret_access_key: 'The active secret access key, encrypted with pgp_key (decrypt with: base64 -d | gpg -d).',
   secret_store_arn: 'ARN of the SSM parameter or Secrets Manager secret holding the active access key as JSON.',
 } as const;
+
+/** The outputs with the secret one marked sensitive. */
+export const MODULE_OUTPUTS = Object.entries(OUTPUT_DESCRIPTIONS)
+  .map(([name, description]) => ({ name, description, sensitive: name === 'secret_access_key' }));
+
+/** Names padded so `terraform fmt` finds the `=` signs of a block already aligned. */
+function aligned<T extends { name: string }>(items: T[]): T[] {
+  const width = Math.max(...items.map((item) => item.name.length));
+  return items.map((item) => ({ ...item, name: item.name.padEnd(width) }));
+}
+
+/**
+ * Version constraints. The module needs Terraform 1.9 for validations that read other variables;
+ * the root needs 1.10 for the s3 backend's use_lockfile. Tested with Terraform 1.11 and aws 5.100.
+ */
+export const REQUIREMENTS = { terraform: '>= 1.9', rootTerraform: '>= 1.10', aws: '>= 5.81' } as const;
 
 /** Everything the module templates render that does not depend on the config. */
 export function moduleViewModel() {
@@ -308,6 +471,7 @@ export function moduleViewModel() {
   return {
     regions: ICA_REGIONS.map((region: IcaRegion) => ({
       code: region.code,
+      name: region.name,
       awsRegion: region.awsRegion,
       oidcProviderId: region.oidc?.providerId ?? null,
       namespace: region.oidc?.namespace ?? null,
@@ -319,6 +483,8 @@ export function moduleViewModel() {
     oidcAudience: OIDC_AUDIENCE,
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
     variables: MODULE_VARIABLES,
+    outputs: MODULE_OUTPUTS,
     outputDescriptions: OUTPUT_DESCRIPTIONS,
+    requirements: REQUIREMENTS,
   };
 }

@@ -1,14 +1,20 @@
 /**
- * The generated Terraform: committed output is fresh, golden files match byte for byte
- * (refresh with `npm run test:update`), output is deterministic, every variable and output is
- * described, and user strings cannot become Terraform templates.
+ * The generator without terraform: the committed terraform-out/ is what `generate` writes for
+ * ica.config.json; golden files for two configs match byte for byte (refresh them only with
+ * `npm run test:update`); output is deterministic; every file has its header; every config option
+ * is a described, typed module variable; the README's tables come from the same descriptions; the
+ * region table and action sets come from the core; config values stay out of the HCL text.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import * as actions from '../../modules/core/actions';
+import { configReferenceRows } from '../../modules/core/config-reference';
+import { ICA_REGIONS, IcaRegion, crossAccountRoleArn } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
-import { generateFiles } from '../../modules/generator/generate';
-import { hclString, hclValue } from '../../modules/generator/hcl';
-import { MODULE_VARIABLES, OUTPUT_DESCRIPTIONS } from '../../modules/generator/view-model';
+import { generateFiles, MODULE_DIR } from '../../modules/generator/generate';
+import { hclHeredoc, hclPretty, hclString, hclValue } from '../../modules/generator/hcl';
+import { createRenderer } from '../../modules/generator/templates';
+import { MODULE_VARIABLES, OUTPUT_DESCRIPTIONS, moduleInputs, snakeCase, terraformWords } from '../../modules/generator/view-model';
 
 const root = join(__dirname, '..', '..');
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -19,81 +25,228 @@ function load(path: string): ResolvedConfig {
   return result.config;
 }
 
-test('terraform-out/ is what `npx ica-s3 generate` writes for ica.config.json (regenerate it when this fails)', () => {
-  const files = generateFiles(load('ica.config.json'), { configFile: 'ica.config.json', outputDir: 'terraform-out' });
-  for (const [path, content] of files) {
-    expect({ path, content: existsSync(join(root, 'terraform-out', path)) ? readFileSync(join(root, 'terraform-out', path), 'utf8') : undefined })
-      .toEqual({ path, content });
-  }
+/** Every file under a directory but terraform's own (plugins, lock file, state). */
+function filesUnder(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === '.terraform' || entry.name === '.terraform.lock.hcl' || /\.tfstate/.test(entry.name)) return [];
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const defaultFiles = generateFiles(load('ica.config.json'), { configFile: 'ica.config.json', outputDir: 'terraform-out' });
+const text = (path: string) => defaultFiles.get(path) as string;
+
+describe('terraform-out/ (committed)', () => {
+  const dir = join(root, 'terraform-out');
+  test.each([...defaultFiles.keys()])('%s is what `npx ica-s3 generate` writes for ica.config.json (run it when this fails)', (path) => {
+    const committed = existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : '(missing)';
+    expect(committed).toBe(defaultFiles.get(path));
+  });
+
+  test('holds no file that generate no longer writes', () => {
+    expect(filesUnder(dir).map((path) => relative(dir, path)).sort()).toEqual([...defaultFiles.keys()].sort());
+  });
 });
 
 describe.each([
   ['user-unversioned-sse-s3', 'examples/user-unversioned-sse-s3.json'],
   ['two-buckets-several-prefixes', 'examples/two-buckets-several-prefixes.json'],
-])('golden files for %s', (name, configFile) => {
+])('golden files for %s (npm run test:update refreshes them)', (name, configFile) => {
   const files = generateFiles(load(configFile), { configFile, outputDir: 'terraform-out' });
-  test.each([...files.keys()].filter((path) => !path.includes('examples')))('%s', (path) => {
-    const golden = join(root, 'test', 'golden', name, path);
-    if (update) {
-      mkdirSync(dirname(golden), { recursive: true });
-      writeFileSync(golden, files.get(path) as string);
+  const goldenDir = join(root, 'test', 'golden', name);
+  if (update) {
+    rmSync(goldenDir, { recursive: true, force: true });
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(goldenDir, path)), { recursive: true });
+      writeFileSync(join(goldenDir, path), content);
     }
-    expect(files.get(path)).toBe(readFileSync(golden, 'utf8'));
+  }
+
+  test.each([...files.keys()])('%s', (path) => {
+    const golden = join(goldenDir, path);
+    expect(files.get(path)).toBe(existsSync(golden) ? readFileSync(golden, 'utf8') : '(no golden file)');
+  });
+
+  test('no golden file is left over', () => {
+    expect(filesUnder(goldenDir).map((path) => relative(goldenDir, path)).sort()).toEqual([...files.keys()].sort());
   });
 });
 
-test('output is deterministic', () => {
-  const config = load('examples/role-versioned-kms-bucket-policy-tagging.json');
+test('output is deterministic: the same config gives the same bytes, with or without other runs in between', () => {
   const options = { configFile: 'c.json', outputDir: 'out' };
-  expect(generateFiles(config, options)).toEqual(generateFiles(config, options));
+  const config = load('examples/role-versioned-kms-bucket-policy-tagging.json');
+  const first = generateFiles(config, options);
+  generateFiles(load('examples/two-buckets-several-prefixes.json'), options);
+  expect(generateFiles(resolveConfig(JSON.parse(readFileSync(join(root, 'examples/role-versioned-kms-bucket-policy-tagging.json'), 'utf8'))), options)).toEqual(first);
+  for (const content of first.values()) expect(content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:|\r/);
 });
 
-test('every generated file starts with the generated-file header naming the config and the command', () => {
-  const files = generateFiles(load('ica.config.json'), { configFile: 'my.json', outputDir: 'infra' });
+test('every file starts with the header: generated, from which config, how to regenerate', () => {
+  const files = generateFiles(load('ica.config.json'), { configFile: 'configs/prod.json', outputDir: 'infra/ica' });
+  const regenerate = 'npx ica-s3 generate -c configs/prod.json -o infra/ica';
   for (const [path, content] of files) {
-    if (path.endsWith('.json')) continue;
-    expect(content.split('\n').slice(0, 2).join('\n')).toMatch(/Generated by ica-s3-connect from (my\.json|examples\/[\w-]+\.json)\. Do not edit by hand:\n.*npx ica-s3 generate -c \S+ -o infra/);
+    if (path.endsWith('.json')) {
+      // JSON has no comments: Terraform ignores a "//" key in .tfvars.json files.
+      const header = (JSON.parse(content) as Record<string, string>)['//'];
+      expect(Object.keys(JSON.parse(content))[0]).toBe('//');
+      expect(header).toContain('Generated by ica-s3-connect from configs/prod.json');
+      expect(header).toContain(regenerate);
+    } else {
+      const [first, second] = content.split('\n');
+      expect(`${first}\n${second}`).toMatch(/^(# |<!-- )Generated by ica-s3-connect from configs\/prod\.json\. Do not edit by hand:\n(#|    ) change the config and run `npx ica-s3 generate -c configs\/prod\.json -o infra\/ica`\./);
+    }
   }
 });
 
-test('every module variable has a type and a description from the config schema, and every output a description', () => {
-  for (const variable of MODULE_VARIABLES) {
-    expect(variable.description.length).toBeGreaterThan(10);
-    expect(variable.type).toBeTruthy();
-  }
-  const outputs = generateFiles(load('ica.config.json'), { configFile: 'c', outputDir: 'o' }).get('modules/ica-s3-connect/outputs.tf') as string;
-  for (const name of Object.keys(OUTPUT_DESCRIPTIONS)) expect(outputs).toContain(`output "${name}" {\n  description = `);
-  expect(outputs).toMatch(/output "secret_access_key" \{[^}]*sensitive\s+= true/);
+describe('module variables', () => {
+  test('every option of the config file is a module variable or a field of one (snake_case), but $schema, tags and backend', () => {
+    const variables = text(`${MODULE_DIR}/variables.tf`);
+    for (const row of configReferenceRows()) {
+      const [top, ...rest] = row.path.replace(/\[\]/g, '').split('.');
+      if (['tags', 'backend'].includes(top)) continue;
+      const variable = MODULE_VARIABLES.find((candidate) => candidate.configKey === top);
+      expect({ path: row.path, variable: variable?.name }).toEqual({ path: row.path, variable: snakeCase(top) });
+      expect(variables).toContain(`variable "${snakeCase(top)}" {`);
+      for (const field of rest) expect({ path: row.path, type: variable?.type }).toEqual({ path: row.path, type: expect.stringMatching(new RegExp(`\\b${snakeCase(field)}\\s+= `)) });
+    }
+  });
+
+  test('every variable has a type, a description from the config schema (each field described) and the schema default', () => {
+    const rows = new Map(configReferenceRows().map((row) => [row.path, row]));
+    for (const variable of MODULE_VARIABLES) {
+      expect(variable.type).toMatch(/^(string|bool|list\(|object\(|map\()/);
+      if (variable.configKey !== 'icaRegion') expect(variable.summary).toBe(terraformWords(rows.get(variable.configKey)?.description ?? ''));
+      const fieldRows = [...rows.values()].filter((row) => row.path.startsWith(`${variable.configKey}.`) || row.path.startsWith(`${variable.configKey}[].`));
+      for (const row of fieldRows) expect(variable.description).toContain(`- ${snakeCase(row.path.split('.').at(-1) as string)}`);
+      const row = rows.get(variable.configKey);
+      expect(variable.hasDefault).toBe(row?.default !== 'required');
+    }
+    expect(MODULE_VARIABLES.find((variable) => variable.name === 'policy_name')?.default).toBe('illumina-ica-admin-policy');
+    expect(MODULE_VARIABLES.find((variable) => variable.name === 'bucket_policy')?.default).toEqual({ restrict_to_ica: false, exempt_principal_arns: [], cross_account_copy: false });
+  });
+
+  test('the rules Terraform can check are validation blocks rendering the core patterns', () => {
+    const variables = text(`${MODULE_DIR}/variables.tf`);
+    expect(variables.match(/^ {2}validation \{$/gm)?.length).toBeGreaterThanOrEqual(25);
+    for (const name of ['name', 'ica_region', 'credential', 'policy_name', 'buckets', 'bucket_policy', 'cors_allowed_origins']) {
+      expect(MODULE_VARIABLES.find((variable) => variable.name === name)?.validations.length).toBeGreaterThan(0);
+    }
+    // The prefix rule and the region table's codes, from modules/core.
+    expect(variables).toContain(hclString("^[A-Za-z0-9!_.'() /-]+$"));
+    expect(variables).toContain(`contains(${hclValue(ICA_REGIONS.map((region) => region.code))}, var.ica_region)`);
+  });
+
+  test('terraform.tfvars.json holds the config\'s values as data, keyed like the variables', () => {
+    const tfvars = JSON.parse(text('terraform.tfvars.json')) as Record<string, unknown>;
+    expect(Object.keys(tfvars)).toEqual(['//', ...MODULE_VARIABLES.map((variable) => variable.name), 'tags']);
+    expect(tfvars).toMatchObject({
+      name: 'acme-ica', ica_region: 'US',
+      credential: { method: 'role', session_name_prefix: 'Ab12Cd34', role_name: 'Illumina_ICA_Role', oidc_provider: 'create' },
+      buckets: [{ name: 'acme-ica-data', prefixes: ['ica-data/'], versioning: 'Enabled', encryption: { type: 'SSE-KMS' }, tags: { team: 'genomics' } }],
+      bucket_policy: { restrict_to_ica: false, exempt_principal_arns: [], cross_account_copy: true },
+    });
+    // Map keys (tag names) are data too: never renamed.
+    const config = resolveConfig({ ...JSON.parse(readFileSync(join(root, 'ica.config.json'), 'utf8')), tags: { costCenter: 'x' } });
+    expect(moduleInputs(config).buckets).toEqual([expect.objectContaining({ tags: { team: 'genomics' } })]);
+  });
 });
 
-test('the module README has inputs and outputs tables between the terraform-docs markers', () => {
-  const readme = generateFiles(load('ica.config.json'), { configFile: 'c', outputDir: 'o' }).get('modules/ica-s3-connect/README.md') as string;
+describe('config values stay out of the HCL text', () => {
+  const hostile = resolveConfig({
+    name: 'zz-Name', icaRegion: 'EU',
+    credential: { method: 'user', userName: 'zz-user@example', accessKeys: ['zz-key'], secretStore: { type: 'ssm', name: '/zz/param' } },
+    policyName: 'zz-policy', buckets: [{ name: 'zz-bucket.data', prefixes: ["zz (data)'s folder"], tags: { 'zz-tag': 'zz value' } }],
+    bucketPolicy: { restrictToIca: true, exemptPrincipalArns: ['arn:aws:iam::123456789012:role/zz-admin'] },
+    corsAllowedOrigins: ['https://zz.example.org'], tags: { 'zz-owner': 'zz' },
+  });
+  const files = generateFiles(hostile, { configFile: 'zz.json', outputDir: 'out' });
+
+  test.each([...files.keys()].filter((path) => path.endsWith('.tf') && !path.includes('examples')))('%s names no value of the config (but its region)', (path) => {
+    const body = (files.get(path) as string).split('\n').slice(2).join('\n');
+    expect(body).not.toMatch(/zz/);
+  });
+
+  test('they travel in terraform.tfvars.json', () => {
+    expect(files.get('terraform.tfvars.json')).toContain('"zz (data)\'s folder/"');
+  });
+});
+
+describe('the module README', () => {
+  const readme = text(`${MODULE_DIR}/README.md`);
   const docs = readme.slice(readme.indexOf('<!-- BEGIN_TF_DOCS -->'), readme.indexOf('<!-- END_TF_DOCS -->'));
-  for (const variable of MODULE_VARIABLES) expect(docs).toContain(`| ${variable.name} | ${variable.description.replace(/\|/g, '\\|')}`);
-  for (const name of Object.keys(OUTPUT_DESCRIPTIONS)) expect(docs).toContain(`| ${name} |`);
-  expect(readme).toMatch(/storage configuration/);
+
+  test('has the inputs table from the variables\' descriptions, between the terraform-docs markers', () => {
+    expect(docs).toContain('| Name | Description | Type | Default | Required |');
+    for (const variable of MODULE_VARIABLES) {
+      const cell = variable.description.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>');
+      expect(docs).toContain(`| ${variable.name} | ${cell} | \``);
+    }
+  });
+
+  test('has the outputs table, the requirements and every resource of main.tf', () => {
+    for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS)) expect(docs).toContain(`| ${name} | ${description.replace(/\|/g, '\\|')} |`);
+    expect(docs).toMatch(/\| terraform \| >= 1\.9 \|/);
+    for (const [, block, type, name] of text(`${MODULE_DIR}/main.tf`).matchAll(/^(resource|data) "(\w+)" "(\w+)"/gm)) {
+      expect(docs).toContain(`[${block === 'data' ? 'data.' : ''}${type}.${name}]`);
+    }
+  });
+
+  test('says what to enter in ICA after apply, and lists the region table', () => {
+    expect(readme).toMatch(/## After apply: the ICA side[\s\S]*storage_configurations[\s\S]*bucket name, key prefix, region, credential/);
+    for (const region of ICA_REGIONS) expect(readme).toContain(`| ${region.code} | ${region.name} | ${region.awsRegion} |`);
+  });
 });
 
-test('the region table and action sets come from the core', () => {
-  const main = generateFiles(load('ica.config.json'), { configFile: 'c', outputDir: 'o' }).get('modules/ica-s3-connect/main.tf') as string;
-  expect(main).toContain('cross_account_role_arn = "arn:aws:iam::079623148045:role/ica_aps3_crossacct"');
-  expect(main).toContain('oidc_provider_id       = "10FBA7EDEB5930CCFC300EF5AC3DB2FE"');
-  expect(main).toMatch(/object_versioned\s+= \["s3:DeleteObjectVersion", "s3:GetObjectVersion"\]/);
+test('the region table and the action sets in main.tf are the core\'s', () => {
+  const main = text(`${MODULE_DIR}/main.tf`);
+  for (const region of ICA_REGIONS as readonly IcaRegion[]) {
+    const block = new RegExp(`\\n {4}${region.code} = \\{\\n {6}aws_region {13}= "${region.awsRegion}"\\n {6}oidc_provider_id {7}= ${region.oidc ? `"${region.oidc.providerId}"` : 'null'}\\n {6}namespace {14}= ${region.oidc ? `"${region.oidc.namespace}"` : 'null'}\\n {6}cross_account_role_arn = "${crossAccountRoleArn(region)}"`);
+    expect(main).toMatch(block);
+  }
+  const sets: [string, readonly string[]][] = [
+    ['bucket', actions.BUCKET_ACTIONS], ['bucket_versioned', actions.BUCKET_VERSIONED_ACTIONS], ['object', actions.OBJECT_ACTIONS],
+    ['object_versioned', actions.OBJECT_VERSIONED_ACTIONS], ['object_tagging', actions.OBJECT_TAGGING_ACTIONS],
+    ['object_version_tagging', actions.OBJECT_VERSION_TAGGING_ACTIONS], ['kms_use', actions.KMS_USE_ACTIONS], ['federation', actions.FEDERATION_ACTIONS],
+    ['restricted_object', actions.RESTRICTED_OBJECT_ACTIONS], ['cross_account_object', actions.CROSS_ACCOUNT_OBJECT_ACTIONS],
+    ['cross_account_versioned', actions.CROSS_ACCOUNT_VERSIONED_ACTIONS], ['kms_cross_account', actions.KMS_CROSS_ACCOUNT_ACTIONS],
+  ];
+  for (const [name, set] of sets) expect(main).toMatch(new RegExp(`\\n {4}${name} +=  ?${hclValue([...set]).replace(/[[\]*.]/g, '\\$&')}\\n`));
+  // Policies are built as values, never as JSON text; bucket notifications are never managed.
+  expect(main).not.toMatch(/<<|"\{\\"|aws_s3_bucket_notification/);
+  expect(main.match(/jsonencode\(/g)?.length).toBeGreaterThanOrEqual(4);
 });
 
-test('the backend of the config becomes the root configuration\'s backend', () => {
-  const base = load('ica.config.json');
+test('the config\'s backend becomes the root configuration\'s backend', () => {
   const versions = (backend: unknown) => generateFiles(resolveConfig({ ...JSON.parse(readFileSync(join(root, 'ica.config.json'), 'utf8')), backend }), { configFile: 'c', outputDir: 'o' }).get('versions.tf') as string;
-  expect(generateFiles(base, { configFile: 'c', outputDir: 'o' }).get('versions.tf')).not.toMatch(/backend|cloud \{/);
+  expect(text('versions.tf')).not.toMatch(/backend|cloud \{/);
   expect(versions({ type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'eu-west-1' }))
-    .toMatch(/backend "s3" \{\n\s+bucket\s+= "acme-state"\n\s+key\s+= "ica\/terraform.tfstate"\n\s+region\s+= "eu-west-1"\n\s+use_lockfile = true/);
-  expect(versions({ type: 'cloud', organization: 'acme', workspace: 'ica-prod' })).toMatch(/cloud \{\n\s+organization = "acme"\n\n\s+workspaces \{\n\s+name = "ica-prod"/);
-  expect(versions({ type: 'cloud', organization: 'acme', workspaceTags: ['ica', 'prod'], hostname: 'tfe.example.com' })).toMatch(/hostname\s+= "tfe.example.com"[\s\S]*tags = \["ica", "prod"\]/);
+    .toMatch(/ {2}backend "s3" \{\n {4}bucket {7}= "acme-state"\n {4}key {10}= "ica\/terraform.tfstate"\n {4}region {7}= "eu-west-1"\n {4}use_lockfile = true\n {2}\}/);
+  expect(versions({ type: 's3', bucket: 'acme-state', key: 'k', region: 'eu-west-1', useLockfile: false })).toContain('use_lockfile = false');
+  expect(versions({ type: 'cloud', organization: 'acme', workspace: 'ica-prod' })).toMatch(/ {2}cloud \{\n {4}organization = "acme"\n\n {4}workspaces \{\n {6}name = "ica-prod"\n {4}\}\n {2}\}/);
+  expect(versions({ type: 'cloud', organization: 'acme', workspaceTags: ['ica', 'prod'], hostname: 'tfe.example.com' }))
+    .toMatch(/organization = "acme"\n {4}hostname {5}= "tfe.example.com"\n\n {4}workspaces \{\n {6}tags = \["ica", "prod"\]/);
 });
 
-test('user values are data: tfvars JSON, and HCL literals escape quotes, newlines and template sequences', () => {
-  expect(hclString('a"b\\c\n${x}%{y}')).toBe('"a\\"b\\\\c\\n$${x}%%{y}"');
-  expect(hclValue({ 'a b': ['x', 1, true, null] })).toBe('{ "a b" = ["x", 1, true, null] }');
-  const tfvars = JSON.parse(generateFiles(load('ica.config.json'), { configFile: 'c', outputDir: 'o' }).get('terraform.tfvars.json') as string);
-  expect(tfvars).toMatchObject({ name: 'acme-ica', ica_region: 'US', credential: { method: 'role', session_name_prefix: 'Ab12Cd34' } });
+describe('HCL helpers', () => {
+  test('hclString escapes quotes, backslashes, control characters and template sequences', () => {
+    expect(hclString('a"b\\c\n\t${x}%{y}\u0001')).toBe('"a\\"b\\\\c\\n\\t$${x}%%{y}\\u0001"');
+    expect(hclValue({ 'a b': ['x', 1, true, null], ok_key: {} })).toBe('{ "a b" = ["x", 1, true, null], ok_key = {} }');
+  });
+
+  test('hclHeredoc indents and escapes template sequences', () => {
+    expect(hclHeredoc('one ${x}\n- two %{y}', 2)).toBe('<<-EOT\n    one $${x}\n    - two %%{y}\n  EOT');
+  });
+
+  test('hclPretty lays out objects and lists of objects as terraform fmt does', () => {
+    expect(hclPretty({ name: 'a', prefixes: ['x/'], encryption: { type: 'SSE-KMS' }, force_destroy: true }, 2))
+      .toBe('{\n    name     = "a"\n    prefixes = ["x/"]\n    encryption = {\n      type = "SSE-KMS"\n    }\n    force_destroy = true\n  }');
+    expect(hclPretty([{ a: 1 }], 2)).toBe('[\n    {\n      a = 1\n    },\n  ]');
+  });
+
+  test('templates compile strictly: a missing field is an error, not an empty string', () => {
+    const render = createRenderer();
+    expect(() => render('root/providers.tf.hbs', { configFile: 'c', outputDir: 'o' })).toThrow(/regionCode|not defined/);
+  });
 });

@@ -2,9 +2,16 @@
  * Running Terraform in tests, offline: a CLI config with a filesystem mirror of the aws provider
  * (the machine's TF_CLI_CONFIG_FILE points at a file that does not exist), a plugin cache shared
  * by every test file, and no checkpoint calls.
+ *
+ * Terraform does not lock its plugin cache: two inits that put the provider into it at the same
+ * moment fail ("failed to create directory .../linux_amd64: file exists"), and a provider re-linked
+ * while another test starts it fails to load. So the e2e project's global setup warms the cache
+ * once (warmPluginCache), and `plugin_cache_may_break_dependency_lock_file` lets every later init
+ * link from the warm cache without writing to it (a fresh test directory has no lock file, which
+ * otherwise makes terraform install into the cache again).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +35,7 @@ export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const cliConfig = join(home, 'terraformrc');
     writeFileSync(cliConfig, [
       `plugin_cache_dir = ${JSON.stringify(cache)}`,
+      'plugin_cache_may_break_dependency_lock_file = true',
       'provider_installation {',
       `  filesystem_mirror {`,
       `    path    = ${JSON.stringify(PROVIDER_MIRROR)}`,
@@ -82,4 +90,23 @@ export async function terraformOk(cwd: string, args: readonly string[], env: Nod
     throw new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${result.code}):\n${result.stderr}\n${result.stdout.slice(-4000)}`);
   }
   return result;
+}
+
+/** Puts the aws provider into the shared plugin cache, before any test runs terraform. */
+export async function warmPluginCache(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ica-s3-warm-cache-'));
+  try {
+    writeFileSync(join(dir, 'versions.tf'), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n');
+    await terraformOk(dir, ['init', '-input=false']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits for every promise (no terraform run is left behind), then rethrows the first failure. */
+export async function allSettledOrThrow<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
 }

@@ -142,8 +142,9 @@ locals {
     if bucket.encryption.type == "SSE-KMS"
   }
 
-  oidc_provider_id = local.is_role ? upper(coalesce(var.credential.oidc_provider_id, local.region.oidc_provider_id, "none")) : null
-  oidc_namespace   = local.is_role ? coalesce(var.credential.namespace, local.region.namespace, "none") : null
+  # The overrides win over the published table (a validation requires them where it has none).
+  oidc_provider_id = local.is_role ? upper(coalesce(var.credential.oidc_provider_id, local.region.oidc_provider_id)) : null
+  oidc_namespace   = local.is_role ? coalesce(var.credential.namespace, local.region.namespace) : null
   oidc_issuer      = local.is_role ? "oidc.eks.${local.region.aws_region}.amazonaws.com/id/${local.oidc_provider_id}" : null
   oidc_provider_arn = local.is_role ? (
     var.credential.oidc_provider == "existing" ? data.aws_iam_openid_connect_provider.this[0].arn : aws_iam_openid_connect_provider.this[0].arn
@@ -407,13 +408,6 @@ resource "aws_iam_role" "this" {
       }
     }]
   })
-
-  lifecycle {
-    precondition {
-      condition     = local.oidc_provider_id != "NONE" && local.oidc_namespace != "none"
-      error_message = "The ICA docs publish no OIDC provider for ${var.ica_region}: set credential.oidc_provider_id and credential.namespace, or use the user method."
-    }
-  }
 }
 
 resource "aws_iam_role_policy_attachment" "this" {

@@ -3,18 +3,20 @@
 
 output "storage_configurations" {
   description = "One entry per bucket prefix: the values of ICA's storage configuration form."
-  value = [
-    for folder in values(local.folders) : {
-      bucketName                    = folder.bucket
-      keyPrefix                     = folder.prefix
-      region                        = local.region.aws_region
-      icaRegion                     = var.ica_region
-      credentialType                = local.is_role ? "AWS_ROLE" : "AWS_USER"
-      credential                    = local.is_role ? local.principal_arn : (local.active_key_label != null ? aws_iam_access_key.this[local.active_key_label].id : "create an access key for the user (createAccessKey is false)")
-      serverSideEncryptionAlgorithm = local.buckets[folder.bucket].encryption.type == "SSE-KMS" ? "aws:kms" : "AES256"
-      serverSideEncryptionKey       = lookup(local.kms_key_arns, folder.bucket, null)
-    }
-  ]
+  # In the order of var.buckets and their prefixes; the key only for SSE-KMS buckets.
+  value = flatten([
+    for bucket in var.buckets : [
+      for prefix in local.buckets[bucket.name].prefixes : merge({
+        bucketName                    = bucket.name
+        keyPrefix                     = prefix
+        region                        = local.region.aws_region
+        icaRegion                     = var.ica_region
+        credentialType                = local.is_role ? "AWS_ROLE" : "AWS_USER"
+        credential                    = local.is_role ? local.principal_arn : (local.active_key_label != null ? aws_iam_access_key.this[local.active_key_label].id : "create an access key for the user (createAccessKey is false)")
+        serverSideEncryptionAlgorithm = bucket.encryption.type == "SSE-KMS" ? "aws:kms" : "AES256"
+      }, { for key, arn in { serverSideEncryptionKey = lookup(local.kms_key_arns, bucket.name, null) } : key => arn if arn != null })
+    ]
+  ])
 }
 
 output "principal_arn" {

@@ -9,27 +9,42 @@ variable "name" {
 }
 
 variable "ica_region" {
-  description = "ICA region code: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1)."
+  description = "ICA region code: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1). Every resource is created in its AWS region."
   type        = string
 }
 
 variable "credential" {
-  description = "How ICA authenticates: {\"method\": \"role\", ...} (recommended) or {\"method\": \"user\", ...}."
+  description = <<-EOT
+    How ICA authenticates: {"method": "role", ...} (recommended) or {"method": "user", ...}.
+    - method: "user": IAM user with an access key (long-term credentials). "role": IAM role ICA assumes through the regional OIDC provider (temporary credentials, 12 h). Required.
+    - user_name ("user" only): Name of the IAM user ICA signs in as. Default: "illumina_ica_admin".
+    - create_access_key ("user" only): Create an access key for the user; its id and secret go into the ICA storage credential. Default: true.
+    - access_keys ("user" only): Labels of the access keys to keep: at most 2 (the AWS limit). Rotate by adding a second label, entering the new key in ICA, then removing the old label. The last label is the active key. Default: ["primary"].
+    - secret_store ("user" only): Also store the active access key (id and secret, as JSON) in SSM Parameter Store or Secrets Manager.
+      - type: "ssm": An SSM Parameter Store SecureString parameter. "secretsmanager": An AWS Secrets Manager secret. Required.
+      - name: Parameter name. Default /ica-s3-connect/<name>/access-key. Secret name. Default ica-s3-connect/<name>/access-key.
+    - pgp_key ("user" only): Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.
+    - session_name_prefix ("role" only): The RoleSessionName prefix ICA generated when you created the AWS_Role storage credential.
+    - role_name ("role" only): Name of the IAM role ICA assumes. Default: "Illumina_ICA_Role".
+    - oidc_provider ("role" only): "create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL). Default: "create".
+    - oidc_provider_id ("role" only): Override of the OIDC provider id, for regions where the docs publish none (Indonesia, Israel, UAE).
+    - namespace ("role" only): Override of the ICA service-account namespace in the trust policy, for regions where the docs publish none.
+  EOT
   type = object({
-    method              = string
+    method            = string
+    user_name         = optional(string, "illumina_ica_admin")
+    create_access_key = optional(bool, true)
+    access_keys       = optional(list(string), ["primary"])
+    secret_store = optional(object({
+      type = string
+      name = optional(string)
+    }))
+    pgp_key             = optional(string)
     session_name_prefix = optional(string)
     role_name           = optional(string, "Illumina_ICA_Role")
     oidc_provider       = optional(string, "create")
     oidc_provider_id    = optional(string)
     namespace           = optional(string)
-    user_name           = optional(string, "illumina_ica_admin")
-    create_access_key   = optional(bool, true)
-    access_keys         = optional(list(string), ["primary"])
-    pgp_key             = optional(string)
-    secret_store = optional(object({
-      type = string
-      name = optional(string)
-    }))
   })
 }
 
@@ -40,7 +55,19 @@ variable "policy_name" {
 }
 
 variable "buckets" {
-  description = "Buckets to connect, each with its prefixes."
+  description = <<-EOT
+    Buckets to connect, each with its prefixes.
+    - name: S3 bucket name (created in the ICA region). Required.
+    - prefixes: Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root. Required.
+    - versioning: Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. Default: "Disabled".
+    - encryption: Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kms_key_arn"?}. Default: {"type":"SSE-S3"}.
+      - type: "SSE-S3": Amazon S3 managed keys (AES256). "SSE-KMS": AWS KMS key (aws:kms) with an S3 bucket key. Required.
+      - kms_key_arn ("SSE-KMS" only): ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.
+    - block_public_access: Block all public access to the bucket. Default: true.
+    - object_ownership: Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs. Default: "BucketOwnerEnforced".
+    - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
+    - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. Default: {}.
+  EOT
   type = list(object({
     name       = string
     prefixes   = list(string)
@@ -57,13 +84,18 @@ variable "buckets" {
 }
 
 variable "bucket_policy" {
-  description = "Optional bucket policy statements (one policy per bucket holds all of them)."
+  description = <<-EOT
+    Optional bucket policy statements (one policy per bucket holds all of them).
+    - restrict_to_ica: Deny object access to every principal but the ICA user/role, its federated users and exempt_principal_arns. Default: false.
+    - exempt_principal_arns: Principals that keep object access when restrict_to_ica is on (your admins), so nobody is locked out. Default: [].
+    - cross_account_copy: Allow Illumina's regional cross-account role to copy and move objects (bucket and KMS key policy). Default: false.
+  EOT
   type = object({
     restrict_to_ica       = optional(bool, false)
     exempt_principal_arns = optional(list(string), [])
     cross_account_copy    = optional(bool, false)
   })
-  default = {}
+  default = { restrict_to_ica = false, exempt_principal_arns = [], cross_account_copy = false }
 }
 
 variable "object_tagging" {
@@ -82,4 +114,9 @@ variable "tags" {
   description = "Tags applied to every resource (provider default tags)."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")])
+    error_message = "tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
+  }
 }
