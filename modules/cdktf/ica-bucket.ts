@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
+import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -7,6 +9,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ICA_ORIGIN } from '../core/actions';
+import { keptCorsRuleArguments } from '../core/adoption';
+import { KeptCorsRule, MANAGEABLE_SETTINGS, ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/policies';
 import { bucketNameProblems, prefixProblems } from '../core/rules';
 
@@ -14,8 +18,29 @@ export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
 export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
 
 export interface IcaBucketProps {
-  /** Name of the S3 bucket to create. */
+  /** Name of the S3 bucket to create (or to adopt, with `existing`). */
   readonly bucketName: string;
+  /**
+   * Adopt a bucket that already exists: it is read with a data source, never created or deleted,
+   * and only the settings in `manage` are written.
+   * @default false - the bucket is created
+   */
+  readonly existing?: boolean;
+  /**
+   * The settings written on an adopted bucket (a created bucket gets all of them).
+   * @default [] for an existing bucket
+   */
+  readonly manage?: readonly ManageableSetting[];
+  /**
+   * CORS rules already on an adopted bucket, written next to ICA's when `manage` holds "cors".
+   * @default []
+   */
+  readonly keptCorsRules?: readonly KeptCorsRule[];
+  /**
+   * Resources the CORS configuration is created after (and destroyed before).
+   * @default none
+   */
+  readonly corsDependsOn?: ITerraformDependable[];
   /** Folders connected to ICA, each ending in "/": one empty folder object is created per prefix. */
   readonly prefixes: readonly string[];
   /**
@@ -58,14 +83,18 @@ export interface IcaBucketProps {
 /**
  * An S3 bucket set up for ICA as the seed pages describe: default encryption, the CORS rule for
  * browser uploads, public access block, ownership controls, optional versioning, and one folder
- * object per ICA prefix. Bucket notifications are never managed: ICA writes its own.
+ * object per ICA prefix. Bucket notifications are never managed: ICA writes its own. An adopted
+ * bucket (`existing`) gets the folder objects and only the settings listed in `manage`.
  */
 export class IcaBucket extends Construct {
-  readonly bucket: S3Bucket;
+  /** The bucket's name, as a reference that orders resources after the bucket (or its data source). */
+  readonly bucketId: string;
 
   /** Every problem with the props, each naming the prop and the fix. */
   static validateProps(props: IcaBucketProps): string[] {
     const problems = bucketNameProblems(props.bucketName).map((problem) => `bucketName: ${problem.message}; ${problem.fix}`);
+    if (!props.existing && props.manage !== undefined) problems.push('manage: only an existing bucket takes it; set existing: true or remove manage');
+    if (props.keptCorsRules?.length && !props.manage?.includes('cors')) problems.push('keptCorsRules: the CORS configuration is not managed; add "cors" to manage or remove keptCorsRules');
     if (props.prefixes.length === 0) problems.push('prefixes: none given; give at least one folder such as "ica-data/"');
     for (const prefix of props.prefixes) {
       problems.push(...prefixProblems(prefix).map((problem) => `prefixes: ${problem.message}; ${problem.fix}`));
@@ -79,31 +108,47 @@ export class IcaBucket extends Construct {
     const problems = IcaBucket.validateProps(props);
     if (problems.length > 0) throw new Error(`Invalid IcaBucket props:\n  ${problems.join('\n  ')}`);
 
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
-      tags: props.tags ? { ...props.tags } : undefined,
-    });
-    const bucket = this.bucket.id;
+    const manage = new Set(props.existing ? props.manage ?? [] : MANAGEABLE_SETTINGS);
+    this.bucketId = props.existing
+      ? new DataAwsS3Bucket(this, 'bucket', { bucket: props.bucketName }).id
+      : new S3Bucket(this, 'bucket', {
+        bucket: props.bucketName,
+        forceDestroy: props.forceDestroy ?? false,
+        tags: props.tags ? { ...props.tags } : undefined,
+      }).id;
+    const bucket = this.bucketId;
 
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] });
-    new S3BucketCorsConfiguration(this, 'cors', { bucket, corsRule: [this.corsRule(props.corsAllowedOrigins ?? [ICA_ORIGIN])] });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
-    const blocked = props.blockPublicAccess ?? true;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket,
-      blockPublicAcls: blocked,
-      blockPublicPolicy: blocked,
-      ignorePublicAcls: blocked,
-      restrictPublicBuckets: blocked,
-    });
+    const encryption = manage.has('encryption')
+      ? new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] })
+      : undefined;
+    if (manage.has('cors')) {
+      new S3BucketCorsConfiguration(this, 'cors', {
+        bucket,
+        // Rules already on an adopted bucket first, as they were; ICA's rule after them.
+        corsRule: [...(props.keptCorsRules ?? []).map(keptCorsRuleArguments), this.corsRule(props.corsAllowedOrigins ?? [ICA_ORIGIN])],
+        dependsOn: props.corsDependsOn,
+      });
+    }
+    if (manage.has('ownership')) {
+      new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
+    }
+    if (manage.has('publicAccessBlock')) {
+      const blocked = props.blockPublicAccess ?? true;
+      new S3BucketPublicAccessBlock(this, 'public-access-block', {
+        bucket,
+        blockPublicAcls: blocked,
+        blockPublicPolicy: blocked,
+        ignorePublicAcls: blocked,
+        restrictPublicBuckets: blocked,
+      });
+    }
     const versioning = props.versioning ?? 'Disabled';
-    if (versioning !== 'Disabled') {
+    if (manage.has('versioning') && versioning !== 'Disabled') {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
     }
     props.prefixes.forEach((prefix, index) => {
       // After the default encryption, so the folder object is encrypted like everything in it.
-      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '', dependsOn: [encryption] });
+      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '', dependsOn: encryption ? [encryption] : undefined });
     });
   }
 

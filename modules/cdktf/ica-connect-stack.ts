@@ -1,15 +1,18 @@
 import { Construct } from 'constructs';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
+import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '../core/adoption';
 import { emulatorProviderSettings } from '../core/emulator';
+import { PolicyDocument } from '../core/policy';
 import {
   PolicyRefs, bucketPolicy, kmsAliasName, kmsKeyPolicy, permissionPolicy, storageConfigurations,
 } from '../core/policies';
 import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
+import { IcaAdoptedBucketRestore } from './ica-adopted-bucket-restore';
 import { IcaBucket } from './ica-bucket';
 import { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './ica-credentials';
 import { IcaKmsKey } from './ica-kms-key';
@@ -65,8 +68,21 @@ export class IcaConnectStack extends TerraformStack {
         }).key.arn;
         keyArns.set(bucket.name, keyArn);
       }
+      const restore = needsRestoreOnDestroy(config, bucket)
+        ? new IcaAdoptedBucketRestore(this, `adopted-${bucket.name}`, {
+          bucketName: bucket.name,
+          region: config.region.awsRegion,
+          accountId,
+          readsLivePolicy: mergesLivePolicy(config, bucket),
+          keptCorsConfiguration: keptCorsConfiguration(bucket),
+        })
+        : undefined;
       const icaBucket = new IcaBucket(this, `bucket-${bucket.name}`, {
         bucketName: bucket.name,
+        existing: bucket.existing,
+        manage: bucket.existing ? bucket.manage : undefined,
+        keptCorsRules: bucket.keepCorsRules,
+        corsDependsOn: restore ? [restore.resource] : undefined,
         prefixes: bucket.prefixes,
         versioning: bucket.versioning,
         kmsKeyArn: keyArns.get(bucket.name),
@@ -78,7 +94,14 @@ export class IcaConnectStack extends TerraformStack {
       });
       const policy = bucketPolicy(config, bucket, refs);
       if (policy) {
-        new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, { bucket: icaBucket.bucket.id, policy: policy.toString() });
+        new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, {
+          bucket: icaBucket.bucketId,
+          // An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
+          policy: restore && mergesLivePolicy(config, bucket)
+            ? Fn.jsonencode({ Version: PolicyDocument.VERSION, Statement: Fn.concat([restore.keptStatements, policy.toJSON().Statement]) })
+            : policy.toString(),
+          dependsOn: restore ? [restore.resource] : undefined,
+        });
       }
     }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ICA_ORIGIN } from './actions';
 import { findIcaRegion, icaRegionChoices } from './regions';
 import {
-  ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
+  ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
   PGP_KEY_PATTERN, PRINCIPAL_ARN_PATTERN, RuleProblem, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN,
   bucketNameProblems, iamNameProblems, prefixProblems, sessionNamePrefixProblems, tagProblems,
 } from './rules';
@@ -84,6 +84,25 @@ const encryptionSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The bucket settings an adopted bucket can hand over to this tool (a new bucket gets all of them). */
+export const MANAGEABLE_SETTINGS = ['versioning', 'encryption', 'cors', 'publicAccessBlock', 'ownership'] as const;
+export type ManageableSetting = (typeof MANAGEABLE_SETTINGS)[number];
+
+/** A CORS rule that is already on an adopted bucket, kept next to ICA's (S3's own spelling). */
+const keptCorsRuleSchema = z.strictObject({
+  ID: patternString(CORS_RULE_ID_PATTERN, 'a CORS rule ID', 'use up to 255 letters, digits, spaces and . _ : / + = @ -').optional()
+    .describe('The rule\'s ID.'),
+  AllowedMethods: z.array(z.enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])).min(1).describe('HTTP methods the rule allows.'),
+  AllowedOrigins: z.array(patternString(KEPT_CORS_ORIGIN_PATTERN, 'a CORS origin', 'write "*" or an origin such as "https://app.example.com"')).min(1)
+    .describe('Origins the rule allows.'),
+  AllowedHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'a header name', 'write a header name such as "Authorization" or "*"')).optional()
+    .describe('Request headers the rule allows.'),
+  ExposeHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'a header name', 'write a header name such as "ETag"')).optional()
+    .describe('Response headers browsers may read.'),
+  MaxAgeSeconds: z.number().int().min(0).optional().describe('How long browsers cache the preflight response.'),
+});
+export type KeptCorsRule = z.output<typeof keptCorsRuleSchema>;
+
 export const bucketSchema = z.strictObject({
   name: checkedString(bucketNameProblems).describe('S3 bucket name (created in the ICA region).'),
   prefixes: z.array(checkedString(prefixProblems)).min(1)
@@ -98,6 +117,14 @@ export const bucketSchema = z.strictObject({
   forceDestroy: z.boolean().default(false)
     .describe('Let destroy delete the bucket with every object in it. Leave false for real data.'),
   tags: tagsSchema.default({}).describe('Tags for this bucket (and its KMS key), merged over the top-level tags.'),
+  existing: z.boolean().default(false)
+    .describe('Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existingPolicy and keepCorsRules.'),
+  manage: z.array(z.enum(MANAGEABLE_SETTINGS)).optional()
+    .describe('Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.'),
+  existingPolicy: z.boolean().default(false)
+    .describe('Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA\'s (set by `ica-s3 adopt`).'),
+  keepCorsRules: z.array(keptCorsRuleSchema).default([])
+    .describe('Existing buckets only, with "cors" managed: the CORS rules already on the bucket, kept next to ICA\'s and put back on destroy (set by `ica-s3 adopt`).'),
 });
 
 const bucketPolicySchema = z.strictObject({

@@ -116,6 +116,9 @@ export class PolicyStatement {
 }
 
 export class PolicyDocument {
+  /** The IAM policy language version every document of this tool declares. */
+  static readonly VERSION = '2012-10-17';
+
   readonly statements: readonly PolicyStatement[];
 
   constructor(statements: readonly PolicyStatement[]) {
@@ -136,7 +139,7 @@ export class PolicyDocument {
   }
 
   toJSON(): Record<string, JsonValue> {
-    return { Version: '2012-10-17', Statement: this.statements.map((statement) => statement.toJSON()) };
+    return { Version: PolicyDocument.VERSION, Statement: this.statements.map((statement) => statement.toJSON()) };
   }
 
   /** The document as IAM stores it: compact JSON. */

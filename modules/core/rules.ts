@@ -128,6 +128,12 @@ export const PRINCIPAL_ARN_PATTERN = '^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z
 /** An http(s) origin, optionally with one leading wildcard label and a port. */
 export const CORS_ORIGIN_PATTERN = '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?$';
 /** Our stack name: it names the cdktf stack directory and the KMS aliases. */
+/** An origin of a kept CORS rule: "*", or a scheme://host[:port] origin with at most one "*" (as S3 allows). */
+export const KEPT_CORS_ORIGIN_PATTERN = '^(\\*|[a-z][a-z0-9+.-]*://[A-Za-z0-9*.\\[\\]:-]+)$';
+/** A header name (or "*" / a "x-amz-*" wildcard) of a kept CORS rule. */
+export const CORS_HEADER_PATTERN = '^[A-Za-z0-9*._-]{1,256}$';
+/** The ID of a kept CORS rule (S3 allows up to 255 characters). */
+export const CORS_RULE_ID_PATTERN = '^[A-Za-z0-9 ._:/+=@-]{1,255}$';
 export const STACK_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,39}$';
 /** An AWS region such as eu-central-1 (for backends, which may live outside the ICA region). */
 export const AWS_REGION_PATTERN = '^[a-z]{2}(-gov)?-[a-z]+-\\d$';

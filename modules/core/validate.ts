@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BucketConfig, IcaConfig, configSchema } from './config-schema';
+import { BucketConfig, IcaConfig, MANAGEABLE_SETTINGS, ManageableSetting, configSchema } from './config-schema';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
 import { permissionPolicySizeWarnings } from './placeholders';
 import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
@@ -28,9 +28,12 @@ export interface ResolvedOidc {
   readonly url: string;
 }
 
-export type ResolvedBucket = BucketConfig;
+/** A bucket with `manage` resolved: every setting for a new bucket, the listed ones for an adopted one. */
+export interface ResolvedBucket extends Omit<BucketConfig, 'manage'> {
+  readonly manage: readonly ManageableSetting[];
+}
 
-export interface ResolvedConfig extends IcaConfig {
+export interface ResolvedConfig extends Omit<IcaConfig, 'buckets'> {
   readonly region: IcaRegion;
   /** Set for the role method: the provider ids come from the region table or the overrides. */
   readonly oidc?: ResolvedOidc;
@@ -242,6 +245,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       }
       seen.push({ prefix: normalised, index: prefixIndex });
     });
+    problems.push(...adoptionProblems(bucket, `buckets[${bucketIndex}]`));
     const encryption = asRecord(bucket.encryption);
     const kmsKeyArn = encryption?.kmsKeyArn;
     if (region && typeof kmsKeyArn === 'string') {
@@ -266,6 +270,44 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
         fix: 'use {"method": "user"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidcProviderId and credential.namespace',
       });
     }
+  }
+  return problems;
+}
+
+/** S3 allows 100 CORS rules per bucket; ICA's rule is one of them. */
+const MAX_CORS_RULES = 100;
+
+/** The adoption fields of one bucket must agree with each other and with `existing`. */
+function adoptionProblems(bucket: Record<string, unknown>, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const adoptionFields = ['manage', 'existingPolicy', 'keepCorsRules'].filter((key) => bucket[key] !== undefined);
+  if (bucket.existing !== true) {
+    for (const key of adoptionFields) {
+      problems.push({ path: `${path}.${key}`, message: 'is only for existing buckets', fix: 'set "existing": true to adopt a bucket that already exists, or remove it (a new bucket gets every setting)' });
+    }
+    return problems;
+  }
+  const manage = Array.isArray(bucket.manage) ? bucket.manage : [];
+  manage.forEach((setting, index) => {
+    if (manage.indexOf(setting) !== index) problems.push({ path: `${path}.manage[${index}]`, message: `${display(setting)} is listed twice`, fix: 'list each setting once' });
+  });
+  if (bucket.forceDestroy === true) {
+    problems.push({ path: `${path}.forceDestroy`, message: 'is set on an existing bucket, which this tool never deletes', fix: 'remove forceDestroy' });
+  }
+  const encryption = asRecord(bucket.encryption);
+  if (encryption?.type === 'SSE-KMS' && encryption.kmsKeyArn === undefined && !manage.includes('encryption')) {
+    problems.push({
+      path: `${path}.encryption`,
+      message: 'asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing',
+      fix: 'give the key the bucket uses as encryption.kmsKeyArn, or add "encryption" to manage',
+    });
+  }
+  const kept = Array.isArray(bucket.keepCorsRules) ? bucket.keepCorsRules : [];
+  if (kept.length > 0 && !manage.includes('cors')) {
+    problems.push({ path: `${path}.keepCorsRules`, message: 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)', fix: 'add "cors" to manage, or remove keepCorsRules' });
+  }
+  if (kept.length + 1 > MAX_CORS_RULES) {
+    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${MAX_CORS_RULES} S3 allows`, fix: 'merge rules that share methods and headers' });
   }
   return problems;
 }
@@ -313,7 +355,11 @@ function resolve(config: IcaConfig): ResolvedConfig {
     region,
     oidc,
     crossAccountRoleArn: crossAccountRoleArn(region),
-    buckets: config.buckets.map((bucket) => ({ ...bucket, prefixes: bucket.prefixes.map(normalisePrefix) })),
+    buckets: config.buckets.map((bucket) => ({
+      ...bucket,
+      prefixes: bucket.prefixes.map(normalisePrefix),
+      manage: bucket.existing ? MANAGEABLE_SETTINGS.filter((setting) => bucket.manage?.includes(setting)) : [...MANAGEABLE_SETTINGS],
+    })),
   };
 }
 
@@ -324,6 +370,12 @@ function warningsFor(raw: Record<string, unknown>, region: IcaRegion | undefined
   if (Array.isArray(bucketPolicy?.exemptPrincipalArns) && bucketPolicy.exemptPrincipalArns.length > 0 && bucketPolicy.restrictToIca !== true) {
     warnings.push('bucketPolicy.exemptPrincipalArns: has no effect unless restrictToIca is true');
   }
+  (Array.isArray(raw.buckets) ? raw.buckets : []).forEach((value, index) => {
+    const bucket = asRecord(value);
+    if (bucket?.existing === true && !(Array.isArray(bucket.manage) && bucket.manage.includes('cors'))) {
+      warnings.push(`buckets[${index}].manage: "cors" is not listed, so this tool does not add ICA's CORS rule; browser uploads in ICA need it (npx ica-s3 doctor checks the bucket)`);
+    }
+  });
   return warnings;
 }
 

@@ -716,6 +716,11 @@ describe('defaults', () => {
       objectOwnership: 'BucketOwnerEnforced',
       forceDestroy: false,
       tags: {},
+      // A new bucket: every setting is managed, nothing is adopted.
+      existing: false,
+      manage: ['versioning', 'encryption', 'cors', 'publicAccessBlock', 'ownership'],
+      existingPolicy: false,
+      keepCorsRules: [],
     });
     expect(config.bucketPolicy).toEqual({ restrictToIca: false, exemptPrincipalArns: [], crossAccountCopy: false });
     expect(config.objectTagging).toBe(false);
