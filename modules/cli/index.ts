@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./commands/generate')).generateCommand,
   policies: async () => (await import('./commands/policies')).policiesCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
+  adopt: async () => (await import('./commands/adopt')).adoptCommand,
   'ica-payload': async () => (await import('./commands/ica-payload')).icaPayloadCommand,
 };
 

@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ENDPOINT_ENV, resolveEndpointUrl } from '../../core/emulator';
+import { CONFIG_OPTIONS, parseCommandArgs, UsageError } from '../args';
+import { loadConfigOrReport } from '../config';
+import { Output } from '../output';
+import type { Command } from '../command';
+
+export const adoptCommand: Command = {
+  summary: 'read an existing bucket and fill in its config for adoption (read-only on AWS)',
+  usage: `Usage: ica-s3 adopt -b BUCKET [-c FILE] [--write] [--endpoint-url URL]
+
+For a bucket that already exists and is listed in the config: reads its
+policy, CORS rules, versioning, encryption and region (read-only, standard
+AWS credential chain) and prints its config entry for adoption:
+"existing": true, "existingPolicy" when the policy holds statements of others
+(they are kept at every apply), "keepCorsRules" with the CORS rules that are
+not ICA's when "cors" is in "manage", and the bucket's own versioning and
+encryption where this tool does not manage them. With --write the entry is
+written into the config file. Exit status 1 when the bucket cannot be adopted.
+
+Options:
+  -b, --bucket NAME      the bucket (as listed in the config's "buckets")
+  -c, --config FILE      config file (default ica.config.json)
+      --write            write the adopted entry into the config file
+      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
+                         also read from ${ENDPOINT_ENV}. Never set for real AWS.
+  -h, --help             show this help`,
+  async run(args: string[], out: Output): Promise<number> {
+    const { values } = parseCommandArgs(args, {
+      ...CONFIG_OPTIONS,
+      bucket: { type: 'string', short: 'b' },
+      write: { type: 'boolean', default: false },
+      'endpoint-url': { type: 'string' },
+    });
+    if (values.help) { out.log(this.usage); return 0; }
+    if (!values.bucket) throw new UsageError('--bucket is required');
+    const config = loadConfigOrReport(values.config, out);
+    if (!config) return 1;
+    const raw = JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>;
+    const rawBuckets = raw.buckets as Record<string, unknown>[];
+    const index = rawBuckets.findIndex((bucket) => bucket.name === values.bucket);
+    if (index < 0) {
+      out.error(`${values.config}: no bucket named ${JSON.stringify(values.bucket)}; add it to "buckets" with its prefixes (and "manage" if this tool should take over settings), then run adopt again`);
+      return 1;
+    }
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const { adoptBucket, adoptedConfig } = await import('../../doctor/adopt');
+    const result = await adoptBucket(config, rawBuckets[index], resolveEndpointUrl(values['endpoint-url']));
+    for (const note of result.notes) out.log(`  ${note}`);
+    if (!result.bucket) {
+      out.error(`bucket ${values.bucket} cannot be adopted:\n${result.problems.map((problem) => `  ${problem}`).join('\n')}`);
+      return 1;
+    }
+    const adopted = adoptedConfig(raw, index, result.bucket);
+    if ('problems' in adopted) {
+      out.error(`the adopted entry does not validate:\n${adopted.problems.map((problem) => `  ${problem}`).join('\n')}`);
+      return 1;
+    }
+    out.log(`\nbuckets[${index}]:\n${JSON.stringify(result.bucket, null, 2)}`);
+    if (values.write) {
+      writeFileSync(values.config, `${JSON.stringify(adopted.config, null, 2)}\n`);
+      out.log(`\nwrote ${values.config}; next: npx ica-s3 synth (or generate), then terraform apply`);
+    } else {
+      out.log('\nnothing written; run again with --write to put this entry into the config');
+    }
+    return 0;
+  },
+};
