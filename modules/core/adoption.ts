@@ -52,11 +52,12 @@ export function keptCorsRuleArguments(rule: KeptCorsRule) {
 /**
  * The keys of the restore resource's input, and the environment variable each reaches the
  * provisioner's commands as. Destroy-time provisioners may only read `self`, so everything the
- * restore needs is in the input.
+ * restore needs is in the input. The region is passed as --region: AWS CLI v1 ignores AWS_REGION,
+ * and v2 would let a user's AWS_REGION win over AWS_DEFAULT_REGION.
  */
 export const RESTORE_INPUT_ENVIRONMENT = {
   bucket: 'ICA_S3_BUCKET',
-  region: 'AWS_REGION',
+  region: 'ICA_S3_REGION',
   account_id: 'ICA_S3_ACCOUNT_ID',
   kept_policy: 'ICA_S3_KEPT_POLICY',
   kept_cors: 'ICA_S3_KEPT_CORS',
@@ -66,13 +67,13 @@ export type RestoreInputKey = keyof typeof RESTORE_INPUT_ENVIRONMENT;
 /** Create time: the AWS CLI is installed and signed in to the account Terraform deploys to. */
 export const RESTORE_CHECK_COMMAND = [
   'command -v aws >/dev/null 2>&1 || { echo "ica-s3-connect: bucket $ICA_S3_BUCKET is adopted; destroy puts back what was on it with the AWS CLI, which is not installed here. Install it (https://aws.amazon.com/cli/) on the machine that runs Terraform." >&2; exit 1; }',
-  'account=$(aws sts get-caller-identity --query Account --output text) || { echo "ica-s3-connect: the AWS CLI cannot sign in; give it the credentials Terraform uses." >&2; exit 1; }',
+  'account=$(aws sts get-caller-identity --region "$ICA_S3_REGION" --query Account --output text) || { echo "ica-s3-connect: the AWS CLI cannot sign in; give it the credentials Terraform uses." >&2; exit 1; }',
   '[ "$account" = "$ICA_S3_ACCOUNT_ID" ] || { echo "ica-s3-connect: the AWS CLI uses account $account, Terraform deploys to $ICA_S3_ACCOUNT_ID; give it the same credentials." >&2; exit 1; }',
 ].join('\n');
 
 /** Destroy time, after the policy and CORS documents are deleted: put back what was not ours. */
 export const RESTORE_COMMAND = [
   'set -e',
-  'if [ -n "$ICA_S3_KEPT_POLICY" ]; then aws s3api put-bucket-policy --bucket "$ICA_S3_BUCKET" --policy "$ICA_S3_KEPT_POLICY"; fi',
-  'if [ -n "$ICA_S3_KEPT_CORS" ]; then aws s3api put-bucket-cors --bucket "$ICA_S3_BUCKET" --cors-configuration "$ICA_S3_KEPT_CORS"; fi',
+  'if [ -n "$ICA_S3_KEPT_POLICY" ]; then aws s3api put-bucket-policy --region "$ICA_S3_REGION" --bucket "$ICA_S3_BUCKET" --policy "$ICA_S3_KEPT_POLICY"; fi',
+  'if [ -n "$ICA_S3_KEPT_CORS" ]; then aws s3api put-bucket-cors --region "$ICA_S3_REGION" --bucket "$ICA_S3_BUCKET" --cors-configuration "$ICA_S3_KEPT_CORS"; fi',
 ].join('\n');
