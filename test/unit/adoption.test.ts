@@ -1,0 +1,262 @@
+/**
+ * Adopting an existing bucket, without terraform: the config rules, what the CDKTF constructs
+ * create for an adopted bucket, and how `ica-s3 adopt` reads a bucket into its config entry.
+ * The applied behaviour on moto is in test/adoption/adoption.e2e.test.ts.
+ */
+import { Testing } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest';
+import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
+import { DataAwsS3BucketPolicy } from '@cdktf/provider-aws/lib/data-aws-s3-bucket-policy';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { IcaBucket } from '../../modules/cdktf/ica-bucket';
+import { IcaConnectStack } from '../../modules/cdktf/ica-connect-stack';
+import { main } from '../../modules/cli/index';
+import {
+  OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, keptCorsConfiguration,
+} from '../../modules/core/adoption';
+import { SID } from '../../modules/core/policies';
+import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
+import { planAdoption } from '../../modules/doctor/adopt';
+import { BucketFacts } from '../../modules/doctor/inspect';
+import { absent, ok } from '../../modules/doctor/types';
+
+type Json = Record<string, any>;
+
+const THEIR_RULE = { ID: 'their-app', AllowedMethods: ['GET'], AllowedOrigins: ['https://app.example.com'] };
+
+function config(bucket: Json, extra: Json = {}): Json {
+  return {
+    name: 'acme-ica', icaRegion: 'US', credential: { method: 'role', sessionNamePrefix: 'Ab12Cd34' },
+    buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'], ...bucket }], ...extra,
+  };
+}
+
+function problemsOf(raw: Json): [string, string][] {
+  const result = validateConfig(raw);
+  if (result.ok) return [];
+  for (const problem of result.problems) expect(problem.fix.trim()).not.toBe('');
+  return result.problems.map((problem: ConfigProblem) => [problem.path, problem.message]);
+}
+
+describe('config rules', () => {
+  test('an adopted bucket with its settings, policy and kept CORS rules is valid; manage is resolved', () => {
+    const result = validateConfig(config({ existing: true, manage: ['cors', 'versioning'], existingPolicy: true, keepCorsRules: [THEIR_RULE] }));
+    expect(result.ok).toBe(true);
+    const bucket = (result as { config: ResolvedConfig }).config.buckets[0];
+    // Resolved in the one canonical order, whatever order the config lists them in.
+    expect(bucket.manage).toEqual(['versioning', 'cors']);
+    expect(bucket.keepCorsRules).toEqual([THEIR_RULE]);
+  });
+
+  test('an adopted bucket manages nothing unless listed, and a new bucket manages everything', () => {
+    expect(resolveConfig(config({ existing: true })).buckets[0].manage).toEqual([]);
+    expect(resolveConfig(config({})).buckets[0].manage).toEqual(['versioning', 'encryption', 'cors', 'publicAccessBlock', 'ownership']);
+  });
+
+  test.each(['manage', 'existingPolicy', 'keepCorsRules'])('%s on a bucket that is not existing', (field) => {
+    const value = { manage: ['cors'], existingPolicy: true, keepCorsRules: [THEIR_RULE] }[field];
+    expect(problemsOf(config({ [field]: value }))).toEqual([[`buckets[0].${field}`, 'is only for existing buckets']]);
+  });
+
+  test('a setting listed twice in manage', () => {
+    expect(problemsOf(config({ existing: true, manage: ['cors', 'cors'] }))).toEqual([['buckets[0].manage[1]', '"cors" is listed twice']]);
+  });
+
+  test('an unknown setting in manage', () => {
+    expect(problemsOf(config({ existing: true, manage: ['lifecycle'] }))[0][0]).toBe('buckets[0].manage[0]');
+  });
+
+  test('forceDestroy on an existing bucket', () => {
+    expect(problemsOf(config({ existing: true, forceDestroy: true }))).toEqual([['buckets[0].forceDestroy', 'is set on an existing bucket, which this tool never deletes']]);
+  });
+
+  test('a created KMS key for an existing bucket whose encryption is not managed', () => {
+    expect(problemsOf(config({ existing: true, encryption: { type: 'SSE-KMS' } }))).toEqual([
+      ['buckets[0].encryption', 'asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing'],
+    ]);
+    expect(problemsOf(config({ existing: true, manage: ['encryption'], encryption: { type: 'SSE-KMS' } }))).toEqual([]);
+  });
+
+  test('keepCorsRules without "cors" in manage', () => {
+    expect(problemsOf(config({ existing: true, keepCorsRules: [THEIR_RULE] }))).toEqual([
+      ['buckets[0].keepCorsRules', 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)'],
+    ]);
+  });
+
+  test('more CORS rules than S3 allows next to ICA\'s', () => {
+    const rules = Array.from({ length: 100 }, (_, index) => ({ ...THEIR_RULE, ID: `rule-${index}` }));
+    expect(problemsOf(config({ existing: true, manage: ['cors'], keepCorsRules: rules }))).toEqual([
+      ['buckets[0].keepCorsRules', 'holds 100 rules; with ICA\'s rule that is more than the 100 S3 allows'],
+    ]);
+  });
+
+  test.each([
+    ['an origin with an interpolation', { AllowedOrigins: ['https://${var.x}'] }, 'buckets[0].keepCorsRules[0].AllowedOrigins[0]'],
+    ['a header with a template directive', { AllowedHeaders: ['%{if true}x'] }, 'buckets[0].keepCorsRules[0].AllowedHeaders[0]'],
+    ['an unknown method', { AllowedMethods: ['PATCH'] }, 'buckets[0].keepCorsRules[0].AllowedMethods[0]'],
+    ['no origins', { AllowedOrigins: [] }, 'buckets[0].keepCorsRules[0].AllowedOrigins'],
+    ['a negative MaxAgeSeconds', { MaxAgeSeconds: -1 }, 'buckets[0].keepCorsRules[0].MaxAgeSeconds'],
+    ['an unknown key', { Origin: 'x' }, 'buckets[0].keepCorsRules[0].Origin'],
+  ])('a kept CORS rule with %s', (_, patch, path) => {
+    const problems = problemsOf(config({ existing: true, manage: ['cors'], keepCorsRules: [{ ...THEIR_RULE, ...patch }] }));
+    expect(problems.map(([problemPath]) => problemPath)).toEqual([path]);
+  });
+
+  test('an adopted bucket without "cors" warns that ICA\'s browser uploads need the rule', () => {
+    const result = validateConfig(config({ existing: true }));
+    expect(result.warnings).toEqual([expect.stringMatching(/^buckets\[0\]\.manage: "cors" is not listed.*browser uploads/)]);
+  });
+});
+
+describe('CDKTF', () => {
+  const synthOf = (raw: Json) => Testing.synth(new IcaConnectStack(Testing.app(), 'stack', { config: resolveConfig(raw) }));
+
+  test('IcaBucket, existing with nothing managed: a data source, the folder objects, nothing else', () => {
+    const synth = Testing.synthScope((scope) => { new IcaBucket(scope, 'bucket', { bucketName: 'acme-ica-data', prefixes: ['ica/'], existing: true }); });
+    expect(synth).toHaveDataSourceWithProperties(DataAwsS3Bucket, { bucket: 'acme-ica-data' });
+    expect(synth).not.toHaveResource(S3Bucket);
+    for (const type of [S3BucketServerSideEncryptionConfigurationA, S3BucketCorsConfiguration, S3BucketOwnershipControls, S3BucketPublicAccessBlock, S3BucketVersioningA]) {
+      expect(synth).not.toHaveResource(type);
+    }
+    const folder = Object.values(JSON.parse(synth).resource[S3Object.tfResourceType] as Json)[0];
+    expect(folder).toMatchObject({ key: 'ica/', content: '', bucket: expect.stringMatching(/^\$\{data\.aws_s3_bucket\./) });
+    expect(folder.depends_on).toBeUndefined();
+  });
+
+  test('IcaBucket, existing with every setting managed: the same resources as a new bucket, kept CORS rules first', () => {
+    const synth = Testing.synthScope((scope) => {
+      new IcaBucket(scope, 'bucket', {
+        bucketName: 'acme-ica-data', prefixes: ['ica/'], existing: true, versioning: 'Enabled',
+        manage: ['versioning', 'encryption', 'cors', 'publicAccessBlock', 'ownership'], keptCorsRules: [{ ...THEIR_RULE, MaxAgeSeconds: 600 }],
+      });
+    });
+    for (const type of [S3BucketServerSideEncryptionConfigurationA, S3BucketOwnershipControls, S3BucketPublicAccessBlock, S3BucketVersioningA]) {
+      expect(synth).toHaveResource(type);
+    }
+    const cors = Object.values(JSON.parse(synth).resource[S3BucketCorsConfiguration.tfResourceType] as Json)[0];
+    expect(cors.cors_rule[0]).toEqual({ id: 'their-app', allowed_methods: ['GET'], allowed_origins: ['https://app.example.com'], max_age_seconds: 600 });
+    expect(cors.cors_rule[1].allowed_origins).toEqual(['https://ica.illumina.com']);
+  });
+
+  test.each([
+    ['manage without existing', { manage: ['cors'] }, /manage: only an existing bucket takes it/],
+    ['kept CORS rules without managed CORS', { existing: true, keptCorsRules: [THEIR_RULE] }, /keptCorsRules: the CORS configuration is not managed/],
+  ])('IcaBucket refuses %s, naming the prop and the fix', (_, props, message) => {
+    expect(() => Testing.synthScope((scope) => {
+      new IcaBucket(scope, 'bucket', { bucketName: 'acme-ica-data', prefixes: ['ica/'], ...(props as object) });
+    })).toThrow(message);
+  });
+
+  test('the stack merges the live policy: other statements first, ICA\'s Sids replaced, restore resource with the core\'s commands', () => {
+    const synth = synthOf(config({ existing: true, manage: ['cors'], existingPolicy: true, keepCorsRules: [THEIR_RULE] }, { bucketPolicy: { crossAccountCopy: true } }));
+    const json = JSON.parse(synth) as Json;
+    expect(synth).toHaveDataSourceWithProperties(DataAwsS3BucketPolicy, { bucket: 'acme-ica-data' });
+    const [keptName, keptExpression] = Object.entries(json.locals as Json)[0];
+    expect(keptExpression).toContain(`if !contains(${JSON.stringify(OWN_BUCKET_POLICY_SIDS)}, try(statement.Sid, ""))`);
+    expect(OWN_BUCKET_POLICY_SIDS).toEqual([SID.restrictToIca, SID.crossAccountCopy]);
+
+    const [restoreName, restore] = Object.entries(json.resource.terraform_data as Json)[0] as [string, Json];
+    expect(restore.input).toMatchObject({ bucket: 'acme-ica-data', region: 'us-east-1', kept_cors: keptCorsConfiguration(resolveConfig(config({ existing: true, manage: ['cors'], keepCorsRules: [THEIR_RULE] })).buckets[0]) });
+    expect(restore.input.kept_policy).toContain(`length(local.${keptName}) > 0`);
+    const environment = Object.fromEntries(Object.entries(RESTORE_INPUT_ENVIRONMENT).map(([key, name]) => [name, `\${self.input.${key}}`]));
+    expect(restore.provisioner).toEqual([
+      { 'local-exec': { command: RESTORE_CHECK_COMMAND, environment } },
+      { 'local-exec': { command: RESTORE_COMMAND, environment, when: 'destroy' } },
+    ]);
+
+    const policy = Object.values(json.resource[S3BucketPolicy.tfResourceType] as Json)[0];
+    expect(policy.policy).toMatch(new RegExp(`^\\$\\{jsonencode\\(\\{"Version" = "2012-10-17", "Statement" = concat\\(local\\.${keptName}, \\[\\{"Sid" = "IcaCrossAccountCopy"`));
+    // Destroy deletes the merged documents before the restore puts the others back.
+    expect(policy.depends_on).toEqual([`terraform_data.${restoreName}`]);
+    const cors = Object.values(json.resource[S3BucketCorsConfiguration.tfResourceType] as Json)[0];
+    expect(cors.depends_on).toEqual([`terraform_data.${restoreName}`]);
+  });
+
+  test('an adopted bucket without a policy before: no data source, ICA\'s policy alone, nothing to put back', () => {
+    const synth = synthOf(config({ existing: true }, { bucketPolicy: { crossAccountCopy: true } }));
+    const json = JSON.parse(synth) as Json;
+    expect(synth).not.toHaveDataSource(DataAwsS3BucketPolicy);
+    const restore = Object.values(json.resource.terraform_data as Json)[0];
+    expect(restore.input).toMatchObject({ kept_policy: '', kept_cors: '' });
+    const policy = Object.values(json.resource[S3BucketPolicy.tfResourceType] as Json)[0];
+    expect(JSON.parse(policy.policy).Statement.map((statement: Json) => statement.Sid)).toEqual([SID.crossAccountCopy]);
+  });
+
+  test('an adopted bucket with nothing this tool writes a document for gets no restore resource', () => {
+    expect(JSON.parse(synthOf(config({ existing: true }))).resource.terraform_data).toBeUndefined();
+  });
+});
+
+describe('ica-s3 adopt planning', () => {
+  const resolved = resolveConfig(config({ existing: true, manage: ['cors'] }));
+  const icaRule = { AllowedHeaders: ['*'], AllowedMethods: ['PUT', 'GET', 'HEAD', 'POST', 'DELETE'], AllowedOrigins: ['https://ica.illumina.com'], ExposeHeaders: ['x-amz-meta-custom-header', 'ETag'] };
+  const facts = (patch: Partial<BucketFacts> = {}): BucketFacts => ({
+    name: 'acme-ica-data', exists: ok(true), region: ok('us-east-1'), notifications: ok({ entries: [], eventBridge: false }),
+    cors: ok([THEIR_RULE, icaRule]), versioning: ok('Enabled'), encryption: ok({ algorithm: 'AES256' }),
+    ownership: ok('BucketOwnerEnforced'), publicAccess: absent('none'),
+    policy: ok(JSON.stringify({ Statement: [{ Sid: 'TheirRead' }, { Sid: SID.crossAccountCopy }] })),
+    ...patch,
+  });
+  const raw = { name: 'acme-ica-data', prefixes: ['ica/'], manage: ['cors'] };
+
+  test('the other statements and CORS rules are recorded; ICA\'s own are recognised; unmanaged versioning and encryption are read', () => {
+    const result = planAdoption(resolved, raw, facts());
+    expect(result.problems).toEqual([]);
+    expect(result.bucket).toEqual({ ...raw, existing: true, existingPolicy: true, keepCorsRules: [THEIR_RULE], versioning: 'Enabled', encryption: { type: 'SSE-S3' } });
+  });
+
+  test('a policy of only ICA\'s statements, no CORS: nothing to keep', () => {
+    const result = planAdoption(resolved, raw, facts({ policy: ok(JSON.stringify({ Statement: { Sid: SID.restrictToIca } })), cors: absent('NoSuchCORSConfiguration') }));
+    expect(result.bucket).toMatchObject({ existingPolicy: false });
+    expect(result.bucket).not.toHaveProperty('keepCorsRules');
+  });
+
+  test('CORS not managed: the rules stay, and a missing ICA rule is pointed out', () => {
+    const result = planAdoption(resolved, { ...raw, manage: [] }, facts({ cors: ok([THEIR_RULE]) }));
+    expect(result.bucket).not.toHaveProperty('keepCorsRules');
+    expect(result.notes.join('\n')).toMatch(/ICA's rule is missing: browser uploads in ICA need it/);
+  });
+
+  test('a customer key is recorded by its ARN; the AWS managed key cannot be shared', () => {
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms', kmsKeyId: keyArn }) })).bucket?.encryption).toEqual({ type: 'SSE-KMS', kmsKeyArn: keyArn });
+    expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms' }) })).problems).toEqual([expect.stringMatching(/AWS managed key aws\/s3/)]);
+  });
+
+  test.each([
+    ['a missing bucket', { exists: absent<true>('NoSuchBucket') }, /does not exist; remove "existing"/],
+    ['a bucket in another region', { region: ok('eu-west-1') }, /is in eu-west-1, but ICA region US uses us-east-1/],
+    ['a policy that is not JSON', { policy: ok('{not json') }, /the bucket policy is not valid JSON/],
+  ])('%s cannot be adopted', (_, patch, message) => {
+    const result = planAdoption(resolved, raw, facts(patch as Partial<BucketFacts>));
+    expect(result.bucket).toBeUndefined();
+    expect(result.problems).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('ica-s3 adopt command', () => {
+  const run = async (args: string[]) => {
+    const lines: string[] = [];
+    const status = await main(['adopt', ...args], { log: (text) => lines.push(text), error: (text) => lines.push(text) });
+    return { status, output: lines.join('\n') };
+  };
+
+  test('without --bucket: misuse, exit 2 with the usage', async () => {
+    const { status, output } = await run(['-c', 'ica.config.json']);
+    expect(status).toBe(2);
+    expect(output).toMatch(/--bucket is required[\s\S]*Usage: ica-s3 adopt/);
+  });
+
+  test('a bucket the config does not list: exit 1 and what to do', async () => {
+    const { status, output } = await run(['-c', 'ica.config.json', '-b', 'not-listed']);
+    expect(status).toBe(1);
+    expect(output).toMatch(/no bucket named "not-listed"; add it to "buckets"/);
+  });
+});
