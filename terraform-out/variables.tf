@@ -67,6 +67,16 @@ variable "buckets" {
     - object_ownership: Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs. Default: "BucketOwnerEnforced".
     - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
     - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. Default: {}.
+    - existing: Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existing_policy and keep_cors_rules. Default: false.
+    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.
+    - existing_policy: Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA's (set by `ica-s3 adopt`). Default: false.
+    - keep_cors_rules: Existing buckets only, with "cors" managed: the CORS rules already on the bucket, kept next to ICA's and put back on destroy (set by `ica-s3 adopt`). Default: [].
+      - id: The rule's ID.
+      - allowed_methods: HTTP methods the rule allows. Required.
+      - allowed_origins: Origins the rule allows. Required.
+      - allowed_headers: Request headers the rule allows.
+      - expose_headers: Response headers browsers may read.
+      - max_age_seconds: How long browsers cache the preflight response.
   EOT
   type = list(object({
     name       = string
@@ -80,6 +90,17 @@ variable "buckets" {
     object_ownership    = optional(string, "BucketOwnerEnforced")
     force_destroy       = optional(bool, false)
     tags                = optional(map(string), {})
+    existing            = optional(bool, false)
+    manage              = optional(list(string))
+    existing_policy     = optional(bool, false)
+    keep_cors_rules = optional(list(object({
+      id              = optional(string)
+      allowed_methods = list(string)
+      allowed_origins = list(string)
+      allowed_headers = optional(list(string))
+      expose_headers  = optional(list(string))
+      max_age_seconds = optional(number)
+    })), [])
   }))
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BucketConfig, IcaConfig, MANAGEABLE_SETTINGS, ManageableSetting, configSchema } from './config-schema';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
 import { permissionPolicySizeWarnings } from './placeholders';
-import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
+import { KMS_KEY_ARN_PATTERN, S3_MAX_CORS_RULES, normalisePrefix } from './rules';
 
 /** One thing wrong with the config: where, what, and how to fix it. */
 export interface ConfigProblem {
@@ -274,9 +274,6 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
   return problems;
 }
 
-/** S3 allows 100 CORS rules per bucket; ICA's rule is one of them. */
-const MAX_CORS_RULES = 100;
-
 /** The adoption fields of one bucket must agree with each other and with `existing`. */
 function adoptionProblems(bucket: Record<string, unknown>, path: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -306,8 +303,8 @@ function adoptionProblems(bucket: Record<string, unknown>, path: string): Config
   if (kept.length > 0 && !manage.includes('cors')) {
     problems.push({ path: `${path}.keepCorsRules`, message: 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)', fix: 'add "cors" to manage, or remove keepCorsRules' });
   }
-  if (kept.length + 1 > MAX_CORS_RULES) {
-    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${MAX_CORS_RULES} S3 allows`, fix: 'merge rules that share methods and headers' });
+  if (kept.length + 1 > S3_MAX_CORS_RULES) {
+    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${S3_MAX_CORS_RULES} S3 allows`, fix: 'merge rules that share methods and headers' });
   }
   return problems;
 }

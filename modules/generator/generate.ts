@@ -68,10 +68,17 @@ function renderExample(render: Render, options: GenerateOptions, example: { name
   });
 }
 
+/** Documentation of the resource types that are Terraform's own, not the aws provider's. */
+const BUILT_IN_RESOURCE_PAGES: Readonly<Record<string, string>> = {
+  terraform_data: 'https://developer.hashicorp.com/terraform/language/resources/terraform-data',
+};
+
 /** The resources and data sources a module file declares, for the README (terraform-docs' table). */
 function resourcesOf(hcl: string): { name: string; kind: string }[] {
   return [...hcl.matchAll(/^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)"/gm)].map(([, block, type, name]) => {
-    const page = `https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${block === 'data' ? 'data-sources' : 'resources'}/${type.replace(/^aws_/, '')}`;
+    const builtIn = BUILT_IN_RESOURCE_PAGES[type];
+    if (!builtIn && !type.startsWith('aws_')) throw new Error(`main.tf declares ${type}, which has no documentation page here`);
+    const page = builtIn ?? `https://registry.terraform.io/providers/hashicorp/aws/latest/docs/${block === 'data' ? 'data-sources' : 'resources'}/${type.replace(/^aws_/, '')}`;
     return { name: `[${block === 'data' ? 'data.' : ''}${type}.${name}](${page})`, kind: block === 'data' ? 'data source' : 'resource' };
   });
 }

@@ -6,13 +6,16 @@
  * validations render the patterns of modules/core/rules.ts. Templates only lay these out.
  */
 import * as actions from '../core/actions';
-import { configJsonSchema } from '../core/config-schema';
+import {
+  OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, RestoreInputKey,
+} from '../core/adoption';
+import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, icaCorsRule } from '../core/policies';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn } from '../core/regions';
 import {
-  ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_ORIGIN_PATTERN, IAM_NAME_MAX_LENGTH, IAM_NAME_PATTERN, KMS_KEY_ARN_PATTERN,
-  NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN, PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN,
-  SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
+  ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, IAM_NAME_MAX_LENGTH,
+  IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN,
+  PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, S3_MAX_CORS_RULES, SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
 } from '../core/rules';
 import { ResolvedConfig } from '../core/validate';
 import { attributeLines, hclHeredoc, hclString, hclValue } from './hcl';
@@ -51,12 +54,22 @@ export interface SchemaField {
 /** Config keys that are not module inputs: the root configuration handles them. */
 const ROOT_ONLY_KEYS = new Set(['$schema', 'tags', 'backend']);
 
-/** `sessionNamePrefix` -> `session_name_prefix`: config keys as Terraform attribute names. */
+/**
+ * `sessionNamePrefix` -> `session_name_prefix`, and S3's own spelling of kept CORS rules
+ * (`AllowedMethods`, `ID`) -> `allowed_methods`, `id`: config keys as Terraform attribute names.
+ */
 export function snakeCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
 const SCHEMA = configJsonSchema() as SchemaNode;
+
+/** A kept CORS rule of an adopted bucket (`buckets[].keepCorsRules[]`), in S3's own spelling. */
+const KEPT_CORS_RULE_SCHEMA = (() => {
+  const node = SCHEMA.properties?.buckets?.items?.properties?.keepCorsRules?.items;
+  if (!node?.properties) throw new Error('the config schema has no buckets[].keepCorsRules[] object');
+  return node;
+})();
 
 function forms(node: SchemaNode): readonly SchemaNode[] | undefined {
   return node.oneOf ?? node.anyOf;
@@ -251,6 +264,62 @@ const normalised = (prefix: string) => `endswith(${prefix}, "/") ? ${prefix} : "
 
 const REGION_CODES = ICA_REGIONS.map((region: IcaRegion) => region.code);
 
+/** The settings an adopted bucket hands over: none when `manage` is left out, as the core resolves it. */
+const managed = (bucket: string) => `coalesce(${bucket}.manage, [])`;
+
+const KEPT_CORS_METHODS = KEPT_CORS_RULE_SCHEMA.properties?.AllowedMethods?.items?.enum as readonly string[];
+
+/** Each kept CORS rule of each bucket satisfies `condition` (HCL over `rule`). */
+const everyKeptCorsRule = (condition: string) => `alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : ${condition}]]))`;
+
+/** The adoption fields' rules: modules/core/validate.ts `adoptionProblems` and the kept CORS rules' schema. */
+const ADOPTION_VALIDATIONS: readonly Validation[] = [
+  {
+    condition: 'alltrue([for bucket in var.buckets : bucket.existing || bucket.manage == null && !bucket.existing_policy && length(bucket.keep_cors_rules) == 0])',
+    errorMessage: 'buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets; set existing = true to adopt a bucket that already exists, or remove them (a new bucket gets every setting).',
+  },
+  {
+    condition: `alltrue([for bucket in var.buckets : alltrue([for setting in ${managed('bucket')} : contains(${hclValue(MANAGEABLE_SETTINGS)}, setting)]) && length(distinct(${managed('bucket')})) == length(${managed('bucket')})])`,
+    errorMessage: `buckets[].manage: list each of ${MANAGEABLE_SETTINGS.map((setting) => JSON.stringify(setting)).join(', ')} at most once.`,
+  },
+  {
+    condition: 'alltrue([for bucket in var.buckets : !(bucket.existing && bucket.force_destroy)])',
+    errorMessage: 'buckets[].force_destroy: is set on an existing bucket, which this module never deletes; remove force_destroy.',
+  },
+  {
+    condition: `alltrue([for bucket in var.buckets : !bucket.existing || bucket.encryption.type != "SSE-KMS" || bucket.encryption.kms_key_arn != null || contains(${managed('bucket')}, "encryption")])`,
+    errorMessage: 'buckets[].encryption: asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing; give the key the bucket uses as kms_key_arn, or add "encryption" to manage.',
+  },
+  {
+    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) == 0 || contains(${managed('bucket')}, "cors")])`,
+    errorMessage: 'buckets[].keep_cors_rules: is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway); add "cors" to manage, or remove keep_cors_rules.',
+  },
+  {
+    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= ${S3_MAX_CORS_RULES}])`,
+    errorMessage: `buckets[].keep_cors_rules: with ICA's rule there are more than the ${S3_MAX_CORS_RULES} CORS rules S3 allows; merge rules that share methods and headers.`,
+  },
+  {
+    condition: everyKeptCorsRule(`rule.id == null || ${matches(CORS_RULE_ID_PATTERN, 'coalesce(rule.id, " ")')}`),
+    errorMessage: 'buckets[].keep_cors_rules[].id: use up to 255 letters, digits, spaces and . _ : / + = @ -.',
+  },
+  {
+    condition: everyKeptCorsRule(`length(rule.allowed_methods) >= 1 && alltrue([for method in rule.allowed_methods : contains(${hclValue(KEPT_CORS_METHODS)}, method)])`),
+    errorMessage: `buckets[].keep_cors_rules[].allowed_methods: give one or more of ${KEPT_CORS_METHODS.join(', ')}.`,
+  },
+  {
+    condition: everyKeptCorsRule(`length(rule.allowed_origins) >= 1 && alltrue([for origin in rule.allowed_origins : ${matches(KEPT_CORS_ORIGIN_PATTERN, 'origin')}])`),
+    errorMessage: 'buckets[].keep_cors_rules[].allowed_origins: give one or more origins: "*" or an origin such as "https://app.example.com".',
+  },
+  {
+    condition: everyKeptCorsRule(`alltrue([for header in concat(coalesce(rule.allowed_headers, []), coalesce(rule.expose_headers, [])) : ${matches(CORS_HEADER_PATTERN, 'header')}])`),
+    errorMessage: 'buckets[].keep_cors_rules[]: allowed_headers and expose_headers are header names such as "Authorization", "ETag" or "*".',
+  },
+  {
+    condition: everyKeptCorsRule('rule.max_age_seconds == null || coalesce(rule.max_age_seconds, 0) >= 0 && floor(coalesce(rule.max_age_seconds, 0)) == coalesce(rule.max_age_seconds, 0)'),
+    errorMessage: 'buckets[].keep_cors_rules[].max_age_seconds: give a whole number of seconds, 0 or more.',
+  },
+];
+
 /** Validation blocks by config key. Cross-variable checks need Terraform >= 1.9 (versions.tf). */
 const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
   name: [{ condition: matches(STACK_NAME_PATTERN, 'var.name'), errorMessage: 'name: start with a letter; use up to 40 letters, digits, - and _.' }],
@@ -336,6 +405,7 @@ const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
       condition: `alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : ${tagCondition('key', 'value')}]]))`,
       errorMessage: 'buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
     },
+    ...ADOPTION_VALIDATIONS,
   ],
   bucketPolicy: [{
     condition: `alltrue([for arn in var.bucket_policy.exempt_principal_arns : ${matches(PRINCIPAL_ARN_PATTERN, 'arn')}])`,
@@ -403,9 +473,18 @@ export const TAGS_VARIABLE = (() => {
   return { name: 'tags', description, attributes: variableAttributes(description, 'map(string)', { value: {} }), validations: [TAGS_VALIDATION] };
 })();
 
+/**
+ * The config's values as the user wrote them: the core resolves `manage` of a new bucket to every
+ * setting, which the module does itself (it takes `manage` only for an existing bucket).
+ */
+function writtenValues(config: ResolvedConfig): Record<string, unknown> {
+  const buckets = config.buckets.map((bucket) => Object.fromEntries(Object.entries(bucket).filter(([key]) => key !== 'manage' || bucket.existing)));
+  return { ...config, buckets };
+}
+
 /** The config's values as module inputs: the content of terraform.tfvars.json (besides `tags`). */
 export function moduleInputs(config: ResolvedConfig): Record<string, unknown> {
-  const record = config as unknown as Record<string, unknown>;
+  const record = writtenValues(config);
   return Object.fromEntries(MODULE_VARIABLES.map((variable) => [
     variable.name,
     variable.configKey === 'icaRegion' ? config.region.code : moduleValue(record[variable.configKey], SCHEMA.properties?.[variable.configKey] as SchemaNode),
@@ -414,7 +493,7 @@ export function moduleInputs(config: ResolvedConfig): Record<string, unknown> {
 
 /** The config's choices as module arguments: the inputs without values equal to their defaults. */
 export function moduleArguments(config: ResolvedConfig): Record<string, unknown> {
-  const record = config as unknown as Record<string, unknown>;
+  const record = writtenValues(config);
   const entries = MODULE_VARIABLES.flatMap((variable) => {
     const node = SCHEMA.properties?.[variable.configKey] as SchemaNode;
     if (variable.configKey === 'icaRegion') return [[variable.name, config.region.code] as const];
@@ -451,6 +530,35 @@ function aligned<T extends { name: string }>(items: T[]): T[] {
  */
 export const REQUIREMENTS = { terraform: '>= 1.9', rootTerraform: '>= 1.10', aws: '>= 5.81' } as const;
 
+/**
+ * The restore resource's input in the module, one HCL expression per key of the core's
+ * RESTORE_INPUT_ENVIRONMENT (the CDKTF construct records the same values).
+ */
+const RESTORE_INPUT: Record<RestoreInputKey, string> = {
+  bucket: 'each.key',
+  region: 'local.region.aws_region',
+  account_id: 'local.account_id',
+  kept_policy: 'lookup(local.kept_bucket_policies, each.key, "")',
+  kept_cors: 'local.kept_cors_configurations[each.key]',
+};
+
+/** What the module renders for adopted buckets, from modules/core/adoption.ts and the config schema. */
+function adoptionViewModel() {
+  const keptCorsFields = objectFields(KEPT_CORS_RULE_SCHEMA);
+  return {
+    manageableSettings: [...MANAGEABLE_SETTINGS],
+    ownBucketPolicySids: [...OWN_BUCKET_POLICY_SIDS],
+    /** The provider's cors_rule arguments are the module's field names (`allowed_methods`). */
+    keptCorsArguments: aligned(keptCorsFields.map((field) => ({ name: field.name, value: `cors_rule.value.${field.name}` }))),
+    /** Each field of a kept rule as [S3 key, value], in the schema's order: the order JSON.stringify writes. */
+    keptCorsFieldPairs: `[${keptCorsFields.map((field) => `[${hclString(field.key)}, rule.${field.name}]`).join(', ')}]`,
+    restoreInput: aligned((Object.keys(RESTORE_INPUT_ENVIRONMENT) as RestoreInputKey[]).map((key) => ({ name: key, value: RESTORE_INPUT[key] }))),
+    restoreEnvironment: aligned(Object.entries(RESTORE_INPUT_ENVIRONMENT).map(([key, name]) => ({ name, value: `self.input.${key}` }))),
+    restoreCheckCommand: RESTORE_CHECK_COMMAND,
+    restoreCommand: RESTORE_COMMAND,
+  };
+}
+
 /** Everything the module templates render that does not depend on the config. */
 export function moduleViewModel() {
   const actionSets = aligned([
@@ -482,6 +590,7 @@ export function moduleViewModel() {
     sids: Object.fromEntries(Object.entries(SID).map(([key, value]) => [key.padEnd(sidWidth), value])),
     oidcAudience: OIDC_AUDIENCE,
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
+    adoption: adoptionViewModel(),
     variables: MODULE_VARIABLES,
     outputs: MODULE_OUTPUTS,
     outputDescriptions: OUTPUT_DESCRIPTIONS,

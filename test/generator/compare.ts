@@ -44,7 +44,8 @@ const JSON_ATTRIBUTES = new Set(['value', 'secret_string', 'insecure_value']);
 
 /**
  * Attributes AWS (here moto) or the provider fills with a fresh value on every apply: creation
- * times, unique ids, object version ids, and the random suffix terraform gives attachment ids.
+ * times, unique ids, object version ids, the random suffix terraform gives attachment ids, and
+ * the random id of a terraform_data.
  * Found by applying the same configuration twice and comparing.
  */
 const VOLATILE: Readonly<Record<string, readonly string[]>> = {
@@ -54,6 +55,7 @@ const VOLATILE: Readonly<Record<string, readonly string[]>> = {
   aws_iam_user_policy_attachment: ['id'],
   aws_s3_object: ['version_id'],
   aws_secretsmanager_secret_version: ['version_id', 'id'],
+  terraform_data: ['id'],
 };
 
 function isVolatile(type: string, attribute: string): boolean {

@@ -14,19 +14,24 @@
  *
  * Any difference fails the config's test and names the resource and the attribute. All configs go
  * through one harness per renderer (./harness.ts), so the whole matrix costs two plans and two
- * applies.
+ * applies. The buckets case c9 adopts exist in moto before the plan, with an object, a policy
+ * statement and a CORS rule of someone else's; the applies run its restore resource's AWS CLI check
+ * against moto.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keptCorsConfiguration } from '../../modules/core/adoption';
 import { resolveConfig, ResolvedConfig } from '../../modules/core/validate';
 import { terraformOk } from '../support/terraform';
 import {
-  Comparable, ShowJson, comparableResources, outputDifferences, resourceDifferences, stateTokens,
+  Comparable, ShowJson, comparableResources, outputDifferences, resourceDifferences, stableStringify, stateTokens,
 } from './compare';
-import { buildCdktfHarness, buildGeneratedHarness, createOidcProvider, initOk, showJson } from './harness';
+import {
+  awsCliEnvironment, buildCdktfHarness, buildGeneratedHarness, createExistingBuckets, createOidcProvider, initOk, showJson,
+} from './harness';
 import { MotoServer, startMoto } from '../support/moto';
-import { EXISTING_OIDC_ISSUER, MATRIX } from './matrix';
+import { ACCOUNT, EXISTING_BUCKETS, EXISTING_OIDC_ISSUER, FOREIGN_CORS_RULE, FOREIGN_STATEMENT, MATRIX } from './matrix';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ica-equivalence-'));
 const configs: Record<string, ResolvedConfig> = Object.fromEntries(Object.entries(MATRIX).map(([id, config]) => [id, resolveConfig(config)]));
@@ -38,6 +43,7 @@ const shown: Partial<Record<'cdktfPlan' | 'generatedPlan' | 'cdktfState' | 'gene
 beforeAll(async () => {
   moto = await startMoto({ enforceBucketPolicies: false });
   await createOidcProvider(moto.url, EXISTING_OIDC_ISSUER);
+  await createExistingBuckets(moto.url, EXISTING_BUCKETS);
   const cdktfDir = join(scratch, 'cdktf');
   const generatedDir = join(scratch, 'generated');
   buildCdktfHarness(cdktfDir, configs, moto.url);
@@ -52,11 +58,12 @@ beforeAll(async () => {
   [shown.cdktfPlan, shown.generatedPlan] = await Promise.all([showJson(cdktfDir, 'tfplan'), showJson(generatedDir, 'tfplan')]);
 
   // The same moto account for both, one after the other: the names are the same.
-  await terraformOk(cdktfDir, ['apply', '-input=false', 'tfplan']);
+  await terraformOk(cdktfDir, ['apply', '-input=false', 'tfplan'], awsCliEnvironment(moto.url));
   shown.cdktfState = await showJson(cdktfDir);
   await moto.reset();
   await createOidcProvider(moto.url, EXISTING_OIDC_ISSUER);
-  await terraformOk(generatedDir, ['apply', '-input=false', 'tfplan']);
+  await createExistingBuckets(moto.url, EXISTING_BUCKETS);
+  await terraformOk(generatedDir, ['apply', '-input=false', 'tfplan'], awsCliEnvironment(moto.url));
   shown.generatedState = await showJson(generatedDir);
 });
 
@@ -111,4 +118,40 @@ test('the restrictToIca Deny of the generated module exempts the ICA role, feder
       'arn:aws:sts::123456789012:federated-user/*',
     ]);
   }
+});
+
+describe('c9: adopted buckets in the generated module', () => {
+  const byType = (type: string) => resources('generatedState', 'c9').filter((resource) => resource.type === type);
+  const buckets = (type: string) => byType(type).map((resource) => resource.values.bucket).sort();
+
+  test('are read, not created; only the managed settings are written; the folders are created', () => {
+    expect(buckets('aws_s3_bucket')).toEqual(['eq-c9-new']);
+    expect(buckets('aws_s3_bucket_cors_configuration')).toEqual(['eq-c9-adopted', 'eq-c9-new']);
+    expect(buckets('aws_s3_bucket_versioning')).toEqual(['eq-c9-adopted', 'eq-c9-new']);
+    expect(buckets('aws_s3_bucket_public_access_block')).toEqual(['eq-c9-adopted', 'eq-c9-new']);
+    expect(buckets('aws_s3_bucket_server_side_encryption_configuration')).toEqual(['eq-c9-new']);
+    expect(buckets('aws_s3_bucket_ownership_controls')).toEqual(['eq-c9-new']);
+    expect(buckets('aws_s3_object')).toEqual(['eq-c9-adopted', 'eq-c9-adopted', 'eq-c9-bare', 'eq-c9-new']);
+  });
+
+  test('keep the other policy statement and CORS rule beside ICA\'s, and record them for the restore as the core writes them', () => {
+    const policy = byType('aws_s3_bucket_policy').find((resource) => resource.values.bucket === 'eq-c9-adopted')?.values.policy as { Statement: { Sid: string }[] };
+    expect(policy.Statement.map((statement) => statement.Sid).sort()).toEqual(['IcaCrossAccountCopy', FOREIGN_STATEMENT.Sid]);
+    const cors = byType('aws_s3_bucket_cors_configuration').find((resource) => resource.values.bucket === 'eq-c9-adopted')?.values.cors_rule as { id: string }[];
+    // cors_rule is a set to the aws provider: the state keeps no order.
+    expect(cors.map((rule) => rule.id).sort()).toEqual(['', FOREIGN_CORS_RULE.ID]);
+    const inputs = byType('terraform_data').map((resource) => resource.values.input as Record<string, string>)
+      .sort((a, b) => a.bucket.localeCompare(b.bucket));
+    const adopted = configs.c9.buckets.find((bucket) => bucket.name === 'eq-c9-adopted');
+    expect(inputs).toEqual([
+      {
+        bucket: 'eq-c9-adopted', region: 'us-east-1', account_id: ACCOUNT,
+        // jsonencode writes object keys sorted, as stableStringify does.
+        kept_policy: stableStringify({ Version: '2012-10-17', Statement: [FOREIGN_STATEMENT] }),
+        // Byte for byte the core's text: the module writes it with jsonencode in the config's key order.
+        kept_cors: keptCorsConfiguration(adopted!),
+      },
+      { bucket: 'eq-c9-bare', region: 'us-east-1', account_id: ACCOUNT, kept_policy: '', kept_cors: '' },
+    ]);
+  });
 });

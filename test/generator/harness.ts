@@ -11,6 +11,7 @@
  * but the region and `default_tags { tags = var.tags }` before it is replaced the same way.
  */
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketCorsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from '@cdktf/hcl2json';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { emulatorProviderSettings } from '../../modules/core/emulator';
 import { ResolvedConfig } from '../../modules/core/validate';
 import { generateFiles, writeGeneratedFiles } from '../../modules/generator/generate';
 import { CommandResult, terraformOk } from '../support/terraform';
+import { ExistingBucket } from './matrix';
 
 type Json = Record<string, unknown>;
 
@@ -106,6 +108,29 @@ export async function createOidcProvider(endpointUrl: string, issuer: string): P
   const iam = new IAMClient({ endpoint: endpointUrl, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   await iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${issuer}`, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['0'.repeat(40)] }));
   iam.destroy();
+}
+
+/** Buckets that exist before any plan, for configs that adopt them (`existing`). */
+export async function createExistingBuckets(endpointUrl: string, buckets: readonly ExistingBucket[]): Promise<void> {
+  const s3 = new S3Client({ endpoint: endpointUrl, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  for (const bucket of buckets) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: bucket.objectKey, Body: 'not ICA\'s' }));
+    if (bucket.policyStatements) {
+      await s3.send(new PutBucketPolicyCommand({ Bucket: bucket.name, Policy: JSON.stringify({ Version: '2012-10-17', Statement: bucket.policyStatements }) }));
+    }
+    if (bucket.corsRules) await s3.send(new PutBucketCorsCommand({ Bucket: bucket.name, CORSConfiguration: { CORSRules: [...bucket.corsRules] } }));
+  }
+  s3.destroy();
+}
+
+/**
+ * The environment of an apply that creates an adopted bucket's restore resource: its create-time
+ * provisioner runs the AWS CLI (signed in with the test credentials of ../support/terraform.ts),
+ * here against the emulator.
+ */
+export function awsCliEnvironment(endpointUrl: string): NodeJS.ProcessEnv {
+  return { AWS_ENDPOINT_URL: endpointUrl };
 }
 
 /** `terraform init`, throwing with terraform's output when it fails. */

@@ -15,14 +15,16 @@
  * tags, the OIDC provider created, looked up (`existing`) and overridden, access key rotation
  * (two keys), no access key, a PGP-encrypted secret, SSM and Secrets Manager stores, bucket tags,
  * object ownership, public access, force_destroy, CORS origins, exempt principals, prefixes
- * written without their trailing slash, default and custom names.
+ * written without their trailing slash, default and custom names, and adopted buckets (one with
+ * some settings managed, its live policy merged and a kept CORS rule, one with nothing managed)
+ * beside a new one.
  *
  * All configs live in one moto account side by side, so every name (bucket, role, user, policy,
  * OIDC provider URL, secret) is unique across the matrix.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IcaConfigInput } from '../../modules/core/config-schema';
+import { IcaConfigInput, KeptCorsRule } from '../../modules/core/config-schema';
 
 /** moto's default account id. */
 export const ACCOUNT = '123456789012';
@@ -34,6 +36,29 @@ export const TEST_PGP_KEY = readFileSync(join(__dirname, 'fixtures', 'test-pgp-p
 export const EXISTING_OIDC_PROVIDER_ID = 'E0E0E0E0E0E0E0E0E0E0E0E0E0E0E0E0';
 /** The issuer of that provider (US region). */
 export const EXISTING_OIDC_ISSUER = `oidc.eks.us-east-1.amazonaws.com/id/${EXISTING_OIDC_PROVIDER_ID}`;
+
+/** A CORS rule already on eq-c9-adopted: every key S3 knows but ExposeHeaders, ID first as S3 returns it. */
+export const FOREIGN_CORS_RULE: KeptCorsRule = {
+  ID: 'their-app', AllowedMethods: ['GET', 'HEAD'], AllowedOrigins: ['https://app.example.com'], AllowedHeaders: ['Authorization'], MaxAgeSeconds: 600,
+};
+/** A statement of someone else's in eq-c9-adopted's policy, with its own Sid. */
+export const FOREIGN_STATEMENT = {
+  Sid: 'TheirAuditorRead', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/Auditor` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::eq-c9-adopted/reports/*',
+};
+
+/** A bucket that exists before any plan, as `ica-s3 adopt` found it: an object, maybe a policy and CORS rules. */
+export interface ExistingBucket {
+  readonly name: string;
+  readonly objectKey: string;
+  readonly policyStatements?: readonly object[];
+  readonly corsRules?: readonly KeptCorsRule[];
+}
+
+/** The buckets case c9 adopts, so the test creates them first. */
+export const EXISTING_BUCKETS: readonly ExistingBucket[] = [
+  { name: 'eq-c9-adopted', objectKey: 'reports/2026.csv', policyStatements: [FOREIGN_STATEMENT], corsRules: [FOREIGN_CORS_RULE] },
+  { name: 'eq-c9-bare', objectKey: 'data.txt' },
+];
 
 const keyArn = (region: string, id: string) => `arn:aws:kms:${region}:${ACCOUNT}:key/${id}`;
 const US_TAGS = { owner: 'equivalence', 'cost-center': 'ica 42' };
@@ -123,6 +148,24 @@ export const MATRIX: Readonly<Record<string, IcaConfigInput>> = {
     buckets: [{ name: 'eq-c8-data', prefixes: ['ica/'], versioning: 'Suspended', tags: { team: 'genomics' } }],
     bucketPolicy: { restrictToIca: true, crossAccountCopy: true },
     objectTagging: true,
+    tags: US_TAGS,
+  },
+  // user, crossAccountCopy, two adopted buckets (one managing CORS, versioning and public access
+  // with its live policy merged and a kept CORS rule; one managing nothing, with a given key)
+  // beside a new one with a created key.
+  c9: {
+    name: 'eq-c9', icaRegion: 'US',
+    credential: { method: 'user', userName: 'eq-c9-user' },
+    policyName: 'eq-c9-policy',
+    buckets: [
+      {
+        name: 'eq-c9-adopted', prefixes: ['ica/', 'runs/'], versioning: 'Enabled',
+        existing: true, manage: ['cors', 'versioning', 'publicAccessBlock'], existingPolicy: true, keepCorsRules: [FOREIGN_CORS_RULE],
+      },
+      { name: 'eq-c9-bare', prefixes: ['x/'], encryption: { type: 'SSE-KMS', kmsKeyArn: keyArn('us-east-1', '99999999-9999-4999-8999-999999999999') }, existing: true },
+      { name: 'eq-c9-new', prefixes: ['new/'], versioning: 'Suspended', encryption: { type: 'SSE-KMS' } },
+    ],
+    bucketPolicy: { crossAccountCopy: true },
     tags: US_TAGS,
   },
 };

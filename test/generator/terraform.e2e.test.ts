@@ -100,6 +100,14 @@ const BAD_INPUTS: Record<string, BadInput> = {
   tag_aws: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], tags: { 'aws:x': 'y' } }] }, 'buckets[].tags: keys of'],
   exempt_s3_arn: [{ bucket_policy: { restrict_to_ica: true, exempt_principal_arns: ['arn:aws:s3:::acme'] } }, 'bucket_policy.exempt_principal_arns:'],
   cors_star: [{ cors_allowed_origins: ['*'] }, 'cors_allowed_origins: give'],
+  manage_new_bucket: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], manage: ['cors'] }] }, 'buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets'],
+  manage_unknown: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['lifecycle'] }] }, 'buckets[].manage: list each of'],
+  adopted_force_destroy: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, force_destroy: true }] }, 'buckets[].force_destroy: is set on an existing bucket'],
+  adopted_new_key: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, encryption: { type: 'SSE-KMS' } }] }, 'buckets[].encryption: asks for a new KMS key'],
+  kept_cors_unmanaged: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, keep_cors_rules: [{ allowed_methods: ['GET'], allowed_origins: ['*'] }] }] }, 'buckets[].keep_cors_rules: is set, but'],
+  kept_cors_method: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['PATCH'], allowed_origins: ['*'] }] }] }, 'buckets[].keep_cors_rules[].allowed_methods:'],
+  kept_cors_origin: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['GET'], allowed_origins: ['app.example.com'] }] }] }, 'buckets[].keep_cors_rules[].allowed_origins:'],
+  kept_cors_max_age: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['GET'], allowed_origins: ['*'], max_age_seconds: -1 }] }] }, 'buckets[].keep_cors_rules[].max_age_seconds:'],
   // The root configuration's own variable: the provider's default tags.
   root_tags_aws: [{ tags: { 'aws:owner': 'x' } }, 'tags: keys of', 'root'],
 };

@@ -29,7 +29,7 @@ import { absent, ok } from '../../modules/doctor/types';
 
 type Json = Record<string, any>;
 
-const THEIR_RULE = { ID: 'their-app', AllowedMethods: ['GET'], AllowedOrigins: ['https://app.example.com'] };
+const THEIR_RULE = { ID: 'their-app', AllowedMethods: ['GET' as const], AllowedOrigins: ['https://app.example.com'] };
 
 function config(bucket: Json, extra: Json = {}): Json {
   return {

@@ -117,6 +117,11 @@ locals {
 
   oidc_audience            = "sts.amazonaws.com"
   role_max_session_seconds = 43200
+
+  # Adopted buckets (modules/core/config-schema.ts and adoption.ts): the settings a bucket can hand
+  # over, and the Sids of the bucket policy statements that are ICA's (every other one is kept).
+  manageable_settings    = ["versioning", "encryption", "cors", "publicAccessBlock", "ownership"]
+  own_bucket_policy_sids = ["IcaRestrictObjectAccess", "IcaCrossAccountCopy"]
 }
 
 locals {
@@ -125,12 +130,21 @@ locals {
   is_role    = var.credential.method == "role"
   is_user    = var.credential.method == "user"
 
-  # Prefixes as ICA stores them: one trailing slash.
+  # Prefixes as ICA stores them: one trailing slash. The settings written on the bucket: every one
+  # on a new bucket, the listed ones (default none) on an adopted one.
   buckets = {
     for bucket in var.buckets : bucket.name => merge(bucket, {
       prefixes  = [for prefix in bucket.prefixes : endswith(prefix, "/") ? prefix : "${prefix}/"]
       versioned = bucket.versioning != "Disabled"
+      manage    = bucket.existing ? coalesce(bucket.manage, []) : local.manageable_settings
     })
+  }
+  buckets_managing = {
+    for setting in local.manageable_settings : setting => { for name, bucket in local.buckets : name => bucket if contains(bucket.manage, setting) }
+  }
+  # The bucket's name as a reference, so that what is written on it waits for its creation (or read).
+  bucket_ids = {
+    for name, bucket in local.buckets : name => bucket.existing ? data.aws_s3_bucket.adopted[name].id : aws_s3_bucket.this[name].id
   }
   folders = merge([
     for name, bucket in local.buckets : { for prefix in bucket.prefixes : "${name}/${prefix}" => { bucket = name, prefix = prefix } }
@@ -224,12 +238,18 @@ data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
+locals {
+  # The buckets' preconditions, created or adopted: the aws provider works in the ICA region's AWS region.
+  provider_in_ica_region = data.aws_region.current.name == local.region.aws_region
+  provider_region_error  = "ICA region ${var.ica_region} keeps its buckets in ${local.region.aws_region}, but the aws provider is configured for ${data.aws_region.current.name}: set the provider's region to ${local.region.aws_region}."
+}
+
 # ---------------------------------------------------------------------------------------------
 # Buckets
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_s3_bucket" "this" {
-  for_each = local.buckets
+  for_each = { for name, bucket in local.buckets : name => bucket if !bucket.existing }
 
   bucket        = each.key
   force_destroy = each.value.force_destroy
@@ -237,16 +257,30 @@ resource "aws_s3_bucket" "this" {
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.current.name == local.region.aws_region
-      error_message = "ICA region ${var.ica_region} keeps its buckets in ${local.region.aws_region}, but the aws provider is configured for ${data.aws_region.current.name}: set the provider's region to ${local.region.aws_region}."
+      condition     = local.provider_in_ica_region
+      error_message = local.provider_region_error
+    }
+  }
+}
+
+# An adopted bucket is read, never created or deleted.
+data "aws_s3_bucket" "adopted" {
+  for_each = { for name, bucket in local.buckets : name => bucket if bucket.existing }
+
+  bucket = each.key
+
+  lifecycle {
+    precondition {
+      condition     = local.provider_in_ica_region
+      error_message = local.provider_region_error
     }
   }
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.buckets
+  for_each = local.buckets_managing.encryption
 
-  bucket = aws_s3_bucket.this[each.key].id
+  bucket = local.bucket_ids[each.key]
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = each.value.encryption.type == "SSE-KMS" ? "aws:kms" : "AES256"
@@ -257,30 +291,47 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_cors_configuration" "this" {
-  for_each = local.buckets
+  for_each = local.buckets_managing.cors
 
-  bucket = aws_s3_bucket.this[each.key].id
+  bucket = local.bucket_ids[each.key]
+  # The rules already on an adopted bucket, as they were, then ICA's rule (as the CDKTF stack lists
+  # them; cors_rule is a set to the aws provider, which decides the order S3 receives).
+  dynamic "cors_rule" {
+    for_each = each.value.keep_cors_rules
+
+    content {
+      id              = cors_rule.value.id
+      allowed_methods = cors_rule.value.allowed_methods
+      allowed_origins = cors_rule.value.allowed_origins
+      allowed_headers = cors_rule.value.allowed_headers
+      expose_headers  = cors_rule.value.expose_headers
+      max_age_seconds = cors_rule.value.max_age_seconds
+    }
+  }
   cors_rule {
     allowed_headers = local.cors_rule.allowed_headers
     allowed_methods = local.cors_rule.allowed_methods
     allowed_origins = var.cors_allowed_origins
     expose_headers  = local.cors_rule.expose_headers
   }
+
+  # Destroy deletes the configuration before the restore of an adopted bucket puts its kept rules back.
+  depends_on = [terraform_data.adopted_bucket_restore]
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = local.buckets
+  for_each = local.buckets_managing.ownership
 
-  bucket = aws_s3_bucket.this[each.key].id
+  bucket = local.bucket_ids[each.key]
   rule {
     object_ownership = each.value.object_ownership
   }
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = local.buckets
+  for_each = local.buckets_managing.publicAccessBlock
 
-  bucket                  = aws_s3_bucket.this[each.key].id
+  bucket                  = local.bucket_ids[each.key]
   block_public_acls       = each.value.block_public_access
   block_public_policy     = each.value.block_public_access
   ignore_public_acls      = each.value.block_public_access
@@ -288,9 +339,9 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  for_each = { for name, bucket in local.buckets : name => bucket if bucket.versioned }
+  for_each = { for name, bucket in local.buckets_managing.versioning : name => bucket if bucket.versioned }
 
-  bucket = aws_s3_bucket.this[each.key].id
+  bucket = local.bucket_ids[each.key]
   versioning_configuration {
     status = each.value.versioning
   }
@@ -300,19 +351,103 @@ resource "aws_s3_bucket_versioning" "this" {
 resource "aws_s3_object" "folder" {
   for_each = local.folders
 
-  bucket  = aws_s3_bucket.this[each.value.bucket].id
+  bucket  = local.bucket_ids[each.value.bucket]
   key     = each.value.prefix
   content = ""
 
-  # After the default encryption, so the folder object is encrypted like everything in it.
+  # After the default encryption where the module writes it, so the folder object is encrypted like
+  # everything in it.
   depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }
 
 resource "aws_s3_bucket_policy" "this" {
   for_each = local.wants_bucket_policy ? local.buckets : {}
 
-  bucket = aws_s3_bucket.this[each.key].id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.bucket_policy_statements[each.key] })
+  bucket = local.bucket_ids[each.key]
+  # An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
+  policy = jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, each.key, []), local.bucket_policy_statements[each.key]) })
+
+  # Destroy deletes the policy before the restore of an adopted bucket puts its other statements back.
+  depends_on = [terraform_data.adopted_bucket_restore]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Adopted buckets: what was on them before, put back on destroy
+# ---------------------------------------------------------------------------------------------
+# A bucket policy and a CORS configuration are single documents per bucket, and destroy deletes
+# them whole, other statements and rules included. So every adopted bucket this module writes such
+# a document on gets a terraform_data that records what is not ICA's (the other statements of the
+# policy as read at the last apply, the kept CORS rules) and puts it back with the AWS CLI once
+# destroy has deleted the documents. The aws provider has no CORS data source: the kept rules come
+# from keep_cors_rules (`ica-s3 adopt` fills it in).
+
+# The current policy of the adopted buckets that have one, read at every plan.
+data "aws_s3_bucket_policy" "current" {
+  for_each = local.wants_bucket_policy ? { for name, bucket in local.buckets : name => bucket if bucket.existing && bucket.existing_policy } : {}
+
+  bucket = each.key
+}
+
+locals {
+  # The statements that are not ICA's. A policy may hold one statement as an object instead of a
+  # list: flatten takes both.
+  kept_bucket_policy_statements = {
+    for name, current in data.aws_s3_bucket_policy.current : name => [
+      for statement in flatten([lookup(jsondecode(current.policy), "Statement", [])]) : statement if !contains(local.own_bucket_policy_sids, try(statement.Sid, ""))
+    ]
+  }
+  kept_bucket_policies = {
+    for name, statements in local.kept_bucket_policy_statements : name => length(statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = statements }) : ""
+  }
+  # The kept CORS rules as `put-bucket-cors` takes them, the same text the CDKTF stack records
+  # (JSON.stringify: keys in the config's order, absent ones left out). jsonencode sorts object
+  # keys, so each key and value is encoded on its own and joined in that order.
+  kept_cors_configurations = {
+    for name, bucket in local.buckets : name => length(bucket.keep_cors_rules) == 0 ? "" : format("{%s:[%s]}", jsonencode("CORSRules"), join(",", [
+      for rule in bucket.keep_cors_rules : format("{%s}", join(",", [
+        for field in [["ID", rule.id], ["AllowedMethods", rule.allowed_methods], ["AllowedOrigins", rule.allowed_origins], ["AllowedHeaders", rule.allowed_headers], ["ExposeHeaders", rule.expose_headers], ["MaxAgeSeconds", rule.max_age_seconds]] : "${jsonencode(field[0])}:${jsonencode(field[1])}" if field[1] != null
+      ]))
+    ]))
+  }
+}
+
+resource "terraform_data" "adopted_bucket_restore" {
+  for_each = { for name, bucket in local.buckets : name => bucket if bucket.existing && (local.wants_bucket_policy || contains(bucket.manage, "cors")) }
+
+  # Destroy-time provisioners may only read self: everything the restore needs is in the input.
+  input = {
+    bucket      = each.key
+    region      = local.region.aws_region
+    account_id  = local.account_id
+    kept_policy = lookup(local.kept_bucket_policies, each.key, "")
+    kept_cors   = local.kept_cors_configurations[each.key]
+  }
+
+  # At create time: the AWS CLI is installed and signed in to the account Terraform deploys to, so
+  # a machine without it fails at the first apply, not at destroy.
+  provisioner "local-exec" {
+    command = "command -v aws >/dev/null 2>&1 || { echo \"ica-s3-connect: bucket $ICA_S3_BUCKET is adopted; destroy puts back what was on it with the AWS CLI, which is not installed here. Install it (https://aws.amazon.com/cli/) on the machine that runs Terraform.\" >&2; exit 1; }\naccount=$(aws sts get-caller-identity --region \"$ICA_S3_REGION\" --query Account --output text) || { echo \"ica-s3-connect: the AWS CLI cannot sign in; give it the credentials Terraform uses.\" >&2; exit 1; }\n[ \"$account\" = \"$ICA_S3_ACCOUNT_ID\" ] || { echo \"ica-s3-connect: the AWS CLI uses account $account, Terraform deploys to $ICA_S3_ACCOUNT_ID; give it the same credentials.\" >&2; exit 1; }"
+    environment = {
+      ICA_S3_BUCKET      = self.input.bucket
+      ICA_S3_REGION      = self.input.region
+      ICA_S3_ACCOUNT_ID  = self.input.account_id
+      ICA_S3_KEPT_POLICY = self.input.kept_policy
+      ICA_S3_KEPT_CORS   = self.input.kept_cors
+    }
+  }
+
+  # At destroy, after the policy and the CORS configuration are deleted: put back what was not ICA's.
+  provisioner "local-exec" {
+    when    = destroy
+    command = "set -e\nif [ -n \"$ICA_S3_KEPT_POLICY\" ]; then aws s3api put-bucket-policy --region \"$ICA_S3_REGION\" --bucket \"$ICA_S3_BUCKET\" --policy \"$ICA_S3_KEPT_POLICY\"; fi\nif [ -n \"$ICA_S3_KEPT_CORS\" ]; then aws s3api put-bucket-cors --region \"$ICA_S3_REGION\" --bucket \"$ICA_S3_BUCKET\" --cors-configuration \"$ICA_S3_KEPT_CORS\"; fi"
+    environment = {
+      ICA_S3_BUCKET      = self.input.bucket
+      ICA_S3_REGION      = self.input.region
+      ICA_S3_ACCOUNT_ID  = self.input.account_id
+      ICA_S3_KEPT_POLICY = self.input.kept_policy
+      ICA_S3_KEPT_CORS   = self.input.kept_cors
+    }
+  }
 }
 
 # ---------------------------------------------------------------------------------------------

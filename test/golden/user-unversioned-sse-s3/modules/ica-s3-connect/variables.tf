@@ -143,6 +143,16 @@ variable "buckets" {
     - object_ownership: Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs. Default: "BucketOwnerEnforced".
     - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
     - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. Default: {}.
+    - existing: Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existing_policy and keep_cors_rules. Default: false.
+    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.
+    - existing_policy: Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA's (set by `ica-s3 adopt`). Default: false.
+    - keep_cors_rules: Existing buckets only, with "cors" managed: the CORS rules already on the bucket, kept next to ICA's and put back on destroy (set by `ica-s3 adopt`). Default: [].
+      - id: The rule's ID.
+      - allowed_methods: HTTP methods the rule allows. Required.
+      - allowed_origins: Origins the rule allows. Required.
+      - allowed_headers: Request headers the rule allows.
+      - expose_headers: Response headers browsers may read.
+      - max_age_seconds: How long browsers cache the preflight response.
   EOT
   type = list(object({
     name       = string
@@ -156,6 +166,17 @@ variable "buckets" {
     object_ownership    = optional(string, "BucketOwnerEnforced")
     force_destroy       = optional(bool, false)
     tags                = optional(map(string), {})
+    existing            = optional(bool, false)
+    manage              = optional(list(string))
+    existing_policy     = optional(bool, false)
+    keep_cors_rules = optional(list(object({
+      id              = optional(string)
+      allowed_methods = list(string)
+      allowed_origins = list(string)
+      allowed_headers = optional(list(string))
+      expose_headers  = optional(list(string))
+      max_age_seconds = optional(number)
+    })), [])
   }))
 
   validation {
@@ -211,6 +232,61 @@ variable "buckets" {
   validation {
     condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")]]))
     error_message = "buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : bucket.existing || bucket.manage == null && !bucket.existing_policy && length(bucket.keep_cors_rules) == 0])
+    error_message = "buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets; set existing = true to adopt a bucket that already exists, or remove them (a new bucket gets every setting)."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : alltrue([for setting in coalesce(bucket.manage, []) : contains(["versioning", "encryption", "cors", "publicAccessBlock", "ownership"], setting)]) && length(distinct(coalesce(bucket.manage, []))) == length(coalesce(bucket.manage, []))])
+    error_message = "buckets[].manage: list each of \"versioning\", \"encryption\", \"cors\", \"publicAccessBlock\", \"ownership\" at most once."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !(bucket.existing && bucket.force_destroy)])
+    error_message = "buckets[].force_destroy: is set on an existing bucket, which this module never deletes; remove force_destroy."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !bucket.existing || bucket.encryption.type != "SSE-KMS" || bucket.encryption.kms_key_arn != null || contains(coalesce(bucket.manage, []), "encryption")])
+    error_message = "buckets[].encryption: asks for a new KMS key, but the existing bucket's encryption is not managed, so the key would encrypt nothing; give the key the bucket uses as kms_key_arn, or add \"encryption\" to manage."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) == 0 || contains(coalesce(bucket.manage, []), "cors")])
+    error_message = "buckets[].keep_cors_rules: is set, but the bucket's CORS configuration is not managed (it stays as it is anyway); add \"cors\" to manage, or remove keep_cors_rules."
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= 100])
+    error_message = "buckets[].keep_cors_rules: with ICA's rule there are more than the 100 CORS rules S3 allows; merge rules that share methods and headers."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.id == null || can(regex("^[A-Za-z0-9 ._:/+=@-]{1,255}$", coalesce(rule.id, " ")))]]))
+    error_message = "buckets[].keep_cors_rules[].id: use up to 255 letters, digits, spaces and . _ : / + = @ -."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_methods) >= 1 && alltrue([for method in rule.allowed_methods : contains(["GET", "PUT", "POST", "DELETE", "HEAD"], method)])]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_methods: give one or more of GET, PUT, POST, DELETE, HEAD."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_origins) >= 1 && alltrue([for origin in rule.allowed_origins : can(regex("^(\\*|[a-z][a-z0-9+.-]*://[A-Za-z0-9*.\\[\\]:-]+)$", origin))])]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_origins: give one or more origins: \"*\" or an origin such as \"https://app.example.com\"."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : alltrue([for header in concat(coalesce(rule.allowed_headers, []), coalesce(rule.expose_headers, [])) : can(regex("^[A-Za-z0-9*._-]{1,256}$", header))])]]))
+    error_message = "buckets[].keep_cors_rules[]: allowed_headers and expose_headers are header names such as \"Authorization\", \"ETag\" or \"*\"."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.max_age_seconds == null || coalesce(rule.max_age_seconds, 0) >= 0 && floor(coalesce(rule.max_age_seconds, 0)) == coalesce(rule.max_age_seconds, 0)]]))
+    error_message = "buckets[].keep_cors_rules[].max_age_seconds: give a whole number of seconds, 0 or more."
   }
 }
 
