@@ -66,7 +66,7 @@ variable "buckets" {
     - block_public_access: Block all public access to the bucket. Default: true.
     - object_ownership: Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs. Default: "BucketOwnerEnforced".
     - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
-    - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. Default: {}.
+    - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. An existing bucket keeps its own tags. Default: {}.
     - existing: Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existing_policy and keep_cors_rules. Default: false.
     - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.
     - existing_policy: Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA's (set by `ica-s3 adopt`). Default: false.

@@ -74,7 +74,7 @@ export interface IcaBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
-   * Tags of the bucket.
+   * Tags of the bucket (not written on an existing bucket, which this tool does not change).
    * @default - none besides the provider's default tags
    */
   readonly tags?: Readonly<Record<string, string>>;
@@ -94,6 +94,7 @@ export class IcaBucket extends Construct {
   static validateProps(props: IcaBucketProps): string[] {
     const problems = bucketNameProblems(props.bucketName).map((problem) => `bucketName: ${problem.message}; ${problem.fix}`);
     if (!props.existing && props.manage !== undefined) problems.push('manage: only an existing bucket takes it; set existing: true or remove manage');
+    if (props.existing && props.forceDestroy) problems.push('forceDestroy: an existing bucket is never deleted by this tool; remove forceDestroy');
     if (props.keptCorsRules?.length && !props.manage?.includes('cors')) problems.push('keptCorsRules: the CORS configuration is not managed; add "cors" to manage or remove keptCorsRules');
     if (props.prefixes.length === 0) problems.push('prefixes: none given; give at least one folder such as "ica-data/"');
     for (const prefix of props.prefixes) {

@@ -116,7 +116,7 @@ export const bucketSchema = z.strictObject({
     .describe('Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs.'),
   forceDestroy: z.boolean().default(false)
     .describe('Let destroy delete the bucket with every object in it. Leave false for real data.'),
-  tags: tagsSchema.default({}).describe('Tags for this bucket (and its KMS key), merged over the top-level tags.'),
+  tags: tagsSchema.default({}).describe('Tags for this bucket (and its KMS key), merged over the top-level tags. An existing bucket keeps its own tags.'),
   existing: z.boolean().default(false)
     .describe('Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existingPolicy and keepCorsRules.'),
   manage: z.array(z.enum(MANAGEABLE_SETTINGS)).optional()

@@ -148,6 +148,7 @@ describe('CDKTF', () => {
   test.each([
     ['manage without existing', { manage: ['cors'] }, /manage: only an existing bucket takes it/],
     ['kept CORS rules without managed CORS', { existing: true, keptCorsRules: [THEIR_RULE] }, /keptCorsRules: the CORS configuration is not managed/],
+    ['forceDestroy on an existing bucket', { existing: true, forceDestroy: true }, /forceDestroy: an existing bucket is never deleted/],
   ])('IcaBucket refuses %s, naming the prop and the fix', (_, props, message) => {
     expect(() => Testing.synthScope((scope) => {
       new IcaBucket(scope, 'bucket', { bucketName: 'acme-ica-data', prefixes: ['ica/'], ...(props as object) });
