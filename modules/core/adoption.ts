@@ -32,9 +32,19 @@ export function needsRestoreOnDestroy(config: ResolvedConfig, bucket: ResolvedBu
   return bucket.existing && (wantsBucketPolicy(config) || manages(bucket, 'cors'));
 }
 
+/**
+ * JSON with every object's keys sorted: the text Terraform's jsonencode writes, so the generated
+ * module records byte for byte what the CDKTF stack records.
+ */
+function jsonWithSortedKeys(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (item !== null && typeof item === 'object' && !Array.isArray(item)
+    ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : item));
+}
+
 /** The kept CORS rules as `put-bucket-cors` takes them, or "" when there are none to put back. */
 export function keptCorsConfiguration(bucket: ResolvedBucket): string {
-  return bucket.keepCorsRules.length > 0 ? JSON.stringify({ CORSRules: bucket.keepCorsRules }) : '';
+  return bucket.keepCorsRules.length > 0 ? jsonWithSortedKeys({ CORSRules: bucket.keepCorsRules }) : '';
 }
 
 /** A kept CORS rule in the aws provider's cors_rule block (snake_case attributes). */

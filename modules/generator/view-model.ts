@@ -550,8 +550,8 @@ function adoptionViewModel() {
     ownBucketPolicySids: [...OWN_BUCKET_POLICY_SIDS],
     /** The provider's cors_rule arguments are the module's field names (`allowed_methods`). */
     keptCorsArguments: aligned(keptCorsFields.map((field) => ({ name: field.name, value: `cors_rule.value.${field.name}` }))),
-    /** Each field of a kept rule as [S3 key, value], in the schema's order: the order JSON.stringify writes. */
-    keptCorsFieldPairs: `[${keptCorsFields.map((field) => `[${hclString(field.key)}, rule.${field.name}]`).join(', ')}]`,
+    /** A kept rule as S3 spells it (`AllowedMethods`), from the module's fields (`rule.allowed_methods`). */
+    keptCorsRuleObject: `{ ${keptCorsFields.map((field) => `${hclString(field.key)} = rule.${field.name}`).join(', ')} }`,
     restoreInput: aligned((Object.keys(RESTORE_INPUT_ENVIRONMENT) as RestoreInputKey[]).map((key) => ({ name: key, value: RESTORE_INPUT[key] }))),
     restoreEnvironment: aligned(Object.entries(RESTORE_INPUT_ENVIRONMENT).map(([key, name]) => ({ name, value: `self.input.${key}` }))),
     restoreCheckCommand: RESTORE_CHECK_COMMAND,

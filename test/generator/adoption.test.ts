@@ -105,12 +105,9 @@ describe('main.tf', () => {
       .toBe('${jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, each.key, []), local.bucket_policy_statements[each.key]) })}');
   });
 
-  test('writes the kept CORS rules\' keys in the order the core\'s JSON.stringify does', () => {
-    // The config's order does not matter: the core writes a rule's keys in the schema's order.
-    const shuffled = Object.fromEntries(Object.entries({ ...FOREIGN_CORS_RULE, ExposeHeaders: ['ETag'] }).reverse());
-    const rule = resolveConfig({ ...MATRIX.c9, buckets: [{ ...MATRIX.c9.buckets[0], keepCorsRules: [shuffled] }] }).buckets[0].keepCorsRules[0];
-    const pairs = Object.keys(rule).map((key) => `["${key}", rule.${snakeCase(key)}]`).join(', ');
-    expect(locals().kept_cors_configurations).toContain(`for field in [${pairs}] : "\${jsonencode(field[0])}:\${jsonencode(field[1])}" if field[1] != null`);
+  test('records the kept CORS rules with jsonencode over S3\'s field names, absent fields left out', () => {
+    const pairs = ['ID', 'AllowedMethods', 'AllowedOrigins', 'AllowedHeaders', 'ExposeHeaders', 'MaxAgeSeconds'].map((key) => `"${key}" = rule.${snakeCase(key)}`).join(', ');
+    expect(locals().kept_cors_configurations).toContain(`CORSRules = [for rule in bucket.keep_cors_rules : { for key, value in { ${pairs} } : key => value if value != null }]`);
   });
 
   test('deletes the merged documents before the restore runs', () => {

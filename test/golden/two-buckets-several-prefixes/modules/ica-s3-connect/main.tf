@@ -400,14 +400,11 @@ locals {
     for name, statements in local.kept_bucket_policy_statements : name => length(statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = statements }) : ""
   }
   # The kept CORS rules as `put-bucket-cors` takes them, the same text the CDKTF stack records
-  # (JSON.stringify: keys in the config's order, absent ones left out). jsonencode sorts object
-  # keys, so each key and value is encoded on its own and joined in that order.
+  # (modules/core/adoption.ts: sorted keys, as jsonencode writes them; absent fields left out).
   kept_cors_configurations = {
-    for name, bucket in local.buckets : name => length(bucket.keep_cors_rules) == 0 ? "" : format("{%s:[%s]}", jsonencode("CORSRules"), join(",", [
-      for rule in bucket.keep_cors_rules : format("{%s}", join(",", [
-        for field in [["ID", rule.id], ["AllowedMethods", rule.allowed_methods], ["AllowedOrigins", rule.allowed_origins], ["AllowedHeaders", rule.allowed_headers], ["ExposeHeaders", rule.expose_headers], ["MaxAgeSeconds", rule.max_age_seconds]] : "${jsonencode(field[0])}:${jsonencode(field[1])}" if field[1] != null
-      ]))
-    ]))
+    for name, bucket in local.buckets : name => length(bucket.keep_cors_rules) == 0 ? "" : jsonencode({
+      CORSRules = [for rule in bucket.keep_cors_rules : { for key, value in { "ID" = rule.id, "AllowedMethods" = rule.allowed_methods, "AllowedOrigins" = rule.allowed_origins, "AllowedHeaders" = rule.allowed_headers, "ExposeHeaders" = rule.expose_headers, "MaxAgeSeconds" = rule.max_age_seconds } : key => value if value != null }]
+    })
   }
 }
 
