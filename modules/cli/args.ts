@@ -1,4 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { ENDPOINT_ENV } from '../core/emulator';
 
 /** A mistake in how the command was called (exit status 2), as opposed to a bad config (1). */
 export class UsageError extends Error {}
@@ -8,6 +9,15 @@ export const CONFIG_OPTIONS = {
   config: { type: 'string', short: 'c', default: 'ica.config.json' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
+
+/** The emulator option of every command that calls AWS; resolveEndpointUrl adds ICA_S3_ENDPOINT_URL. */
+export const ENDPOINT_OPTIONS = {
+  'endpoint-url': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The --help lines of ENDPOINT_OPTIONS. */
+export const ENDPOINT_HELP = `      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
+                         also read from ${ENDPOINT_ENV}. Never set for real AWS.`;
 
 /** parseArgs that reports misuse as a UsageError instead of a Node stack trace. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {

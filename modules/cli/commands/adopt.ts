@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ENDPOINT_ENV, resolveEndpointUrl } from '../../core/emulator';
-import { CONFIG_OPTIONS, parseCommandArgs, UsageError } from '../args';
+import { resolveEndpointUrl } from '../../core/emulator';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, parseCommandArgs, UsageError } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
 import type { Command } from '../command';
@@ -22,15 +22,14 @@ Options:
   -b, --bucket NAME      the bucket (as listed in the config's "buckets")
   -c, --config FILE      config file (default ica.config.json)
       --write            write the adopted entry into the config file
-      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
-                         also read from ${ENDPOINT_ENV}. Never set for real AWS.
+${ENDPOINT_HELP}
   -h, --help             show this help`,
   async run(args: string[], out: Output): Promise<number> {
     const { values } = parseCommandArgs(args, {
       ...CONFIG_OPTIONS,
       bucket: { type: 'string', short: 'b' },
       write: { type: 'boolean', default: false },
-      'endpoint-url': { type: 'string' },
+      ...ENDPOINT_OPTIONS,
     });
     if (values.help) { out.log(this.usage); return 0; }
     if (!values.bucket) throw new UsageError('--bucket is required');

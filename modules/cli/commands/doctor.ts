@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ENDPOINT_ENV, resolveEndpointUrl } from '../../core/emulator';
+import { resolveEndpointUrl } from '../../core/emulator';
 import { parseTerraformOutputs } from '../../doctor/ica-payload';
-import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
 import type { Command } from '../command';
@@ -50,8 +50,7 @@ ICA. Read-only: it changes nothing. Exit status 1 when a check fails.
 Options:
   -c, --config FILE      config file (default ica.config.json)
       --json             print the report as JSON (no progress indicator)
-      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
-                         also read from ${ENDPOINT_ENV}. Never set for real AWS.
+${ENDPOINT_HELP}
       --outputs FILE     the JSON of "terraform output -json": check that exact
                          access key (user method)
   -h, --help             show this help`,
@@ -59,7 +58,7 @@ Options:
     const { values } = parseCommandArgs(args, {
       ...CONFIG_OPTIONS,
       json: { type: 'boolean', default: false },
-      'endpoint-url': { type: 'string' },
+      ...ENDPOINT_OPTIONS,
       outputs: { type: 'string' },
     });
     if (values.help) { out.log(this.usage); return 0; }

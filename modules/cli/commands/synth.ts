@@ -1,6 +1,6 @@
-import { resolveEndpointUrl, ENDPOINT_ENV } from '../../core/emulator';
+import { resolveEndpointUrl } from '../../core/emulator';
 import { icaStepsAfterApply } from '../../core/next-steps';
-import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
 import type { Command } from '../command';
@@ -15,14 +15,13 @@ Synthesizes the CDKTF stack to DIR/stacks/<name>/cdk.tf.json. Deploy it with
 Options:
   -c, --config FILE      config file (default ica.config.json)
   -o, --output DIR       output directory (default cdktf.out)
-      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
-                         also read from ${ENDPOINT_ENV}. Never set for real AWS.
+${ENDPOINT_HELP}
   -h, --help             show this help`,
   async run(args: string[], out: Output): Promise<number> {
     const { values } = parseCommandArgs(args, {
       ...CONFIG_OPTIONS,
       output: { type: 'string', short: 'o', default: 'cdktf.out' },
-      'endpoint-url': { type: 'string' },
+      ...ENDPOINT_OPTIONS,
     });
     if (values.help) { out.log(this.usage); return 0; }
     const config = loadConfigOrReport(values.config, out);
