@@ -52,6 +52,10 @@ export class DoctorClients {
   private readonly kmsByRegion = new Map<string, KMSClient>();
 
   constructor(readonly options: ClientOptions) {
+    // The pinned AWS SDK runs on Node 20; its notice, emitted as each client is built, that later
+    // releases will need Node 22 would only break into the doctor's progress line and the
+    // commands' output, so it is switched off unless the user set it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     // IAM is global; its API lives in us-east-1 (an emulator takes any region).
     this.iam = guardReadOnly(new IAMClient(this.base('us-east-1')));
     this.sts = guardReadOnly(new STSClient(this.base(options.region)));

@@ -42,7 +42,6 @@ ${ENDPOINT_HELP}
       out.error(`${values.config}: no bucket named ${JSON.stringify(values.bucket)}; add it to "buckets" with its prefixes (and "manage" if this tool should take over settings), then run adopt again`);
       return 1;
     }
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { adoptBucket, adoptedConfig } = await import('../../doctor/adopt');
     const result = await adoptBucket(config, rawBuckets[index], resolveEndpointUrl(values['endpoint-url']));
     for (const note of result.notes) out.log(`  ${note}`);

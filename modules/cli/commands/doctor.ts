@@ -75,9 +75,6 @@ ${ENDPOINT_HELP}
     }
     const endpointUrl = resolveEndpointUrl(values['endpoint-url']);
     // The AWS SDK loads only here, so validate and synth stay fast.
-    // The pinned AWS SDK runs on Node 20; its notice that later releases will need Node 22 would
-    // only break into the progress line, so it is switched off unless the user set it.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { runDoctor } = await import('../../doctor/run');
     const { formatReport, reportJson } = await import('../../doctor/format');
     const progress = createProgress(values.json ? {} as ProgressStream : process.stderr);
