@@ -1,9 +1,10 @@
 /**
  * The generator without terraform: the committed terraform-out/ is what `generate` writes for
- * ica.config.json; golden files for two configs match byte for byte (refresh them only with
- * `npm run test:update`); output is deterministic; every file has its header; every config option
- * is a described, typed module variable; the README's tables come from the same descriptions; the
- * region table and action sets come from the core; config values stay out of the HCL text.
+ * ica.config.json; the root files of two more configs match golden files byte for byte and their
+ * module is terraform-out's (refresh the golden files only with `npm run test:update`); output is
+ * deterministic; every file has its header; every config option is a described, typed module
+ * variable; the README's tables come from the same descriptions; the region table and action sets
+ * come from the core; config values stay out of the HCL text.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -50,27 +51,39 @@ describe('terraform-out/ (committed)', () => {
   });
 });
 
+const isModuleFile = (path: string) => path.startsWith(`${MODULE_DIR}/`);
+
 describe.each([
   ['user-unversioned-sse-s3', 'examples/user-unversioned-sse-s3.json'],
   ['two-buckets-several-prefixes', 'examples/two-buckets-several-prefixes.json'],
 ])('golden files for %s (npm run test:update refreshes them)', (name, configFile) => {
-  const files = generateFiles(load(configFile), { configFile, outputDir: 'terraform-out' });
+  const config = load(configFile);
+  const files = generateFiles(config, { configFile, outputDir: 'terraform-out' });
+  // Only the root configuration depends on the config; the module is pinned once, below.
+  const rootFiles = [...files.keys()].filter((path) => !isModuleFile(path));
   const goldenDir = join(root, 'test', 'golden', name);
   if (update) {
     rmSync(goldenDir, { recursive: true, force: true });
-    for (const [path, content] of files) {
+    for (const path of rootFiles) {
       mkdirSync(dirname(join(goldenDir, path)), { recursive: true });
-      writeFileSync(join(goldenDir, path), content);
+      writeFileSync(join(goldenDir, path), files.get(path) as string);
     }
   }
 
-  test.each([...files.keys()])('%s', (path) => {
+  test.each(rootFiles)('%s', (path) => {
     const golden = join(goldenDir, path);
     expect(files.get(path)).toBe(existsSync(golden) ? readFileSync(golden, 'utf8') : '(no golden file)');
   });
 
   test('no golden file is left over', () => {
-    expect(filesUnder(goldenDir).map((path) => relative(goldenDir, path)).sort()).toEqual([...files.keys()].sort());
+    expect(filesUnder(goldenDir).map((path) => relative(goldenDir, path)).sort()).toEqual(rootFiles.sort());
+  });
+
+  test('the module is byte for byte the committed terraform-out/ module under the same header', () => {
+    const sameHeader = generateFiles(config, { configFile: 'ica.config.json', outputDir: 'terraform-out' });
+    const modulePaths = [...sameHeader.keys()].filter(isModuleFile);
+    expect(modulePaths.sort()).toEqual([...defaultFiles.keys()].filter(isModuleFile).sort());
+    for (const path of modulePaths) expect({ path, text: sameHeader.get(path) }).toEqual({ path, text: defaultFiles.get(path) });
   });
 });
 
