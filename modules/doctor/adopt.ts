@@ -10,6 +10,7 @@ import { ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/policies';
 import { ResolvedConfig, validateConfig } from '../core/validate';
 import { DoctorClients } from './clients';
+import { parsePolicy } from './iam-eval';
 import { errorText, inspectBucket, BucketFacts } from './inspect';
 
 /** What adopting one bucket changes in its config entry, and what the user should know. */
@@ -47,12 +48,10 @@ function keptRule(rule: CORSRule): Record<string, unknown> {
   }).filter(([, value]) => value !== undefined));
 }
 
-/** The statements of a bucket policy that are not ICA's, or a reason it cannot be read. */
+/** How many statements of a bucket policy are not ICA's, or a reason it cannot be read. */
 function foreignStatements(policy: string): { count: number } | { error: string } {
   try {
-    const document = JSON.parse(policy) as { Statement?: unknown };
-    const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
-    return { count: statements.filter((statement) => !OWN_BUCKET_POLICY_SIDS.includes((statement as { Sid?: string })?.Sid ?? '')).length };
+    return { count: parsePolicy(policy).filter((statement) => !OWN_BUCKET_POLICY_SIDS.includes(statement.sid ?? '')).length };
   } catch (error) {
     return { error: errorText(error) };
   }
