@@ -34,15 +34,14 @@ export interface IcaAdoptedBucketRestoreProps {
 export class IcaAdoptedBucketRestore extends Construct {
   /** Make the merged policy and CORS configuration depend on this, so destroy deletes them first. */
   readonly resource: DataResource;
-  /** The statements of the current policy that are not ICA's (an empty list without readsLivePolicy). */
-  readonly keptStatements: unknown;
+  /** The statements of the current policy that are not ICA's; set only with readsLivePolicy. */
+  readonly keptStatements?: string;
 
   constructor(scope: Construct, id: string, props: IcaAdoptedBucketRestoreProps) {
     super(scope, id);
     // Written as Terraform expressions: cdktf's for-expression helper wraps the list in toset(),
     // which would reorder the statements and fails on statements of different shapes.
     let keptPolicy = '';
-    this.keptStatements = [];
     if (props.readsLivePolicy) {
       const current = new DataAwsS3BucketPolicy(this, 'current-policy', { bucket: props.bucketName });
       // A policy may hold one statement as an object instead of a list: flatten takes both.

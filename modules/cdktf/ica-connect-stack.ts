@@ -97,7 +97,7 @@ export class IcaConnectStack extends TerraformStack {
         new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, {
           bucket: icaBucket.bucketId,
           // An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
-          policy: restore && mergesLivePolicy(config, bucket)
+          policy: restore?.keptStatements
             ? Fn.jsonencode({ Version: PolicyDocument.VERSION, Statement: Fn.concat([restore.keptStatements, policy.toJSON().Statement]) })
             : policy.toString(),
           dependsOn: restore ? [restore.resource] : undefined,
