@@ -4,8 +4,4 @@
 # ICA region US (United States): buckets, keys and the provider must use us-east-1.
 provider "aws" {
   region = "us-east-1"
-
-  default_tags {
-    tags = var.tags
-  }
 }

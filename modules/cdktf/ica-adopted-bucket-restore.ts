@@ -23,6 +23,11 @@ export interface IcaAdoptedBucketRestoreProps {
    * @default '' - none to put back
    */
   readonly keptCorsConfiguration?: string;
+  /**
+   * Send the AWS CLI's calls to this emulator endpoint (the stack's own), as AWS_ENDPOINT_URL.
+   * @default - real AWS
+   */
+  readonly endpointUrl?: string;
 }
 
 /**
@@ -57,7 +62,10 @@ export class IcaAdoptedBucketRestore extends Construct {
       kept_policy: keptPolicy,
       kept_cors: props.keptCorsConfiguration ?? '',
     };
-    const environment = Object.fromEntries(Object.entries(RESTORE_INPUT_ENVIRONMENT).map(([key, name]) => [name, `\${self.input.${key}}`]));
+    const environment: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(RESTORE_INPUT_ENVIRONMENT).map(([key, name]) => [name, `\${self.input.${key}}`])),
+      ...(props.endpointUrl ? { AWS_ENDPOINT_URL: props.endpointUrl } : {}),
+    };
     this.resource = new DataResource(this, 'restore', {
       input,
       provisioners: [

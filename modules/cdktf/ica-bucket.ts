@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, TerraformIterator } from 'cdktf';
 import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
@@ -147,10 +147,11 @@ export class IcaBucket extends Construct {
     if (manage.has('versioning') && versioning !== 'Disabled') {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
     }
-    props.prefixes.forEach((prefix, index) => {
-      // After the default encryption, so the folder object is encrypted like everything in it.
-      new S3Object(this, `folder-${index}`, { bucket, key: prefix, content: '', dependsOn: encryption ? [encryption] : undefined });
-    });
+    // One instance per prefix, keyed by the prefix as in the generated module: removing one prefix
+    // leaves the others' folder objects alone. After the default encryption, so the folder object
+    // is encrypted like everything in it.
+    const folders = TerraformIterator.fromMap(Object.fromEntries(props.prefixes.map((prefix) => [prefix, prefix])));
+    new S3Object(this, 'folder', { forEach: folders, bucket, key: folders.key, content: '', dependsOn: encryption ? [encryption] : undefined });
   }
 
   private encryptionRule(kmsKeyArn: string | undefined) {

@@ -1,21 +1,25 @@
 import { Construct } from 'constructs';
-import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '../core/adoption';
-import { emulatorProviderSettings } from '../core/emulator';
+import { emulatorProviderSettings, normaliseEndpointUrl } from '../core/emulator';
 import { PolicyDocument } from '../core/policy';
 import {
-  PolicyRefs, bucketPolicy, kmsAliasName, kmsKeyPolicy, permissionPolicy, storageConfigurations,
+  PolicyRefs, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName, storageConfigurations,
 } from '../core/policies';
+import { isProtectedKey, protectedBuckets } from '../core/protection';
 import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
 import { IcaAdoptedBucketRestore } from './ica-adopted-bucket-restore';
 import { IcaBucket } from './ica-bucket';
 import { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './ica-credentials';
+import { IcaDataProtection } from './ica-data-protection';
 import { IcaKmsKey } from './ica-kms-key';
+import { IcaTags } from './ica-tags';
 import { IcaSecretStore } from './ica-secret-store';
 
 export interface IcaConnectStackProps {
@@ -41,13 +45,15 @@ export class IcaConnectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: IcaConnectStackProps) {
     super(scope, id);
     const { config } = props;
+    const endpointUrl = props.endpointUrl === undefined ? undefined : normaliseEndpointUrl(props.endpointUrl);
     this.configureBackend(config, props.localStatePath);
     new AwsProvider(this, 'aws', {
       region: config.region.awsRegion,
-      defaultTags: Object.keys(config.tags).length > 0 ? [{ tags: { ...config.tags } }] : undefined,
-      ...(props.endpointUrl ? this.emulatorSettings(props.endpointUrl) : {}),
+      ...(endpointUrl ? this.emulatorSettings(endpointUrl) : {}),
     });
-    const accountId = new DataAwsCallerIdentity(this, 'current').accountId;
+    Aspects.of(this).add(new IcaTags(config.tags));
+    const caller = new DataAwsCallerIdentity(this, 'current');
+    const accountId = caller.accountId;
     const principal = this.createPrincipal(config);
 
     const keyArns = new Map<string, string>();
@@ -56,6 +62,8 @@ export class IcaConnectStack extends TerraformStack {
       icaPrincipalArn: principal.principalArn,
       kmsKeyArn: (bucket: ResolvedBucket) => keyArns.get(bucket.name),
       oidcProviderArn: principal instanceof IcaRoleCredential ? principal.oidcProviderArn : undefined,
+      // aws:PrincipalArn of an assumed-role session (SSO, HCP Terraform dynamic credentials) is the role's ARN.
+      deployerArn: exemptsDeployer(config) ? new DataAwsIamSessionContext(this, 'deployer', { arn: caller.arn }).issuerArn : undefined,
     };
 
     for (const bucket of config.buckets) {
@@ -75,6 +83,7 @@ export class IcaConnectStack extends TerraformStack {
           accountId,
           readsLivePolicy: mergesLivePolicy(config, bucket),
           keptCorsConfiguration: keptCorsConfiguration(bucket),
+          endpointUrl,
         })
         : undefined;
       const icaBucket = new IcaBucket(this, `bucket-${bucket.name}`, {
@@ -105,12 +114,18 @@ export class IcaConnectStack extends TerraformStack {
       }
     }
 
-    const permission = new IamPolicy(this, 'permission-policy', {
-      name: config.policyName,
-      description: 'Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect).',
-      policy: permissionPolicy(config, refs).toString(),
+    new IcaDataProtection(this, 'data-protection', {
+      bucketNames: protectedBuckets(config).map((bucket) => bucket.name),
+      kmsKeyArns: Object.fromEntries(config.buckets.filter(isProtectedKey).map((bucket) => [bucket.name, keyArns.get(bucket.name) as string])),
     });
-    principal.attachPolicy(permission.arn);
+
+    // One managed policy, or as many as IAM's size limit needs (the first keeps its construct id).
+    const permission = permissionPolicies(config, refs).map((document, index) => new IamPolicy(this, index === 0 ? 'permission-policy' : `permission-policy-${index + 1}`, {
+      name: permissionPolicyName(config, index),
+      description: 'Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect).',
+      policy: document.toString(),
+    }));
+    principal.attachPolicies(permission.map((policy) => policy.arn));
     this.addOutputs(config, refs, principal);
   }
 

@@ -15,8 +15,13 @@ import { ResolvedOidc } from '../core/validate';
 export interface IcaPrincipal {
   /** ARN of the IAM user or role. */
   readonly principalArn: string;
-  /** Attaches a managed policy to the principal. */
-  attachPolicy(policyArn: string): void;
+  /** Attaches the managed policies (the split permission policy) to the principal. */
+  attachPolicies(policyArns: readonly string[]): void;
+}
+
+/** Construct ids of the attachments: the first keeps the id it had before policies were split. */
+function attachmentId(index: number): string {
+  return index === 0 ? 'policy-attachment' : `policy-attachment-${index + 1}`;
 }
 
 function throwIfProblems(construct: string, problems: string[]): void {
@@ -67,8 +72,8 @@ export class IcaUserCredential extends Construct implements IcaPrincipal {
     this.activeAccessKey = labels.length > 0 ? this.accessKeys.get(labels[labels.length - 1]) : undefined;
   }
 
-  attachPolicy(policyArn: string): void {
-    new IamUserPolicyAttachment(this, 'policy-attachment', { user: this.user.name, policyArn });
+  attachPolicies(policyArns: readonly string[]): void {
+    policyArns.forEach((policyArn, index) => new IamUserPolicyAttachment(this, attachmentId(index), { user: this.user.name, policyArn }));
   }
 }
 
@@ -115,7 +120,7 @@ export class IcaRoleCredential extends Construct implements IcaPrincipal {
     this.principalArn = this.role.arn;
   }
 
-  attachPolicy(policyArn: string): void {
-    new IamRolePolicyAttachment(this, 'policy-attachment', { role: this.role.name, policyArn });
+  attachPolicies(policyArns: readonly string[]): void {
+    policyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, attachmentId(index), { role: this.role.name, policyArn }));
   }
 }

@@ -10,6 +10,11 @@ export const CONFIG_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
+/** The option of every command that writes into an output directory. */
+export const FORCE_OPTIONS = {
+  force: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
 /** The emulator option of every command that calls AWS; resolveEndpointUrl adds ICA_S3_ENDPOINT_URL. */
 export const ENDPOINT_OPTIONS = {
   'endpoint-url': { type: 'string' },

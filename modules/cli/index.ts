@@ -4,8 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidEndpointUrl } from '../core/emulator';
 import { UsageError } from './args';
 import type { Command } from './command';
+import { FileError } from './files';
 import { Output, processOutput } from './output';
 
 /** Command name -> loader. Add a command here and in its own module under commands/. */
@@ -35,9 +37,14 @@ function version(): string {
 /** Runs the CLI; resolves to the exit status (0 ok, 1 bad config or failed check, 2 misuse). */
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // No command is misuse: the usage goes to stderr, so that `ica-s3 > file` does not swallow it.
+  if (name === undefined) {
+    out.error(await usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     out.log(await usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version') { out.log(version()); return 0; }
   const load = COMMANDS[name];
@@ -49,9 +56,13 @@ export async function main(argv: string[], out: Output = processOutput): Promise
   try {
     return await command.run(args, out);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof InvalidEndpointUrl) {
       out.error(`ica-s3 ${name}: ${error.message}\n\n${command.usage}`);
       return 2;
+    }
+    if (error instanceof FileError) {
+      out.error(`ica-s3 ${name}: ${error.message}`);
+      return 1;
     }
     throw error;
   }

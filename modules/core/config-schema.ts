@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ICA_ORIGIN } from './actions';
+import { AWS_QUOTAS } from './quotas';
 import { findIcaRegion, icaRegionChoices } from './regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
@@ -26,6 +27,11 @@ function patternString(pattern: string, what: string, fix: string) {
 }
 
 const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const count = Object.keys(tags).length;
+  const max = AWS_QUOTAS.tagsPerResource.value;
+  if (count > max) {
+    ctx.addIssue({ code: 'custom', message: `holds ${count} tags; AWS allows ${max} per resource`, params: { fix: `remove ${count - max} of them` } });
+  }
   for (const [key, value] of Object.entries(tags)) {
     for (const problem of tagProblems(key, value)) {
       ctx.addIssue({ code: 'custom', path: [key], message: problem.message, params: { fix: problem.fix } });
@@ -132,6 +138,8 @@ const bucketPolicySchema = z.strictObject({
     .describe('Deny object access to every principal but the ICA user/role, its federated users and exemptPrincipalArns.'),
   exemptPrincipalArns: z.array(patternString(PRINCIPAL_ARN_PATTERN, 'an IAM or STS principal ARN', 'write arn:aws:iam::<account-id>:role/<name> (or user/, root)')).default([])
     .describe('Principals that keep object access when restrictToIca is on (your admins), so nobody is locked out.'),
+  exemptDeployer: z.boolean().default(true)
+    .describe('With restrictToIca, also exempt the principal that runs Terraform (read at plan time: the IAM user, or the role behind an assumed-role, SSO or HCP Terraform session), so it can still manage the folder objects. Turn off to exempt only exemptPrincipalArns; then list the deployer there.'),
   crossAccountCopy: z.boolean().default(false)
     .describe("Allow Illumina's regional cross-account role to copy and move objects (bucket and KMS key policy)."),
 });
@@ -178,13 +186,15 @@ export const configSchema = z.strictObject({
   policyName: checkedString((value) => iamNameProblems('policy', value)).default('illumina-ica-admin-policy')
     .describe('Name of the IAM permission policy.'),
   buckets: z.array(bucketSchema).min(1).describe('Buckets to connect, each with its prefixes.'),
-  bucketPolicy: bucketPolicySchema.default({ restrictToIca: false, exemptPrincipalArns: [], crossAccountCopy: false })
+  bucketPolicy: bucketPolicySchema.default({ restrictToIca: false, exemptPrincipalArns: [], exemptDeployer: true, crossAccountCopy: false })
     .describe('Optional bucket policy statements (one policy per bucket holds all of them).'),
+  maxManagedPolicies: z.number().int().min(1).max(AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value).default(AWS_QUOTAS.managedPoliciesPerPrincipal.value)
+    .describe(`Managed policies the ICA user or role may have attached: the permission policy is split over at most this many. AWS allows ${AWS_QUOTAS.managedPoliciesPerPrincipal.value}; raise it (Service Quotas, up to ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value}) before setting more.`),
   objectTagging: z.boolean().default(false)
     .describe('Add the tagging actions ICA needs to copy and move objects with their tags.'),
   corsAllowedOrigins: z.array(patternString(CORS_ORIGIN_PATTERN, 'an http(s) origin', 'write an origin such as "https://ica.illumina.com"')).min(1).default([ICA_ORIGIN])
     .describe('Origins of the CORS rule for browser uploads.'),
-  tags: tagsSchema.default({}).describe('Tags applied to every resource (provider default tags).'),
+  tags: tagsSchema.default({}).describe('Tags applied to every resource that takes tags (S3 folder objects take none: an object holds at most 10).'),
   backend: backendSchema.default({ type: 'local' })
     .describe('Where Terraform keeps state: {"type": "local"}, {"type": "s3", ...} or {"type": "cloud", ...}.'),
 });

@@ -2,7 +2,7 @@
  * The refs the `policies` command fills in for documents pasted into the console before any
  * resource exists: the seeds' own placeholders where the value is not known yet.
  */
-import { ACCOUNT_PLACEHOLDER, PolicyRefs, iamPrincipalArn, oidcProviderArn, permissionPolicy } from './policies';
+import { ACCOUNT_PLACEHOLDER, PolicyRefs, iamPrincipalArn, oidcProviderArn } from './policies';
 import { ResolvedBucket, ResolvedConfig } from './validate';
 
 export const KEY_ID_PLACEHOLDER = 'YOUR_KEY_ID';
@@ -19,18 +19,4 @@ export function placeholderRefs(config: ResolvedConfig): PolicyRefs & { readonly
     oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, ACCOUNT_PLACEHOLDER) : undefined,
     credential: config.credential.method === 'role' ? principalArn : ACCESS_KEY_PLACEHOLDER,
   };
-}
-
-/** IAM's limit for a managed policy document, counted without whitespace. */
-export const MANAGED_POLICY_MAX_CHARS = 6144;
-
-/**
- * Warns when the permission policy would exceed IAM's managed policy size (AWS rejects it at
- * apply). Measured with the placeholders, which are as long as the real ARNs give or take a few
- * characters per key.
- */
-export function permissionPolicySizeWarnings(config: ResolvedConfig): string[] {
-  const size = permissionPolicy(config, placeholderRefs(config)).toString().length;
-  if (size <= MANAGED_POLICY_MAX_CHARS) return [];
-  return [`buckets: the permission policy would be about ${size} characters, over IAM's ${MANAGED_POLICY_MAX_CHARS}-character limit for managed policies; split the buckets over several configs (each with its own policyName) or use fewer, broader prefixes`];
 }

@@ -11,6 +11,7 @@ import {
   OBJECT_TAGGING_ACTIONS, OBJECT_VERSIONED_ACTIONS, OBJECT_VERSION_TAGGING_ACTIONS, RESTRICTED_OBJECT_ACTIONS,
 } from './actions';
 import { PolicyDocument, PolicyStatement } from './policy';
+import { AWS_QUOTAS } from './quotas';
 import { OIDC_AUDIENCE } from './regions';
 import { ResolvedBucket, ResolvedConfig, ResolvedOidc } from './validate';
 
@@ -24,6 +25,11 @@ export interface PolicyRefs {
   kmsKeyArn(bucket: ResolvedBucket): string | undefined;
   /** ARN of the IAM OIDC provider (role method). */
   readonly oidcProviderArn?: string;
+  /**
+   * The principal that runs Terraform, as `aws:PrincipalArn` names it (the role behind an
+   * assumed-role session); exempted from the restrictToIca Deny when `exemptDeployer` is on.
+   */
+  readonly deployerArn?: string;
 }
 
 /** The seeds' placeholder for the account id. */
@@ -92,33 +98,137 @@ export function crossAccountActions(versioned: boolean, objectTagging: boolean):
   ];
 }
 
+function objectStatement(config: ResolvedConfig, versioned: boolean, resources: readonly string[]): PolicyStatement {
+  return new PolicyStatement({
+    sid: versioned ? SID.versionedObjectAccess : SID.objectAccess,
+    actions: icaObjectActions(versioned, config.objectTagging),
+    resources,
+  });
+}
+
+/** The prefix ARNs of one versioning variant, sorted: the order the split fills policies in. */
+function objectArns(config: ResolvedConfig, versioned: boolean): string[] {
+  return [...new Set(config.buckets.filter((bucket) => isVersioned(bucket) === versioned)
+    .flatMap((bucket) => bucket.prefixes.map((prefix) => prefixObjectsArn(bucket.name, prefix))))].sort();
+}
+
+function federationStatement(): PolicyStatement {
+  return new PolicyStatement({ sid: SID.federationToken, actions: [...FEDERATION_ACTIONS], resources: ['*'] });
+}
+
 /**
- * The one managed permission policy for every bucket. Buckets are grouped by versioning variant
- * (one bucket and one object statement per variant) to stay well under IAM's 6,144-character
- * managed policy limit.
+ * The whole permission policy as one document: per versioning variant one bucket and one object
+ * statement, then KMS use on the keys and sts:GetFederationToken. `permissionPolicies` splits it
+ * when IAM would refuse it.
  */
 export function permissionPolicy(config: ResolvedConfig, refs: PolicyRefs): PolicyDocument {
-  const statements: PolicyStatement[] = [];
-  for (const versioned of [false, true]) {
-    const buckets = config.buckets.filter((bucket) => isVersioned(bucket) === versioned);
-    if (buckets.length === 0) continue;
-    statements.push(new PolicyStatement({
-      sid: versioned ? SID.versionedBucketAccess : SID.bucketAccess,
-      actions: icaBucketActions(versioned),
-      resources: buckets.map((bucket) => bucketArn(bucket.name)),
-    }));
-    statements.push(new PolicyStatement({
-      sid: versioned ? SID.versionedObjectAccess : SID.objectAccess,
-      actions: icaObjectActions(versioned, config.objectTagging),
-      resources: buckets.flatMap((bucket) => bucket.prefixes.map((prefix) => prefixObjectsArn(bucket.name, prefix))),
-    }));
+  return documentOf(config, policyEntries(config, refs), true);
+}
+
+/**
+ * A key ARN as long as a real one, for measuring policies before the keys exist: distinct per
+ * bucket, as the keys will be. The generated module builds the same.
+ */
+export function sizingKeyArn(config: ResolvedConfig, bucketIndex: number): string {
+  return `arn:aws:kms:${config.region.awsRegion}:000000000000:key/00000000-0000-0000-0000-${String(bucketIndex).padStart(12, '0')}`;
+}
+
+/** Refs with values as long as the real ones: what the quota checks measure with. */
+export function sizingRefs(config: ResolvedConfig): PolicyRefs {
+  const indexOf = new Map(config.buckets.map((bucket, index) => [bucket.name, index]));
+  return {
+    accountId: '000000000000',
+    icaPrincipalArn: iamPrincipalArn(config, '000000000000'),
+    kmsKeyArn: (bucket) => (bucket.encryption.type === 'SSE-KMS' ? bucket.encryption.kmsKeyArn ?? sizingKeyArn(config, indexOf.get(bucket.name) as number) : undefined),
+    oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, '000000000000') : undefined,
+  };
+}
+
+/** The statements a permission policy holds, in the order the split fills policies with their ARNs. */
+export const STATEMENT_KINDS = ['bucket', 'object', 'versionedBucket', 'versionedObject', 'kms'] as const;
+type StatementKind = (typeof STATEMENT_KINDS)[number];
+
+/** One resource ARN of the permission policy and the statement it belongs to. */
+interface PolicyEntry {
+  readonly kind: StatementKind;
+  readonly arn: string;
+}
+
+function statementOf(config: ResolvedConfig, kind: StatementKind, resources: readonly string[]): PolicyStatement {
+  switch (kind) {
+    case 'bucket': case 'versionedBucket':
+      return new PolicyStatement({ sid: kind === 'bucket' ? SID.bucketAccess : SID.versionedBucketAccess, actions: icaBucketActions(kind === 'versionedBucket'), resources });
+    case 'object': case 'versionedObject':
+      return objectStatement(config, kind === 'versionedObject', resources);
+    case 'kms':
+      return new PolicyStatement({ sid: SID.kmsAccess, actions: [...KMS_USE_ACTIONS], resources });
   }
-  const keyArns = config.buckets.map((bucket) => refs.kmsKeyArn(bucket)).filter((arn): arn is string => arn !== undefined);
-  if (keyArns.length > 0) {
-    statements.push(new PolicyStatement({ sid: SID.kmsAccess, actions: [...KMS_USE_ACTIONS], resources: keyArns }));
-  }
-  statements.push(new PolicyStatement({ sid: SID.federationToken, actions: [...FEDERATION_ACTIONS], resources: ['*'] }));
-  return new PolicyDocument(statements);
+}
+
+/**
+ * Every resource ARN of the permission policy, in split order: per variant the bucket ARNs, then
+ * the prefix ARNs (each sorted), then the keys: the ones given by ARN (sorted, once each), then the created ones
+ * in bucket-name order, which the generated module can order before their ARNs are known.
+ */
+function policyEntries(config: ResolvedConfig, refs: PolicyRefs): PolicyEntry[] {
+  const byName = [...config.buckets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const given = [...new Set(byName.flatMap((bucket) => (bucket.encryption.type === 'SSE-KMS' && bucket.encryption.kmsKeyArn ? [bucket.encryption.kmsKeyArn] : [])))].sort();
+  const created = byName.filter((bucket) => bucket.encryption.type === 'SSE-KMS' && !bucket.encryption.kmsKeyArn).map((bucket) => refs.kmsKeyArn(bucket) as string);
+  const arns: Record<StatementKind, string[]> = {
+    bucket: [...new Set(config.buckets.filter((bucket) => !isVersioned(bucket)).map((bucket) => bucketArn(bucket.name)))].sort(),
+    versionedBucket: [...new Set(config.buckets.filter(isVersioned).map((bucket) => bucketArn(bucket.name)))].sort(),
+    object: objectArns(config, false),
+    versionedObject: objectArns(config, true),
+    kms: [...given, ...created],
+  };
+  return STATEMENT_KINDS.flatMap((kind) => arns[kind].map((arn) => ({ kind, arn })));
+}
+
+/** The document of one group of entries; the first also holds sts:GetFederationToken. */
+function documentOf(config: ResolvedConfig, entries: readonly PolicyEntry[], first: boolean): PolicyDocument {
+  const statements = STATEMENT_KINDS
+    .filter((kind) => entries.some((entry) => entry.kind === kind))
+    .map((kind) => statementOf(config, kind, entries.filter((entry) => entry.kind === kind).map((entry) => entry.arn)));
+  return new PolicyDocument(first ? [...statements, federationStatement()] : statements);
+}
+
+/**
+ * Which policy of a split each entry goes to. The room of a policy is IAM's limit less the skeleton
+ * of every statement the config has (one empty ARN each) and the federation statement; the ARNs are
+ * dealt out in order by their running total (each with its quotes and comma), and a policy takes
+ * one longest ARN less than its room, so an ARN that straddles a boundary still fits the next one.
+ * Plain arithmetic, so the generated module computes the same.
+ */
+function splitIndexes(config: ResolvedConfig, entries: readonly PolicyEntry[]): number[] {
+  const kinds = STATEMENT_KINDS.filter((kind) => entries.some((entry) => entry.kind === kind));
+  const skeleton = documentOf(config, kinds.map((kind) => ({ kind, arn: '' })), true).sizeForQuota();
+  const costs = entries.map((entry) => entry.arn.length + 3);
+  const room = Math.max(1, AWS_QUOTAS.managedPolicyChars.value - skeleton - Math.max(...costs));
+  let end = 0;
+  return costs.map((cost) => {
+    end += cost;
+    return Math.floor((end - 1) / room);
+  });
+}
+
+/**
+ * The permission policy as the managed policies IAM accepts, the first named `policyName`, the
+ * others `<policyName>-2`, `-3`, ... One document when it fits IAM's 6,144 characters (measured
+ * with key ARNs as long as the real ones, so what fits at validate fits at apply); otherwise its
+ * ARNs are dealt out in order (`splitIndexes`). The generated module splits the same way.
+ */
+export function permissionPolicies(config: ResolvedConfig, refs: PolicyRefs): PolicyDocument[] {
+  const sizing = sizingRefs(config);
+  if (permissionPolicy(config, sizing).sizeForQuota() <= AWS_QUOTAS.managedPolicyChars.value) return [permissionPolicy(config, refs)];
+  const indexes = splitIndexes(config, policyEntries(config, sizing));
+  const entries = policyEntries(config, refs);
+  return Array.from({ length: indexes[indexes.length - 1] + 1 }, (_, policy) =>
+    documentOf(config, entries.filter((_entry, index) => indexes[index] === policy), policy === 0));
+}
+
+/** The name of the n-th managed permission policy (0-based). */
+export function permissionPolicyName(config: ResolvedConfig, index: number): string {
+  return index === 0 ? config.policyName : `${config.policyName}-${index + 1}`;
 }
 
 /**
@@ -139,6 +249,11 @@ export function trustPolicy(oidc: ResolvedOidc, providerArn: string, sessionName
       },
     },
   })]);
+}
+
+/** True when the restrictToIca Deny exempts the principal running Terraform (read at plan time). */
+export function exemptsDeployer(config: ResolvedConfig): boolean {
+  return config.bucketPolicy.restrictToIca && config.bucketPolicy.exemptDeployer;
 }
 
 /** True when the config asks for a bucket policy. */
@@ -168,6 +283,8 @@ export function bucketPolicyStatements(config: ResolvedConfig, bucket: ResolvedB
             `arn:aws:sts::${refs.accountId}:federated-user/*`,
             ...exemptPrincipalArns,
             ...(crossAccountCopy ? [config.crossAccountRoleArn] : []),
+            // Else, on AWS, Terraform's own put and delete of the folder objects gets 403 once the policy is in place.
+            ...(exemptsDeployer(config) && refs.deployerArn ? [refs.deployerArn] : []),
           ],
         },
       },

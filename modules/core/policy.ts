@@ -24,12 +24,20 @@ export interface PolicyStatementProps {
 
 type JsonValue = string | JsonValue[] | { [key: string]: JsonValue };
 
+export interface SerialiseOptions {
+  /**
+   * Write a one-element list as the element, as IAM does.
+   * @default true
+   */
+  readonly collapse?: boolean;
+}
+
 function uniqueSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
 /** IAM's own compact form: a one-element list is written as the element. */
-function collapse(values: readonly string[]): string | string[] {
+function collapseList(values: readonly string[]): string | string[] {
   const list = uniqueSorted(values);
   return list.length === 1 ? list[0] : list;
 }
@@ -87,7 +95,9 @@ export class PolicyStatement {
     });
   }
 
-  toJSON(): Record<string, JsonValue> {
+  /** `collapse: false` keeps one-element lists as lists (the shape the generated module writes). */
+  toJSON(options: SerialiseOptions = {}): Record<string, JsonValue> {
+    const collapse = options.collapse === false ? uniqueSorted : collapseList;
     const json: Record<string, JsonValue> = {};
     if (this.sid) json.Sid = this.sid;
     json.Effect = this.effect;
@@ -138,8 +148,17 @@ export class PolicyDocument {
     return this.statements.find((statement) => statement.sid === sid);
   }
 
-  toJSON(): Record<string, JsonValue> {
-    return { Version: PolicyDocument.VERSION, Statement: this.statements.map((statement) => statement.toJSON()) };
+  toJSON(options: SerialiseOptions = {}): Record<string, JsonValue> {
+    return { Version: PolicyDocument.VERSION, Statement: this.statements.map((statement) => statement.toJSON(options)) };
+  }
+
+  /**
+   * The size a renderer's policy can reach, as both renderers measure it: compact JSON with every
+   * list kept a list (the generated module's `length(jsonencode(...))`). IAM counts without
+   * whitespace and with one-element lists as strings, so this is never less than what IAM counts.
+   */
+  sizeForQuota(): number {
+    return JSON.stringify(this.toJSON({ collapse: false })).length;
   }
 
   /** The document as IAM stores it: compact JSON. */

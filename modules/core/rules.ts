@@ -128,8 +128,6 @@ export const PRINCIPAL_ARN_PATTERN = '^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z
 /** An http(s) origin, optionally with one leading wildcard label and a port. */
 export const CORS_ORIGIN_PATTERN = '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?$';
 /** Our stack name: it names the cdktf stack directory and the KMS aliases. */
-/** S3 allows 100 CORS rules per bucket; ICA's rule is one of them. */
-export const S3_MAX_CORS_RULES = 100;
 /** An origin of a kept CORS rule: "*", or a scheme://host[:port] origin with at most one "*" (as S3 allows). */
 export const KEPT_CORS_ORIGIN_PATTERN = '^(\\*|[a-z][a-z0-9+.-]*://[A-Za-z0-9*.\\[\\]:-]+)$';
 /** A header name (or "*" / a "x-amz-*" wildcard) of a kept CORS rule. */

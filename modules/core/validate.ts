@@ -3,12 +3,13 @@
  * JSON path and fix), normalise and resolve the ICA region. Everything downstream takes a
  * `ResolvedConfig` and never checks it again.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { configName, parseConfigText, readConfigText } from './config-file';
 import { BucketConfig, IcaConfig, MANAGEABLE_SETTINGS, ManageableSetting, configSchema } from './config-schema';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
-import { permissionPolicySizeWarnings } from './placeholders';
-import { KMS_KEY_ARN_PATTERN, S3_MAX_CORS_RULES, normalisePrefix } from './rules';
+import { quotaProblems, quotaWarnings } from './quota-checks';
+import { AWS_QUOTAS } from './quotas';
+import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
 
 /** One thing wrong with the config: where, what, and how to fix it. */
 export interface ConfigProblem {
@@ -182,12 +183,14 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       return [{ path, message: 'does not match any allowed form', fix: 'see the config reference in README.md' }];
     }
     case 'too_small':
+      if (issue.origin === 'number') return [{ path, message: `${display(valueAt(raw, issue.path))} is less than ${String(issue.minimum)}`, fix: `give at least ${String(issue.minimum)}` }];
       return [{
         path,
         message: issue.origin === 'array' ? 'is empty' : issue.origin === 'string' ? 'is empty' : issue.message,
         fix: issue.origin === 'array' ? `give at least ${String(issue.minimum)} entry` : 'give a value',
       }];
     case 'too_big':
+      if (issue.origin === 'number') return [{ path, message: `${display(valueAt(raw, issue.path))} is more than ${String(issue.maximum)}`, fix: `give at most ${String(issue.maximum)}` }];
       return [{
         path,
         message: issue.origin === 'array' ? `has more than ${String(issue.maximum)} entries` : issue.origin === 'string' ? `is longer than ${String(issue.maximum)} characters` : issue.message,
@@ -246,6 +249,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       seen.push({ prefix: normalised, index: prefixIndex });
     });
     problems.push(...adoptionProblems(bucket, `buckets[${bucketIndex}]`));
+    problems.push(...mergedTagProblems(asRecord(raw.tags), asRecord(bucket.tags), `buckets[${bucketIndex}].tags`));
     const encryption = asRecord(bucket.encryption);
     const kmsKeyArn = encryption?.kmsKeyArn;
     if (region && typeof kmsKeyArn === 'string') {
@@ -272,6 +276,14 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
     }
   }
   return problems;
+}
+
+/** A bucket and its key carry the top-level tags and their own: together within AWS's limit. */
+function mergedTagProblems(tags: Record<string, unknown> | undefined, bucketTags: Record<string, unknown> | undefined, path: string): ConfigProblem[] {
+  const count = Object.keys({ ...tags, ...bucketTags }).length;
+  const max = AWS_QUOTAS.tagsPerResource.value;
+  if (count <= max || Object.keys(bucketTags ?? {}).length > max || Object.keys(tags ?? {}).length > max) return [];
+  return [{ path, message: `with the top-level tags the bucket and its key carry ${count} tags; AWS allows ${max} per resource`, fix: `remove ${count - max} tags here or in the top-level "tags"` }];
 }
 
 /** The adoption fields of one bucket must agree with each other and with `existing`. */
@@ -303,8 +315,9 @@ function adoptionProblems(bucket: Record<string, unknown>, path: string): Config
   if (kept.length > 0 && !manage.includes('cors')) {
     problems.push({ path: `${path}.keepCorsRules`, message: 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)', fix: 'add "cors" to manage, or remove keepCorsRules' });
   }
-  if (kept.length + 1 > S3_MAX_CORS_RULES) {
-    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${S3_MAX_CORS_RULES} S3 allows`, fix: 'merge rules that share methods and headers' });
+  const maxCorsRules = AWS_QUOTAS.corsRulesPerBucket.value;
+  if (kept.length + 1 > maxCorsRules) {
+    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${maxCorsRules} S3 allows`, fix: 'merge rules that share methods and headers' });
   }
   return problems;
 }
@@ -413,28 +426,23 @@ function validateRecord(raw: unknown): ValidationResult {
   const warnings = warningsFor(record, region);
   if (!parsed.success || problems.length > 0) return { ok: false, problems, warnings };
   const config = resolve(parsed.data);
-  return { ok: true, config, warnings: [...warnings, ...permissionPolicySizeWarnings(config), ...broughtKeyWarnings(config)] };
+  const quotas = quotaProblems(config);
+  if (quotas.length > 0) return { ok: false, problems: quotas, warnings: [...warnings, ...quotaWarnings(config)] };
+  return { ok: true, config, warnings: [...warnings, ...quotaWarnings(config), ...broughtKeyWarnings(config)] };
 }
 
-/** Reads a config file; problems with the file itself (missing, not JSON) are config problems too. */
-export function loadConfigFile(path: string): ValidationResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
-    return { ok: false, problems: [{ path: '(config)', message: `${path} ${reason}`, fix: 'pass the config with -c FILE, or create ica.config.json (see examples/)' }], warnings: [] };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    // V8 quotes the start of the text in its message: escape control characters so that a
-    // broken file cannot write raw newlines or terminal escapes into the CLI's output.
-    const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return { ok: false, problems: [{ path: '(config)', message: `${path} is not valid JSON: ${reason}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings: [] };
-  }
-  return validateConfig(raw);
+/**
+ * Reads a config file ("-": standard input) and validates it; problems with the file itself
+ * (missing, not JSON, a key given twice) are config problems too. `text` is the file's content
+ * when the caller has read it already: standard input can be read only once.
+ */
+export function loadConfigFile(path: string, text?: string): ValidationResult {
+  const source = text === undefined ? readConfigText(path) : { ok: true as const, text };
+  if (!source.ok) return { ok: false, problems: source.problems, warnings: [] };
+  const parsed = parseConfigText(source.text, configName(path));
+  if (!parsed.ok) return parsed;
+  const result = validateConfig(parsed.raw);
+  return { ...result, warnings: [...parsed.warnings, ...result.warnings] };
 }
 
 /** For library callers: the resolved config, or a ConfigError listing every problem. */

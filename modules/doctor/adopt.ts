@@ -9,9 +9,11 @@ import { OWN_BUCKET_POLICY_SIDS } from '../core/adoption';
 import { ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/policies';
 import { ResolvedConfig, validateConfig } from '../core/validate';
+import { identifyCaller } from './caller';
 import { DoctorClients } from './clients';
 import { parsePolicy } from './iam-eval';
-import { errorText, inspectBucket, BucketFacts } from './inspect';
+import { errorText, inspectBucket, usesAwsManagedKey, BucketFacts } from './inspect';
+import { AwsTimeouts } from './timeouts';
 
 /** What adopting one bucket changes in its config entry, and what the user should know. */
 export interface AdoptionResult {
@@ -108,13 +110,14 @@ export function planAdoption(config: ResolvedConfig, rawBucket: Record<string, u
   }
   if (!manage.has('encryption') && facts.encryption.state === 'ok') {
     const { algorithm, kmsKeyId } = facts.encryption.value;
-    if (algorithm.startsWith('aws:kms') && kmsKeyId) {
+    // Named or not, aws/s3 is the same key: its policy can never let ICA's principals in.
+    if (usesAwsManagedKey(facts)) {
+      problems.push(`the bucket uses the AWS managed key aws/s3${kmsKeyId ? ` (named as ${kmsKeyId})` : ''}, which cannot be shared with ICA: add "encryption" to manage, or switch the bucket to SSE-S3 or a customer key`);
+    } else if (algorithm.startsWith('aws:kms') && kmsKeyId) {
       const keyArn = facts.key?.metadata.state === 'ok' ? facts.key.metadata.value.arn : kmsKeyId;
       if (!keyArn.startsWith('arn:')) problems.push(`the bucket's KMS key ${kmsKeyId} cannot be described to find its ARN`);
       bucket.encryption = { type: 'SSE-KMS', kmsKeyArn: keyArn };
       notes.push(`encryption: not managed; the bucket's SSE-KMS key ${keyArn} gets ICA's key grants`);
-    } else if (algorithm.startsWith('aws:kms')) {
-      problems.push('the bucket uses the AWS managed key aws/s3, which cannot be shared with ICA: add "encryption" to manage, or switch the bucket to SSE-S3 or a customer key');
     } else {
       bucket.encryption = { type: 'SSE-S3' };
       notes.push('encryption: not managed; the bucket uses SSE-S3');
@@ -134,10 +137,15 @@ export function adoptedConfig(raw: Record<string, unknown>, index: number, bucke
   return result.ok ? { config } : { problems: result.problems.map((problem) => `${problem.path}: ${problem.message} (${problem.fix})`) };
 }
 
-/** Reads the bucket (read-only) and plans its adoption. */
-export async function adoptBucket(config: ResolvedConfig, rawBucket: Record<string, unknown>, endpointUrl?: string): Promise<AdoptionResult> {
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl });
+/**
+ * Reads the bucket (read-only) and plans its adoption. The credentials are checked first, as the
+ * doctor checks them: a bucket read with bad credentials only answers 403, which says nothing.
+ */
+export async function adoptBucket(config: ResolvedConfig, rawBucket: Record<string, unknown>, endpointUrl?: string, timeouts?: AwsTimeouts): Promise<AdoptionResult> {
+  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts });
   try {
+    const identified = await identifyCaller(clients);
+    if ('problem' in identified) return { notes: [], problems: [`${identified.problem.found} | fix: ${identified.problem.fix}`] };
     return planAdoption(config, rawBucket, await inspectBucket(clients, String(rawBucket.name)));
   } finally {
     clients.destroy();

@@ -15,11 +15,12 @@ import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand } from '@aws
 import {
   CORSRule, GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLocationCommand,
   GetBucketNotificationConfigurationCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
-  GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, NotificationConfigurationFilter,
+  GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command,
+  NotificationConfigurationFilter, S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ResolvedConfig } from '../core/validate';
-import { DoctorClients } from './clients';
+import type { Caller } from './caller';
+import { DoctorClients, EndpointUnreachable } from './clients';
 import { Fact, absent, ok, unreadable } from './types';
 
 export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
@@ -48,6 +49,21 @@ export interface EncryptionFacts {
   readonly bucketKeyEnabled?: boolean;
 }
 
+/** The alias of the AWS managed key S3 uses when a bucket names no key. */
+const AWS_S3_KEY_ALIAS = 'alias/aws/s3';
+
+/**
+ * True when the bucket's default encryption uses the AWS managed key aws/s3, whose key policy no
+ * one can change: named by no key, by its alias (or alias ARN), or by an id or ARN that
+ * kms:DescribeKey says AWS manages.
+ */
+export function usesAwsManagedKey(facts: Pick<BucketFacts, 'encryption' | 'key'>): boolean {
+  if (facts.encryption.state !== 'ok' || !facts.encryption.value.algorithm.startsWith('aws:kms')) return false;
+  const { kmsKeyId } = facts.encryption.value;
+  if (!kmsKeyId || kmsKeyId === AWS_S3_KEY_ALIAS || kmsKeyId.endsWith(`:${AWS_S3_KEY_ALIAS}`)) return true;
+  return facts.key?.metadata.state === 'ok' && facts.key.metadata.value.manager === 'AWS';
+}
+
 export interface PublicAccessFacts {
   readonly BlockPublicAcls: boolean;
   readonly IgnorePublicAcls: boolean;
@@ -61,6 +77,8 @@ export interface KeyMetadataFacts {
   readonly state: string;
   /** CUSTOMER or AWS (an AWS managed key such as aws/s3). */
   readonly manager: string;
+  /** When a key pending deletion is deleted (ISO 8601). */
+  readonly deletionDate?: string;
 }
 
 export interface GrantFacts {
@@ -75,6 +93,23 @@ export interface KeyFacts {
   readonly policy: Fact<string>;
   readonly grants: Fact<readonly GrantFacts[]>;
 }
+
+export interface ObjectEncryptionFacts {
+  /** AES256, aws:kms or aws:kms:dsse: S3 encrypts every object. */
+  readonly algorithm: string;
+  /** The key ARN of an SSE-KMS object. */
+  readonly kmsKeyId?: string;
+  /** That key, described (once per key and run). */
+  readonly key?: Fact<KeyMetadataFacts>;
+}
+
+export interface ObjectSample {
+  readonly key: string;
+  readonly encryption: Fact<ObjectEncryptionFacts>;
+}
+
+/** How many objects the doctor looks at per prefix: enough to meet an old key, few enough to stay fast. */
+export const OBJECTS_PER_PREFIX = 5;
 
 export interface BucketFacts {
   readonly name: string;
@@ -92,6 +127,8 @@ export interface BucketFacts {
   readonly policy: Fact<string>;
   /** The bucket's default encryption key, when it uses a customer key. */
   readonly key?: KeyFacts;
+  /** A few objects of each prefix, by prefix; only the doctor reads them, not adopt. */
+  readonly objects?: ReadonlyMap<string, Fact<readonly ObjectSample[]>>;
 }
 
 export interface PolicySource {
@@ -143,7 +180,7 @@ export interface OidcFacts {
 }
 
 export interface DoctorFacts {
-  readonly accountId: Fact<string>;
+  readonly accountId: string;
   readonly callerArn?: string;
   readonly buckets: readonly BucketFacts[];
   readonly principal: PrincipalFacts;
@@ -159,6 +196,7 @@ interface AwsError {
 }
 
 export function errorText(error: unknown): string {
+  if (error instanceof EndpointUnreachable) return error.message;
   const e = error as AwsError;
   const name = e?.name ?? e?.Code ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
@@ -189,19 +227,41 @@ function filterValue(filter: NotificationConfigurationFilter | undefined, name: 
   return filter?.Key?.FilterRules?.find((rule) => (rule.Name ?? '').toLowerCase() === name)?.Value ?? '';
 }
 
-async function inspectKey(clients: DoctorClients, keyId: string, bucketRegion: string): Promise<KeyFacts> {
-  const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
-  const kms = clients.kms(arnRegion ?? bucketRegion);
-  const metadata = await read(async () => {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+const arnRegion = (arn: string) => /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(arn)?.[1];
+
+/** kms:DescribeKey of a key (id, ARN or alias), in the region its ARN names, else the given one. */
+async function describeKey(clients: DoctorClients, keyId: string, region: string): Promise<Fact<KeyMetadataFacts>> {
+  return read(async () => {
+    const { KeyMetadata } = await clients.kms(arnRegion(keyId) ?? region).send(new DescribeKeyCommand({ KeyId: keyId }));
     const arn = KeyMetadata?.Arn ?? keyId;
     return {
       arn,
-      region: /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(arn)?.[1] ?? arnRegion ?? bucketRegion,
+      region: arnRegion(arn) ?? arnRegion(keyId) ?? region,
       state: KeyMetadata?.KeyState ?? (KeyMetadata?.Enabled ? 'Enabled' : 'unknown'),
       manager: KeyMetadata?.KeyManager ?? 'CUSTOMER',
+      ...(KeyMetadata?.DeletionDate ? { deletionDate: KeyMetadata.DeletionDate.toISOString() } : {}),
     };
   }, ['NotFoundException']);
+}
+
+/** Describes each key once per run: many objects, and the bucket itself, name the same key. */
+export type KeyDescriber = (keyId: string, region: string) => Promise<Fact<KeyMetadataFacts>>;
+
+function cachedKeyDescriber(clients: DoctorClients): KeyDescriber {
+  const described = new Map<string, Promise<Fact<KeyMetadataFacts>>>();
+  return (keyId, region) => {
+    let fact = described.get(keyId);
+    if (!fact) {
+      fact = describeKey(clients, keyId, region);
+      described.set(keyId, fact);
+    }
+    return fact;
+  };
+}
+
+async function inspectKey(clients: DoctorClients, describe: KeyDescriber, keyId: string, bucketRegion: string): Promise<KeyFacts> {
+  const kms = clients.kms(arnRegion(keyId) ?? bucketRegion);
+  const metadata = await describe(keyId, bucketRegion);
   const keyArn = metadata.state === 'ok' ? metadata.value.arn : keyId;
   const policy = metadata.state === 'ok'
     ? await read(async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }))).Policy ?? '{}')
@@ -221,7 +281,37 @@ async function inspectKey(clients: DoctorClients, keyId: string, bucketRegion: s
   return { keyId, metadata, policy, grants };
 }
 
-export async function inspectBucket(clients: DoctorClients, name: string): Promise<BucketFacts> {
+/** How one object is encrypted, and its key described. HeadObject reads metadata only: no kms:Decrypt. */
+async function inspectObject(s3: S3Client, describe: KeyDescriber, bucket: string, key: string, bucketRegion: string): Promise<ObjectSample> {
+  const encryption = await read(async (): Promise<ObjectEncryptionFacts> => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const kmsKeyId = head.SSEKMSKeyId;
+    return {
+      algorithm: head.ServerSideEncryption ?? 'AES256',
+      ...(kmsKeyId ? { kmsKeyId, key: await describe(kmsKeyId, bucketRegion) } : {}),
+    };
+  });
+  return { key, encryption };
+}
+
+/** A few objects under a prefix (the first keys S3 lists, not the folder object itself). */
+async function sampleObjects(s3: S3Client, describe: KeyDescriber, bucket: string, prefix: string, bucketRegion: string): Promise<Fact<readonly ObjectSample[]>> {
+  const listed = await read(async () =>
+    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: OBJECTS_PER_PREFIX + 1 }))).Contents ?? [])
+      .map((object) => object.Key ?? '')
+      .filter((key) => key !== '' && key !== prefix)
+      .slice(0, OBJECTS_PER_PREFIX));
+  if (listed.state !== 'ok') return listed;
+  const samples: ObjectSample[] = [];
+  for (const key of listed.value) samples.push(await inspectObject(s3, describe, bucket, key, bucketRegion));
+  return ok(samples);
+}
+
+/**
+ * Everything about one bucket; with prefixes, also a few objects of each (the doctor's
+ * prefix.object-keys check). `describe` shares DescribeKey answers across buckets.
+ */
+export async function inspectBucket(clients: DoctorClients, name: string, prefixes: readonly string[] = [], describe = cachedKeyDescriber(clients)): Promise<BucketFacts> {
   const s3 = clients.s3();
   const exists = await read(async () => { await s3.send(new HeadBucketCommand({ Bucket: name })); return true as const; }, ['NotFound', 'NoSuchBucket']);
   const missing = <T>(): Fact<T> => absent(exists.state === 'absent' ? 'NoSuchBucket' : 'the bucket is not reachable');
@@ -271,9 +361,14 @@ export async function inspectBucket(clients: DoctorClients, name: string): Promi
   const policy = await read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket: name }))).Policy ?? '{}', ['NoSuchBucketPolicy']);
   const bucketRegion = region.state === 'ok' ? region.value : clients.options.region;
   const key = encryption.state === 'ok' && encryption.value.kmsKeyId
-    ? await inspectKey(clients, encryption.value.kmsKeyId, bucketRegion)
+    ? await inspectKey(clients, describe, encryption.value.kmsKeyId, bucketRegion)
     : undefined;
-  return { name, exists, region, notifications, cors, versioning, encryption, ownership, publicAccess, policy, ...(key ? { key } : {}) };
+  const objects = new Map<string, Fact<readonly ObjectSample[]>>();
+  for (const prefix of prefixes) objects.set(prefix, await sampleObjects(s3, describe, name, prefix, bucketRegion));
+  return {
+    name, exists, region, notifications, cors, versioning, encryption, ownership, publicAccess, policy,
+    ...(key ? { key } : {}), ...(prefixes.length > 0 ? { objects } : {}),
+  };
 }
 
 async function managedPolicy(iam: IAMClient, arn: string, via: string): Promise<PolicySource> {
@@ -399,27 +494,21 @@ export async function inspectOidc(clients: DoctorClients, issuer: string): Promi
   return { provider, allProviderArns: list.value };
 }
 
-export async function inspectAccount(clients: DoctorClients): Promise<{ accountId: Fact<string>; callerArn?: string }> {
-  try {
-    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-    return { accountId: identity.Account ? ok(identity.Account) : unreadable('GetCallerIdentity returned no account'), callerArn: identity.Arn };
-  } catch (error) {
-    return { accountId: unreadable(errorText(error)) };
-  }
-}
-
-/** Everything the checks need, read one call after the other (a few dozen calls, about a second). */
+/**
+ * Everything the checks need, as `caller` (identifyCaller) reads it, one call after the other
+ * (a few dozen calls, about a second).
+ */
 export async function inspect(
   clients: DoctorClients,
   config: ResolvedConfig,
+  caller: Caller,
   progress: (step: string) => void = () => undefined,
 ): Promise<DoctorFacts> {
-  progress('AWS account (sts:GetCallerIdentity)');
-  const account = await inspectAccount(clients);
+  const describe = cachedKeyDescriber(clients);
   const buckets: BucketFacts[] = [];
   for (const bucket of config.buckets) {
     progress(`bucket ${bucket.name}`);
-    buckets.push(await inspectBucket(clients, bucket.name));
+    buckets.push(await inspectBucket(clients, bucket.name, bucket.prefixes, describe));
   }
   progress(`IAM ${config.credential.method} ${config.credential.method === 'role' ? config.credential.roleName : config.credential.userName}`);
   const principal = await inspectPrincipal(clients, config);
@@ -428,5 +517,5 @@ export async function inspect(
     progress('IAM OIDC provider');
     oidc = await inspectOidc(clients, config.oidc.issuer);
   }
-  return { accountId: account.accountId, ...(account.callerArn ? { callerArn: account.callerArn } : {}), buckets, principal, ...(oidc ? { oidc } : {}) };
+  return { accountId: caller.accountId, ...(caller.arn ? { callerArn: caller.arn } : {}), buckets, principal, ...(oidc ? { oidc } : {}) };
 }

@@ -3,18 +3,21 @@
  * check over the facts. `checkFacts` is the pure part, unit-tested without AWS.
  */
 import { storageConfigurationSteps, storageCredentialSteps } from '../core/next-steps';
-import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/policies';
+import { StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/policies';
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from './access';
 import { bucketPolicyChecks, federationCheck, keyArnOf, kmsChecks, permissionChecks } from './checks/access';
 import { bucketChecks } from './checks/bucket';
+import { checkObjectKeys } from './checks/objects';
 import {
   checkAccessKey, checkOidcProvider, checkPolicyAttached, checkPrincipalExists, checkSessionDuration, checkTrustPolicy, principalArnOf,
 } from './checks/principal';
+import { identifyCaller } from './caller';
 import { DoctorClients } from './clients';
 import { DoctorFacts, inspect } from './inspect';
 import { simulatePrincipal } from './simulate';
+import { AwsTimeouts } from './timeouts';
 import { CheckResult, CheckStatus, Fact, fail, info, pass, warn } from './types';
 
 export interface SimulationFacts {
@@ -34,12 +37,6 @@ export interface CheckInputs {
   readonly expectedAccessKeyId?: string;
 }
 
-function accountOf(facts: DoctorFacts): string {
-  if (facts.accountId.state === 'ok') return facts.accountId.value;
-  const fromArn = facts.principal.entity.state === 'ok' ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(facts.principal.entity.value.arn)?.[1] : undefined;
-  return fromArn ?? ACCOUNT_PLACEHOLDER;
-}
-
 function simulatorNote(inputs: CheckInputs): CheckResult | undefined {
   const simulation = inputs.simulation?.identity;
   if (!simulation) return undefined;
@@ -57,7 +54,7 @@ function simulatorNote(inputs: CheckInputs): CheckResult | undefined {
 /** Every check over facts already read: pure, in the order they print. */
 export function checkFacts(config: ResolvedConfig, inputs: CheckInputs): CheckResult[] {
   const { facts } = inputs;
-  const accountId = accountOf(facts);
+  const { accountId } = facts;
   const results: CheckResult[] = [];
   results.push(pass('aws.account', accountId, `reading account ${accountId}${facts.callerArn ? ` as ${facts.callerArn}` : ''}${inputs.emulated ? ' (emulator)' : ''}`));
 
@@ -101,13 +98,17 @@ export function checkFacts(config: ResolvedConfig, inputs: CheckInputs): CheckRe
       simulatedWithBucketPolicy: inputs.simulation?.withBucketPolicy.get(bucket.name),
     }));
     results.push(...kmsChecks(config, bucket, bucketFacts, principalArn, accountId, access));
+    for (const prefix of bucket.prefixes) {
+      const objectKeys = checkObjectKeys(bucket, prefix, bucketFacts);
+      if (objectKeys) results.push(objectKeys);
+    }
   });
   return results;
 }
 
 /** What the user enters in ICA, with the real values the doctor found where it found them. */
 export function icaValues(config: ResolvedConfig, facts: DoctorFacts, expectedAccessKeyId?: string): { lines: string[]; storageConfigurations: StorageConfigurationValues[] } {
-  const accountId = accountOf(facts);
+  const { accountId } = facts;
   const placeholders = placeholderRefs(config);
   const principalArn = principalArnOf(config, facts.principal, accountId);
   const activeKey = facts.principal.accessKeys?.state === 'ok'
@@ -149,6 +150,8 @@ export function report(config: ResolvedConfig, checks: readonly CheckResult[], f
 export interface DoctorOptions {
   /** Emulator endpoint. @default - real AWS */
   readonly endpointUrl?: string;
+  /** @default DEFAULT_TIMEOUTS */
+  readonly timeouts?: AwsTimeouts;
   /** Check this access key (user method), from Terraform's outputs. */
   readonly expectedAccessKeyId?: string;
   /** Called before each step, for a progress indicator. */
@@ -157,16 +160,15 @@ export interface DoctorOptions {
 
 /** Reads the account and runs every check. Read-only: the clients refuse any other call. */
 export async function runDoctor(config: ResolvedConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl: options.endpointUrl });
+  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
   const progress = options.progress ?? (() => undefined);
   try {
-    const facts = await inspect(clients, config, progress);
-    if (facts.accountId.state !== 'ok') {
-      const error = facts.accountId.state === 'error' ? facts.accountId.error : facts.accountId.reason;
-      return report(config, [fail('aws.account', '(credentials)', `could not call sts:GetCallerIdentity: ${error}`,
-        '(none yet: the doctor itself cannot reach AWS)',
-        'configure AWS credentials the standard way (AWS_PROFILE, aws sso login, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --endpoint-url for an emulator')]);
+    progress('AWS account (sts:GetCallerIdentity)');
+    const identified = await identifyCaller(clients);
+    if ('problem' in identified) {
+      return report(config, [fail('aws.account', '(credentials)', identified.problem.found, '(none yet: the doctor itself cannot read AWS)', identified.problem.fix)]);
     }
+    const facts = await inspect(clients, config, identified.caller, progress);
     const simulation = await simulate(clients, config, facts, progress);
     return report(config, checkFacts(config, { facts, simulation, emulated: clients.emulated, expectedAccessKeyId: options.expectedAccessKeyId }), facts, options.expectedAccessKeyId);
   } finally {

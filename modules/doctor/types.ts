@@ -1,14 +1,15 @@
-/** The result shapes of `ica-s3 doctor`. */
+/** The result shapes of `ica-s3 doctor` and `ica-s3 preflight`. */
 
 /**
  * PASS: ICA will be fine with this. WARN: it works, but is risky or could not be verified.
- * FAIL: ICA will report the error named in `icaError`. INFO: a note that changes nothing
- * (for example that an emulator lacks IAM's policy simulator); never counted as a problem.
+ * FAIL: ICA will report the error named in `icaError` (preflight: the first apply would fail).
+ * INFO: a note that changes nothing (for example that an emulator lacks IAM's policy simulator);
+ * never counted as a problem.
  */
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INFO';
 
 export interface CheckResult {
-  /** Stable id of the check, such as `bucket.cors` (the table in docs/troubleshooting.md lists them). */
+  /** Stable id of the check, such as `bucket.cors` (README.md, "Troubleshooting", lists them). */
   readonly id: string;
   /** What the check looked at: a bucket, `bucket/prefix`, a role, a key ARN. */
   readonly subject: string;
@@ -33,8 +34,9 @@ export function warn(id: string, subject: string, found: string, icaError: strin
   return { id, subject, status: 'WARN', found, ...(icaError ? { icaError } : {}), fix };
 }
 
-export function fail(id: string, subject: string, found: string, icaError: string, fix: string): CheckResult {
-  return { id, subject, status: 'FAIL', found, icaError, fix };
+/** Preflight's failures leave `icaError` undefined: the first apply fails before ICA is involved. */
+export function fail(id: string, subject: string, found: string, icaError: string | undefined, fix: string): CheckResult {
+  return { id, subject, status: 'FAIL', found, ...(icaError ? { icaError } : {}), fix };
 }
 
 /**
@@ -53,5 +55,5 @@ export const unreadable = <T>(error: string): Fact<T> => ({ state: 'error', erro
 /** The WARN every check returns when the doctor's own credentials cannot read what it needs. */
 export function unreadableResult(id: string, subject: string, what: string, error: string): CheckResult {
   return warn(id, subject, `could not read ${what}: ${error}`, undefined,
-    `run the doctor with credentials that may read ${what} (docs/troubleshooting.md lists the read-only actions it uses)`);
+    `run the doctor with credentials that may read ${what} (README.md, "Permissions the doctor needs", lists the read-only actions it uses)`);
 }

@@ -7,12 +7,13 @@
  * Terraform reads before any variable, and the provider's region are written into HCL, through
  * the escaping helpers of ./hcl.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../core/files';
 import { ResolvedConfig, loadConfigFile } from '../core/validate';
 import { attributeLines, hclPretty } from './hcl';
 import { Render, createRenderer, templatesDir } from './templates';
-import { MODULE_OUTPUTS, MODULE_VARIABLES, TAGS_VARIABLE, moduleArguments, moduleInputs, moduleViewModel } from './view-model';
+import { MODULE_OUTPUTS, MODULE_VARIABLES, moduleArguments, moduleInputs, moduleViewModel } from './view-model';
 
 export const MODULE_DIR = join('modules', 'ica-s3-connect');
 
@@ -62,7 +63,6 @@ function renderExample(render: Render, options: GenerateOptions, example: { name
     exampleFile: example.file,
     awsRegion: example.config.region.awsRegion,
     regionCode: example.config.region.code,
-    tags: Object.keys(example.config.tags).length > 0 ? hclPretty(example.config.tags, 4) : null,
     // Arguments whose value spans lines stand alone; the others align (terraform fmt's layout).
     arguments: attributeLines(args, 2),
   });
@@ -113,7 +113,6 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
     ...header,
     requirements: view.requirements,
     variables: MODULE_VARIABLES,
-    tagsVariable: TAGS_VARIABLE,
     arguments: aligned(MODULE_VARIABLES.map((variable) => [variable.name, `var.${variable.name}`] as const)),
     outputs: MODULE_OUTPUTS,
     regionCode: config.region.code,
@@ -126,7 +125,7 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
   files.set('providers.tf', render('root/providers.tf.hbs', rootView));
   files.set('versions.tf', render('root/versions.tf.hbs', rootView));
   files.set('outputs.tf', render('root/outputs.tf.hbs', rootView));
-  files.set('terraform.tfvars.json', `${JSON.stringify({ '//': tfvarsHeader(options), ...moduleInputs(config), tags: config.tags }, null, 2)}\n`);
+  files.set('terraform.tfvars.json', `${JSON.stringify({ '//': tfvarsHeader(options), ...moduleInputs(config) }, null, 2)}\n`);
   return files;
 }
 
@@ -135,7 +134,7 @@ export function writeGeneratedFiles(files: Map<string, string>, outputDir: strin
   return [...files].map(([path, content]) => {
     const target = join(outputDir, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+    writeFileAtomic(target, content);
     return target;
   });
 }

@@ -10,12 +10,14 @@ import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, RestoreInputKey,
 } from '../core/adoption';
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
-import { SID, icaCorsRule } from '../core/policies';
+import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
+import { AWS_QUOTAS } from '../core/quotas';
+import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn } from '../core/regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, IAM_NAME_MAX_LENGTH,
   IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN,
-  PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, S3_MAX_CORS_RULES, SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
+  PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
 } from '../core/rules';
 import { ResolvedConfig } from '../core/validate';
 import { attributeLines, hclHeredoc, hclString, hclValue } from './hcl';
@@ -52,7 +54,7 @@ export interface SchemaField {
 }
 
 /** Config keys that are not module inputs: the root configuration handles them. */
-const ROOT_ONLY_KEYS = new Set(['$schema', 'tags', 'backend']);
+const ROOT_ONLY_KEYS = new Set(['$schema', 'backend']);
 
 /**
  * `sessionNamePrefix` -> `session_name_prefix`, and S3's own spelling of kept CORS rules
@@ -295,8 +297,8 @@ const ADOPTION_VALIDATIONS: readonly Validation[] = [
     errorMessage: 'buckets[].keep_cors_rules: is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway); add "cors" to manage, or remove keep_cors_rules.',
   },
   {
-    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= ${S3_MAX_CORS_RULES}])`,
-    errorMessage: `buckets[].keep_cors_rules: with ICA's rule there are more than the ${S3_MAX_CORS_RULES} CORS rules S3 allows; merge rules that share methods and headers.`,
+    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= ${AWS_QUOTAS.corsRulesPerBucket.value}])`,
+    errorMessage: `buckets[].keep_cors_rules: with ICA's rule there are more than the ${AWS_QUOTAS.corsRulesPerBucket.value} CORS rules S3 allows; merge rules that share methods and headers.`,
   },
   {
     condition: everyKeptCorsRule(`rule.id == null || ${matches(CORS_RULE_ID_PATTERN, 'coalesce(rule.id, " ")')}`),
@@ -405,11 +407,23 @@ const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
       condition: `alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : ${tagCondition('key', 'value')}]]))`,
       errorMessage: 'buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
     },
+    {
+      condition: `alltrue([for bucket in var.buckets : length(merge(var.tags, bucket.tags)) <= ${AWS_QUOTAS.tagsPerResource.value}])`,
+      errorMessage: `buckets[].tags: with the top-level tags a bucket and its key carry more than the ${AWS_QUOTAS.tagsPerResource.value} tags AWS allows per resource; remove some.`,
+    },
     ...ADOPTION_VALIDATIONS,
   ],
+  tags: [{
+    condition: `length(var.tags) <= ${AWS_QUOTAS.tagsPerResource.value} && alltrue([for key, value in var.tags : ${tagCondition('key', 'value')}])`,
+    errorMessage: `tags: at most ${AWS_QUOTAS.tagsPerResource.value}, keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.`,
+  }],
   bucketPolicy: [{
     condition: `alltrue([for arn in var.bucket_policy.exempt_principal_arns : ${matches(PRINCIPAL_ARN_PATTERN, 'arn')}])`,
     errorMessage: 'bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>.',
+  }],
+  maxManagedPolicies: [{
+    condition: `var.max_managed_policies >= 1 && var.max_managed_policies <= ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value} && floor(var.max_managed_policies) == var.max_managed_policies`,
+    errorMessage: `max_managed_policies: give a whole number from 1 to ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value} (AWS allows ${AWS_QUOTAS.managedPoliciesPerPrincipal.value} unless the quota is raised).`,
   }],
   objectTagging: [],
   corsAllowedOrigins: [{
@@ -422,11 +436,6 @@ function tagCondition(key: string, value: string): string {
   return `${matches(TAG_PATTERN, key)} && ${matches(TAG_PATTERN, value)} && length(${key}) >= 1 && length(${key}) <= 128 && length(${value}) <= 256 && !startswith(lower(${key}), "aws:")`;
 }
 
-/** The root configuration's `tags` (provider default tags) check. */
-export const TAGS_VALIDATION: Validation = {
-  condition: `alltrue([for key, value in var.tags : ${tagCondition('key', 'value')}])`,
-  errorMessage: 'tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
-};
 
 // ---------------------------------------------------------------------------------------------
 // The variables
@@ -461,17 +470,11 @@ function moduleVariable(key: string, node: SchemaNode, required: boolean): Modul
   };
 }
 
-/** The module's variables: one per config key but `$schema`, `tags` and `backend`, in schema order. */
+/** The module's variables: one per config key but `$schema` and `backend`, in schema order. */
 export const MODULE_VARIABLES: readonly ModuleVariable[] = Object.entries(SCHEMA.properties ?? {})
   .filter(([key]) => !ROOT_ONLY_KEYS.has(key))
   .map(([key, node]) => moduleVariable(key, node, SCHEMA.required?.includes(key) ?? false));
 
-/** The root configuration's `tags` variable, from the same schema. */
-export const TAGS_VARIABLE = (() => {
-  const node = SCHEMA.properties?.tags as SchemaNode;
-  const description = node.description ?? '';
-  return { name: 'tags', description, attributes: variableAttributes(description, 'map(string)', { value: {} }), validations: [TAGS_VALIDATION] };
-})();
 
 /**
  * The config's values as the user wrote them: the core resolves `manage` of a new bucket to every
@@ -482,7 +485,7 @@ function writtenValues(config: ResolvedConfig): Record<string, unknown> {
   return { ...config, buckets };
 }
 
-/** The config's values as module inputs: the content of terraform.tfvars.json (besides `tags`). */
+/** The config's values as module inputs: the content of terraform.tfvars.json. */
 export function moduleInputs(config: ResolvedConfig): Record<string, unknown> {
   const record = writtenValues(config);
   return Object.fromEntries(MODULE_VARIABLES.map((variable) => [
@@ -591,6 +594,8 @@ export function moduleViewModel() {
     oidcAudience: OIDC_AUDIENCE,
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
     adoption: adoptionViewModel(),
+    permission: { statementKinds: [...STATEMENT_KINDS], maxChars: AWS_QUOTAS.managedPolicyChars.value, maxRaised: AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value },
+    protection: { ...PROTECTION_RESOURCES, hint: PROTECTION_HINT, releaseExample: releaseCommand('acme-ica-data', 'module.ica_s3_connect.') },
     variables: MODULE_VARIABLES,
     outputs: MODULE_OUTPUTS,
     outputDescriptions: OUTPUT_DESCRIPTIONS,

@@ -6,8 +6,9 @@
  * tool added (the bucket, its objects, the other statements and the other CORS rule stay).
  *
  * The CDKTF stack (role method) and the generated root (user method) run side by side on one moto
- * server with different names. Terraform runs the restore provisioners with the AWS CLI, which
- * reaches moto through AWS_ENDPOINT_URL.
+ * server with different names. Terraform runs the restore provisioners with the AWS CLI: the CDKTF
+ * stack, synthesized with an endpoint URL, sends it to moto itself; the generated root, which has
+ * no endpoint setting, reaches moto through AWS_ENDPOINT_URL in Terraform's environment.
  */
 import {
   CreateBucketCommand, GetBucketCorsCommand, GetBucketPolicyCommand, ListObjectsV2Command, PutBucketCorsCommand, PutBucketPolicyCommand,
@@ -55,8 +56,8 @@ let moto: MotoServer;
 let scratch: string;
 const stackDirs = {} as Record<Renderer, string>;
 const s3 = () => new S3Client({ endpoint: moto.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-/** The AWS CLI in the restore provisioners reaches moto through this. */
-const cliEnv = () => ({ AWS_ENDPOINT_URL: moto.url });
+/** The AWS CLI in the generated root's restore provisioners reaches moto through this; the CDKTF stack's needs nothing. */
+const cliEnv = (renderer: Renderer) => (renderer === 'generated' ? { AWS_ENDPOINT_URL: moto.url } : {});
 
 async function policyOf(bucket: string): Promise<{ Sid?: string; Principal?: unknown; Action?: unknown }[]> {
   const { Policy } = await s3().send(new GetBucketPolicyCommand({ Bucket: bucket }));
@@ -136,7 +137,7 @@ beforeAll(async () => {
     readAdoptOutput[renderer] = await adopt(configFile, bucket);
     stackDirs[renderer] = renderStack(renderer, configFile);
     await terraformOk(stackDirs[renderer], ['init', '-input=false']);
-    await terraformOk(stackDirs[renderer], ['apply', '-auto-approve', '-input=false'], cliEnv());
+    await terraformOk(stackDirs[renderer], ['apply', '-auto-approve', '-input=false'], cliEnv(renderer));
   }));
 });
 
@@ -172,7 +173,7 @@ describe.each(RENDERERS)('%s', (renderer) => {
   });
 
   test('a second plan shows no changes', async () => {
-    const plan = await terraform(stackDirs[renderer], ['plan', '-detailed-exitcode', '-input=false'], cliEnv());
+    const plan = await terraform(stackDirs[renderer], ['plan', '-detailed-exitcode', '-input=false'], cliEnv(renderer));
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
@@ -180,15 +181,15 @@ describe.each(RENDERERS)('%s', (renderer) => {
     const current = await policyOf(bucket);
     const later = theirStatement(bucket, 'TheirList', 's3:ListBucket');
     await s3().send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [...current, later] }) }));
-    await terraformOk(stackDirs[renderer], ['apply', '-auto-approve', '-input=false'], cliEnv());
+    await terraformOk(stackDirs[renderer], ['apply', '-auto-approve', '-input=false'], cliEnv(renderer));
     // The provider compares policies statement order aside, so the live order may stay as it was.
     expect((await policyOf(bucket)).map((statement) => statement.Sid).sort()).toEqual(['IcaCrossAccountCopy', 'TheirList', 'TheirRead']);
-    const plan = await terraform(stackDirs[renderer], ['plan', '-detailed-exitcode', '-input=false'], cliEnv());
+    const plan = await terraform(stackDirs[renderer], ['plan', '-detailed-exitcode', '-input=false'], cliEnv(renderer));
     expect(plan.code).toBe(0);
   });
 
   test('destroy removes only what the tool added', async () => {
-    const destroy = await terraformOk(stackDirs[renderer], ['destroy', '-auto-approve', '-input=false'], cliEnv());
+    const destroy = await terraformOk(stackDirs[renderer], ['destroy', '-auto-approve', '-input=false'], cliEnv(renderer));
     expect(destroy.stdout).toMatch(/Destroy complete!/);
     // The bucket and every object of theirs stay; only ICA's folder object is gone.
     expect(await keysOf(bucket)).toEqual(['ica/existing-sample.fastq', 'results/run-1.vcf']);

@@ -33,6 +33,7 @@ import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import { resolveConfig } from '../../modules/core/validate';
+import { protectionAddresses } from '../../modules/core/protection';
 import { MotoServer, startMoto } from '../support/moto';
 import { allSettledOrThrow, CommandResult, terraform, terraformOk } from '../support/terraform';
 
@@ -418,8 +419,14 @@ describe('after the read-backs', () => {
     }
   });
 
-  test('destroy removes every resource of both stacks', async () => {
+  test('destroy stops while a bucket may hold data; released, it removes every resource of both stacks', async () => {
     const keyArn = await roleKeyArn();
+    const blocked = await terraform(stackDirs.role, ['destroy', '-auto-approve', '-input=false']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${protectionAddresses(ROLE_BUCKET, '')[0]} has lifecycle.prevent_destroy`);
+    expect((await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe('Enabled');
+    await allSettledOrThrow(Object.entries(stackDirs).map(([which, dir]) =>
+      terraformOk(dir, ['state', 'rm', ...protectionAddresses(which === 'role' ? ROLE_BUCKET : USER_BUCKET, '')])));
     await allSettledOrThrow(Object.values(stackDirs).map((dir) => terraformOk(dir, ['destroy', '-auto-approve', '-input=false'])));
     destroyed = true;
 

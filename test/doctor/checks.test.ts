@@ -7,9 +7,10 @@ import { permissionPolicy, trustPolicy, oidcProviderArn } from '../../modules/co
 import { ResolvedConfig } from '../../modules/core/validate';
 import { checkFacts } from '../../modules/doctor/run';
 import { ICA_ERRORS } from '../../modules/doctor/ica-errors';
-import { BucketFacts, DoctorFacts, NotificationEntry } from '../../modules/doctor/inspect';
-import { CheckResult, absent, ok, unreadable } from '../../modules/doctor/types';
-import { ACCOUNT, healthyFacts, inputs, keyArn, refs, roleConfig, userConfig } from './fixtures';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/doctor/inspect';
+import { CheckResult, Fact, absent, ok, unreadable } from '../../modules/doctor/types';
+import { versioningChangeProblem } from '../../modules/doctor/versioning';
+import { ACCOUNT, healthyFacts, inputs, keyArn, keyMetadata, refs, roleConfig, userConfig } from './fixtures';
 
 function run(config: ResolvedConfig, facts: DoctorFacts, extra = {}): CheckResult[] {
   return checkFacts(config, inputs(facts, extra));
@@ -122,6 +123,24 @@ describe('bucket checks', () => {
     const check = only(run(config, withBucket(config, { versioning: ok('Suspended') })), 'bucket.versioning');
     expect(check.status).toBe('WARN');
     expect(check.fix).toMatch(/buckets\[0\]\.versioning to "Suspended"/);
+    const user = userConfig();
+    expect(user.buckets[0].versioning).toBe('Disabled');
+    expect(only(run(user, withBucket(user, { versioning: ok('Disabled') })), 'bucket.versioning').status).toBe('PASS');
+  });
+
+  test.each(['Enabled', 'Suspended'] as const)('"Disabled" in the config for a bucket that is %s: S3 cannot unversion it, a failure', (actual) => {
+    const config = userConfig();
+    const check = only(run(config, withBucket(config, { versioning: ok(actual) })), 'bucket.versioning');
+    expect(check).toMatchObject({ status: 'FAIL', icaError: ICA_ERRORS.accessForbidden });
+    expect(check.found).toMatch(/^the config says "Disabled", but the bucket is .*S3 cannot unversion a bucket, it stays Suspended/);
+    expect(check.fix).toBe('set buckets[0].versioning to "Suspended" (or "Enabled") and apply: the permission policy then gets the "Versioned OR Suspended" actions');
+  });
+
+  test('versioningChangeProblem: only "Disabled" over a bucket that was ever versioned', () => {
+    const states = ['Enabled', 'Suspended', 'Disabled'] as const;
+    const refused = states.flatMap((configured) => states.filter((actual) => versioningChangeProblem(configured, actual, 'v') !== undefined).map((actual) => `${configured} over ${actual}`));
+    expect(refused).toEqual(['Disabled over Enabled', 'Disabled over Suspended']);
+    expect(versioningChangeProblem('Disabled', 'Suspended', 'buckets[2].versioning')?.fix).toMatch(/^set buckets\[2\]\.versioning to "Suspended" \(or "Enabled"\)/);
   });
 
   test('encryption: KMS on the bucket but SSE-S3 in the config fails; the AWS managed key cannot serve copy jobs', () => {
@@ -132,6 +151,13 @@ describe('bucket checks', () => {
     const role = roleConfig();
     const managed = only(run(role, withBucket(role, { encryption: ok({ algorithm: 'aws:kms' }), key: undefined })), 'bucket.encryption');
     expect(managed).toMatchObject({ status: 'FAIL', icaError: ICA_ERRORS.copyForbidden });
+    // Named explicitly, by alias or by an ARN that KMS says AWS manages, it is the same key.
+    const awsKey = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000aaaa-0000-0000-0000-000000000000`;
+    const key = { keyId: awsKey, metadata: ok(keyMetadata(role, { arn: awsKey, manager: 'AWS' })), policy: absent<string>('-'), grants: absent<never>('-') };
+    for (const kmsKeyId of ['alias/aws/s3', awsKey]) {
+      expect(only(run(role, withBucket(role, { encryption: ok({ algorithm: 'aws:kms', kmsKeyId }), key: { ...key, keyId: kmsKeyId } })), 'bucket.encryption'))
+        .toMatchObject({ status: 'FAIL', icaError: ICA_ERRORS.copyForbidden, found: expect.stringContaining('AWS managed key aws/s3') });
+    }
   });
 
   test('ownership: not enforced fails, unless the config chose it (then a warning)', () => {
@@ -223,6 +249,54 @@ describe('permission policy checks', () => {
     expect(problems(emulator)).toEqual([]);
     const realAws = run(config, facts, { simulation: { identity: unreadable('AccessDenied (HTTP 403)'), withBucketPolicy: new Map() } });
     expect(only(realAws, 'policy.simulator').status).toBe('WARN');
+  });
+});
+
+describe('the keys of the objects under each prefix', () => {
+  const config = roleConfig();
+  const oldKey = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0ld0ld00-0000-0000-0000-000000000000`;
+  /** The facts with the objects of ica-data/ replaced. */
+  const withObjects = (samples: Fact<readonly ObjectSample[]>): DoctorFacts =>
+    withBucket(config, { objects: new Map([...healthyFacts(config).buckets[0].objects!, ['ica-data/', samples]]) });
+  const underKey = (key: string, metadata: Fact<KeyMetadataFacts>): ObjectSample => ({ key, encryption: ok({ algorithm: 'aws:kms', kmsKeyId: oldKey, key: metadata }) });
+  const check = (samples: Fact<readonly ObjectSample[]>) => only(run(config, withObjects(samples)), 'prefix.object-keys', 'unit-data/ica-data/');
+
+  test('objects under the bucket\'s enabled key pass, one line per prefix', () => {
+    const results = run(config, healthyFacts(config));
+    expect(results.filter((r) => r.id === 'prefix.object-keys').map((r) => `${r.status} ${r.subject}`)).toEqual(['PASS unit-data/ica-data/', 'PASS unit-data/runs/']);
+    expect(only(results, 'prefix.object-keys', 'unit-data/runs/').found).toBe(`sampled 1 object: 1 with the bucket's enabled key ${keyArn(config)}`);
+    expect(check(ok([])).found).toMatch(/no objects under the prefix yet/);
+  });
+
+  test('a key pending deletion fails: the date, the objects unreadable for good, cancel then enable', () => {
+    const pending = ok(keyMetadata(config, { arn: oldKey, state: 'PendingDeletion', deletionDate: '2030-01-31T00:00:00.000Z' }));
+    const result = check(ok([underKey('ica-data/a.bam', pending), underKey('ica-data/b.bam', pending), underKey('ica-data/c.bam', pending)]));
+    expect(result).toMatchObject({ status: 'FAIL', icaError: ICA_ERRORS.accessForbidden });
+    expect(result.found).toBe(`sampled 3 objects: objects "ica-data/a.bam", "ica-data/b.bam" and 1 more are encrypted with ${oldKey}, which is pending deletion on 2030-01-31T00:00:00.000Z: S3 cannot decrypt them now, and once the key is deleted they are unreadable for good`);
+    expect(result.fix).toBe(`aws kms cancel-key-deletion --key-id ${oldKey} --region us-east-1, then aws kms enable-key --key-id ${oldKey} --region us-east-1 (a cancelled deletion leaves the key disabled)`);
+  });
+
+  test('a disabled key fails with enable-key; a deleted key fails with no way back', () => {
+    const disabled = check(ok([underKey('ica-data/a.bam', ok(keyMetadata(config, { arn: oldKey, state: 'Disabled' })))]));
+    expect(disabled).toMatchObject({ status: 'FAIL', fix: `aws kms enable-key --key-id ${oldKey} --region us-east-1` });
+    expect(disabled.found).toMatch(/object "ica-data\/a\.bam" is encrypted with .*, which is disabled/);
+    const deleted = check(ok([underKey('ica-data/a.bam', absent('NotFoundException'))]));
+    expect(deleted).toMatchObject({ status: 'FAIL', found: expect.stringContaining('which no longer exists: S3 can never decrypt it again') });
+  });
+
+  test('an older enabled key warns: readable while it lives, and by ICA only if allowed', () => {
+    const result = check(ok([underKey('ica-data/old.bam', ok(keyMetadata(config, { arn: oldKey })))]));
+    expect(result).toMatchObject({ status: 'WARN', icaError: ICA_ERRORS.accessForbidden });
+    expect(result.found).toMatch(new RegExp(`encrypted with ${oldKey}, not the bucket's default key ${keyArn(config)}: written under an older key, it stays readable while that key lives`));
+    expect(result.fix).toContain(`aws s3 cp s3://unit-data/ica-data/ s3://unit-data/ica-data/ --recursive --sse aws:kms --sse-kms-key-id ${keyArn(config)}`);
+  });
+
+  test('what the doctor could not read is a warning naming the permission', () => {
+    expect(check(unreadable('AccessDenied (HTTP 403)'))).toMatchObject({ status: 'WARN', found: expect.stringContaining('could not read the objects under the prefix') });
+    const head = check(ok([{ key: 'ica-data/x', encryption: unreadable('Forbidden (HTTP 403)') }]));
+    expect(head).toMatchObject({ status: 'WARN', fix: expect.stringContaining('s3:GetObject') });
+    const describe = check(ok([underKey('ica-data/x', unreadable('AccessDeniedException (HTTP 400)'))]));
+    expect(describe).toMatchObject({ status: 'WARN', fix: expect.stringContaining('kms:DescribeKey') });
   });
 });
 

@@ -71,7 +71,10 @@ describe('ica-s3 --help and misuse', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       const report = JSON.parse(run.stdout.join('\n'));
       expect(report.ok).toBe(false);
-      expect(report.checks).toEqual([expect.objectContaining({ id: 'aws.account', status: 'FAIL', fix: expect.stringContaining('AWS_PROFILE') })]);
+      expect(report.checks).toEqual([expect.objectContaining({
+        id: 'aws.account', status: 'FAIL', found: 'http://127.0.0.1:9 refused the connection (ECONNREFUSED)',
+        fix: expect.stringContaining('check that the emulator is running and answers at http://127.0.0.1:9'),
+      })]);
       // Even then it says what to enter in ICA, with placeholders.
       expect(report.storageConfigurations[0]).toMatchObject({ bucketName: 'unit-user-data', keyPrefix: 'ica/', serverSideEncryptionAlgorithm: 'AES256' });
     } finally {

@@ -1,18 +1,20 @@
 /**
- * Issue 5 on moto: `ica-s3 doctor` against a healthy setup built by applying this tool's own
+ * On moto: `ica-s3 doctor` against a healthy setup built by applying this tool's own
  * CDKTF stack once, then one broken variant per troubleshooting row of the seeds. Each variant
  * breaks one thing with the SDK, runs the doctor, asserts its line and exit status, and repairs
  * it, so the file needs one apply. Also `ica-s3 ica-payload` from the stack's real outputs.
  */
 import {
-  CreateBucketCommand, DeleteBucketCorsCommand, GetBucketCorsCommand, GetBucketPolicyCommand, PutBucketCorsCommand,
-  PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, S3Client,
+  CreateBucketCommand, DeleteBucketCorsCommand, DeleteObjectCommand, GetBucketCorsCommand, GetBucketPolicyCommand, PutBucketCorsCommand,
+  PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
   AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand,
   UpdateAccessKeyCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import {
+  CancelKeyDeletionCommand, CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand, ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,6 +127,7 @@ test('the applied stack passes every check; the emulator\'s missing simulator is
     'bucket.encryption', 'bucket.ownership', 'bucket.public-access', 'principal.exists', 'principal.policy-attached',
     'role.session-duration', 'role.oidc-provider', 'role.trust-policy', 'policy.bucket', 'policy.prefix', 'policy.variant',
     'policy.kms', 'policy.federation', 'bucket.policy', 'bucket.cross-account', 'kms.key', 'kms.ica-access', 'kms.cross-account',
+    'prefix.object-keys',
   ]) expect(ids).toContain(id);
   // Both prefixes get their own lines.
   expect(line(run, 'prefix.notifications', `${BUCKET}/runs/`)).toMatch(/^PASS/);
@@ -328,6 +331,34 @@ test('a KMS key policy without the grants ICA and Illumina\'s role need', async 
     await kms().send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: original }));
   }
   expect((await doctor()).code).toBe(0);
+});
+
+test('objects under a key pending deletion, then disabled, fail prefix.object-keys; under an older enabled key it warns', async () => {
+  const [doomed, older] = await Promise.all(['pending deletion', 'older'].map(async (what) =>
+    (await kms().send(new CreateKeyCommand({ Description: `doctor e2e: ${what} key` }))).KeyMetadata!));
+  const put = async (Key: string, keyArn: string) => ({
+    Key,
+    VersionId: (await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn }))).VersionId,
+  });
+  const written = [await put('ica-data/sample-1.bam', doomed.Arn!), await put('runs/run-1/log.txt', older.Arn!)];
+  await kms().send(new ScheduleKeyDeletionCommand({ KeyId: doomed.KeyId, PendingWindowInDays: 7 }));
+  try {
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    expect(statuses(run, 'FAIL')).toEqual([`prefix.object-keys ${BUCKET}/ica-data/`]);
+    expect(statuses(run, 'WARN')).toEqual([`prefix.object-keys ${BUCKET}/runs/`]);
+    expect(line(run, 'prefix.object-keys', `${BUCKET}/ica-data/`)).toMatch(new RegExp(
+      `^FAIL .*object "ica-data/sample-1\\.bam" is encrypted with ${doomed.Arn}, which is pending deletion on \\d{4}-\\d\\d-\\d\\dT.*unreadable for good .*`
+      + `\\| fix: aws kms cancel-key-deletion --key-id ${doomed.Arn} --region us-east-1, then aws kms enable-key --key-id ${doomed.Arn} `));
+    expect(line(run, 'prefix.object-keys', `${BUCKET}/runs/`)).toMatch(new RegExp(`^WARN .*encrypted with ${older.Arn}, not the bucket's default key .*written under an older key`));
+
+    // A cancelled deletion leaves the key disabled: still a failure, now with enable-key alone.
+    await kms().send(new CancelKeyDeletionCommand({ KeyId: doomed.KeyId }));
+    expect(line(await doctor(), 'prefix.object-keys', `${BUCKET}/ica-data/`)).toMatch(
+      new RegExp(`^FAIL .*which is disabled: S3 cannot decrypt it \\| ICA error: .* \\| fix: aws kms enable-key --key-id ${doomed.Arn} --region us-east-1$`));
+  } finally {
+    for (const { Key, VersionId } of written) await s3().send(new DeleteObjectCommand({ Bucket: BUCKET, Key, VersionId }));
+  }
 });
 
 test('the user method: an active access key passes, an inactive one fails', async () => {

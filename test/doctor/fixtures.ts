@@ -7,9 +7,9 @@ import {
   PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
 } from '../../modules/core/policies';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
-import { BucketFacts, DoctorFacts, PrincipalFacts } from '../../modules/doctor/inspect';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/doctor/inspect';
 import { CheckInputs } from '../../modules/doctor/run';
-import { absent, ok } from '../../modules/doctor/types';
+import { Fact, absent, ok } from '../../modules/doctor/types';
 
 export const ACCOUNT = '111122223333';
 
@@ -42,6 +42,20 @@ export function refs(config: ResolvedConfig): PolicyRefs {
   };
 }
 
+/** The bucket's key as DescribeKey reads it: enabled, customer managed. */
+export function keyMetadata(config: ResolvedConfig, change: Partial<KeyMetadataFacts> = {}): KeyMetadataFacts {
+  return { arn: keyArn(config), region: config.region.awsRegion, state: 'Enabled', manager: 'CUSTOMER', ...change };
+}
+
+/** One object per prefix, written under the bucket's default encryption. */
+function sampledObjects(config: ResolvedConfig, bucket: ResolvedConfig['buckets'][number]): Map<string, Fact<readonly ObjectSample[]>> {
+  const kms = bucket.encryption.type === 'SSE-KMS';
+  return new Map(bucket.prefixes.map((prefix) => [prefix, ok([{
+    key: `${prefix}sample.bam`,
+    encryption: ok(kms ? { algorithm: 'aws:kms', kmsKeyId: keyArn(config), key: ok(keyMetadata(config)) } : { algorithm: 'AES256' }),
+  }])]));
+}
+
 export function healthyBucket(config: ResolvedConfig, index = 0): BucketFacts {
   const bucket = config.buckets[index];
   const kms = bucket.encryption.type === 'SSE-KMS';
@@ -60,11 +74,12 @@ export function healthyBucket(config: ResolvedConfig, index = 0): BucketFacts {
     ...(kms ? {
       key: {
         keyId: keyArn(config),
-        metadata: ok({ arn: keyArn(config), region: config.region.awsRegion, state: 'Enabled', manager: 'CUSTOMER' }),
+        metadata: ok(keyMetadata(config)),
         policy: ok(kmsKeyPolicy(config, refs(config)).toString()),
         grants: ok([]),
       },
     } : {}),
+    objects: sampledObjects(config, bucket),
   };
 }
 
@@ -90,7 +105,7 @@ export function healthyPrincipal(config: ResolvedConfig): PrincipalFacts {
 
 export function healthyFacts(config: ResolvedConfig): DoctorFacts {
   return {
-    accountId: ok(ACCOUNT),
+    accountId: ACCOUNT,
     buckets: config.buckets.map((_, index) => healthyBucket(config, index)),
     principal: healthyPrincipal(config),
     ...(config.oidc ? {

@@ -18,12 +18,13 @@
  * statement and a CORS rule of someone else's; the applies run its restore resource's AWS CLI check
  * against moto.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keptCorsConfiguration } from '../../modules/core/adoption';
+import { PROTECTION_HINT, protectionAddresses } from '../../modules/core/protection';
 import { resolveConfig, ResolvedConfig } from '../../modules/core/validate';
-import { terraformOk } from '../support/terraform';
+import { terraform, terraformOk } from '../support/terraform';
 import {
   Comparable, ShowJson, comparableResources, outputDifferences, resourceDifferences, stableStringify, stateTokens,
 } from './compare';
@@ -32,6 +33,9 @@ import {
 } from './harness';
 import { MotoServer, startMoto } from '../support/moto';
 import { ACCOUNT, EXISTING_BUCKETS, EXISTING_OIDC_ISSUER, FOREIGN_CORS_RULE, FOREIGN_STATEMENT, MATRIX } from './matrix';
+
+/** The identity moto answers GetCallerIdentity with. */
+const MOTO_CALLER_ARN = 'arn:aws:sts::123456789012:user/moto';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ica-equivalence-'));
 const configs: Record<string, ResolvedConfig> = Object.fromEntries(Object.entries(MATRIX).map(([id, config]) => [id, resolveConfig(config)]));
@@ -104,7 +108,7 @@ describe.each(ids.map((id) => [title(id), id]))('%s', (_title, id) => {
   });
 });
 
-test('the restrictToIca Deny of the generated module exempts the ICA role, federated users, the admins and Illumina\'s cross-account role', () => {
+test('the restrictToIca Deny of the generated module exempts the ICA role, federated users, the admins, Illumina\'s cross-account role and the deployer', () => {
   const policies = resources('generatedState', 'c1').filter((resource) => resource.type === 'aws_s3_bucket_policy');
   expect(policies).toHaveLength(3);
   for (const policy of policies) {
@@ -116,7 +120,31 @@ test('the restrictToIca Deny of the generated module exempts the ICA role, feder
       'arn:aws:iam::123456789012:role/Illumina_ICA_Role',
       'arn:aws:sts::123456789012:assumed-role/Ops/*',
       'arn:aws:sts::123456789012:federated-user/*',
+      // The principal running Terraform, as aws_iam_session_context reads moto's caller.
+      MOTO_CALLER_ARN,
     ]);
+  }
+});
+
+test('renaming a bucket that may hold data stops the generated module\'s plan, naming the bucket, its key and the release', async () => {
+  const generatedDir = join(scratch, 'generated');
+  const rootPath = join(generatedDir, 'main.tf.json');
+  const root = readFileSync(rootPath, 'utf8');
+  const renamed = JSON.parse(root) as { module: Record<string, { buckets: { name: string }[] }> };
+  expect(renamed.module.c3.buckets[0].name).toBe('eq-c3-data');
+  renamed.module.c3.buckets[0].name = 'eq-c3-renamed';
+  writeFileSync(rootPath, JSON.stringify(renamed));
+  try {
+    const plan = await terraform(generatedDir, ['plan', '-input=false', '-refresh=false', '-target=module.c3']);
+    expect(plan.code).toBe(1);
+    // Terraform wraps its messages at 78 columns, not the quoted source line.
+    for (const address of protectionAddresses('eq-c3-data', 'module.c3.module.ica_s3_connect.')) {
+      expect(plan.stderr.replace(/\s+/g, ' ')).toContain(`${address} has lifecycle.prevent_destroy`);
+    }
+    // Terraform quotes the resource's first line, which points at the release.
+    expect(plan.stderr).toContain(PROTECTION_HINT);
+  } finally {
+    writeFileSync(rootPath, root);
   }
 });
 

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative } from 'node:path';
 import * as actions from '../../modules/core/actions';
 import { configReferenceRows } from '../../modules/core/config-reference';
+import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
+import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { ICA_REGIONS, IcaRegion, crossAccountRoleArn } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
 import { generateFiles, MODULE_DIR } from '../../modules/generator/generate';
@@ -114,11 +116,11 @@ test('every file starts with the header: generated, from which config, how to re
 });
 
 describe('module variables', () => {
-  test('every option of the config file is a module variable or a field of one (snake_case), but $schema, tags and backend', () => {
+  test('every option of the config file is a module variable or a field of one (snake_case), but $schema and backend', () => {
     const variables = text(`${MODULE_DIR}/variables.tf`);
     for (const row of configReferenceRows()) {
       const [top, ...rest] = row.path.replace(/\[\]/g, '').split('.');
-      if (['tags', 'backend'].includes(top)) continue;
+      if (top === 'backend') continue;
       const variable = MODULE_VARIABLES.find((candidate) => candidate.configKey === top);
       expect({ path: row.path, variable: variable?.name }).toEqual({ path: row.path, variable: snakeCase(top) });
       expect(variables).toContain(`variable "${snakeCase(top)}" {`);
@@ -129,7 +131,7 @@ describe('module variables', () => {
   test('every variable has a type, a description from the config schema (each field described) and the schema default', () => {
     const rows = new Map(configReferenceRows().map((row) => [row.path, row]));
     for (const variable of MODULE_VARIABLES) {
-      expect(variable.type).toMatch(/^(string|bool|list\(|object\(|map\()/);
+      expect(variable.type).toMatch(/^(string|bool|number|list\(|object\(|map\()/);
       if (variable.configKey !== 'icaRegion') expect(variable.summary).toBe(terraformWords(rows.get(variable.configKey)?.description ?? ''));
       const fieldRows = [...rows.values()].filter((row) => row.path.startsWith(`${variable.configKey}.`) || row.path.startsWith(`${variable.configKey}[].`));
       for (const row of fieldRows) expect(variable.description).toContain(`- ${snakeCase(row.path.split('.').at(-1) as string)}`);
@@ -137,7 +139,7 @@ describe('module variables', () => {
       expect(variable.hasDefault).toBe(row?.default !== 'required');
     }
     expect(MODULE_VARIABLES.find((variable) => variable.name === 'policy_name')?.default).toBe('illumina-ica-admin-policy');
-    expect(MODULE_VARIABLES.find((variable) => variable.name === 'bucket_policy')?.default).toEqual({ restrict_to_ica: false, exempt_principal_arns: [], cross_account_copy: false });
+    expect(MODULE_VARIABLES.find((variable) => variable.name === 'bucket_policy')?.default).toEqual({ restrict_to_ica: false, exempt_principal_arns: [], exempt_deployer: true, cross_account_copy: false });
   });
 
   test('the rules Terraform can check are validation blocks rendering the core patterns', () => {
@@ -153,7 +155,7 @@ describe('module variables', () => {
 
   test('terraform.tfvars.json holds the config\'s values as data, keyed like the variables', () => {
     const tfvars = JSON.parse(text('terraform.tfvars.json')) as Record<string, unknown>;
-    expect(Object.keys(tfvars)).toEqual(['//', ...MODULE_VARIABLES.map((variable) => variable.name), 'tags']);
+    expect(Object.keys(tfvars)).toEqual(['//', ...MODULE_VARIABLES.map((variable) => variable.name)]);
     expect(tfvars).toMatchObject({
       name: 'acme-ica', ica_region: 'US',
       credential: { method: 'role', session_name_prefix: 'Ab12Cd34', role_name: 'Illumina_ICA_Role', oidc_provider: 'create' },
@@ -164,6 +166,45 @@ describe('module variables', () => {
     const config = resolveConfig({ ...JSON.parse(readFileSync(join(root, 'ica.config.json'), 'utf8')), tags: { costCenter: 'x' } });
     expect(moduleInputs(config).buckets).toEqual([expect.objectContaining({ tags: { team: 'genomics' } })]);
   });
+});
+
+/** The body of one resource block of the module's main.tf, up to its closing brace at column 0. */
+function resourceBlock(type: string, name: string): string {
+  const main = text(`${MODULE_DIR}/main.tf`);
+  const start = main.indexOf(`resource "${type}" "${name}" {`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return main.slice(start, main.indexOf('\n}\n', start));
+}
+
+describe('the module keeps data and honours AWS\'s tag limits', () => {
+  test('a bucket that may hold data and its created key are protected by prevent_destroy, whose quoted first line points at the release', () => {
+    const bucket = resourceBlock('terraform_data', PROTECTION_RESOURCES.bucket);
+    expect(bucket.split('\n')[0]).toBe(`resource "terraform_data" "${PROTECTION_RESOURCES.bucket}" { # ${PROTECTION_HINT}`);
+    expect(bucket).toContain('if !bucket.existing && !bucket.force_destroy }');
+    expect(bucket).toMatch(/lifecycle \{\s+prevent_destroy = true\s+\}/);
+    const key = resourceBlock('terraform_data', PROTECTION_RESOURCES.kmsKey);
+    expect(key).toContain('for name, bucket in local.created_key_buckets : name => bucket if !bucket.force_destroy');
+    expect(key).toMatch(/triggers_replace = \{ kms_key_arn = aws_kms_key\.this\[each\.key\]\.arn \}/);
+    expect(key).toMatch(/lifecycle \{\s+prevent_destroy = true\s+\}/);
+    expect(text(`${MODULE_DIR}/README.md`)).toContain(releaseCommand('acme-ica-data', 'module.ica_s3_connect.'));
+  });
+
+  test('tags go on every taggable resource, never on the folder objects, and never through provider default tags', () => {
+    for (const [type, name] of [['aws_s3_bucket', 'this'], ['aws_kms_key', 'this']]) expect(resourceBlock(type, name)).toMatch(/\n  tags\s+= local\.bucket_tags\[each\.key\]/);
+    for (const [type, name] of [['aws_iam_policy', 'this'], ['aws_iam_openid_connect_provider', 'this'], ['aws_iam_role', 'this'], ['aws_iam_user', 'this'], ['aws_ssm_parameter', 'access_key'], ['aws_secretsmanager_secret', 'access_key']]) {
+      expect({ type, block: resourceBlock(type, name) }).toEqual({ type, block: expect.stringMatching(/\n  tags\s+= local\.tags(\n|$)/) });
+    }
+    expect(resourceBlock('aws_s3_object', 'folder')).not.toContain('tags');
+    expect(text('providers.tf')).not.toContain('default_tags');
+    expect(text(`${MODULE_DIR}/variables.tf`)).toContain(`length(var.tags) <= ${AWS_QUOTAS.tagsPerResource.value}`);
+  });
+});
+
+test('with restrict_to_ica the module exempts the deployer read at plan time, unless exempt_deployer is false', () => {
+  const main = text(`${MODULE_DIR}/main.tf`);
+  expect(main).toContain('exempts_deployer    = var.bucket_policy.restrict_to_ica && var.bucket_policy.exempt_deployer');
+  expect(main).toMatch(/data "aws_iam_session_context" "deployer" \{\n  count = local\.exempts_deployer \? 1 : 0\n\n  arn = data\.aws_caller_identity\.current\.arn\n\}/);
+  expect(main).toContain('local.exempts_deployer ? [data.aws_iam_session_context.deployer[0].issuer_arn] : [],');
 });
 
 describe('config values stay out of the HCL text', () => {

@@ -8,7 +8,7 @@
  * written, except that each one's provider block moves, unchanged, into the harness (a module
  * that receives providers cannot declare its own) and the stack's backend block, which only the
  * root may have, is dropped. The generated providers.tf is parsed to check that it holds nothing
- * but the region and `default_tags { tags = var.tags }` before it is replaced the same way.
+ * but the region before it is replaced the same way.
  */
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketCorsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -91,13 +91,12 @@ export async function buildGeneratedHarness(dir: string, configs: Readonly<Recor
     const parsed = await parse('providers.tf', files.get('providers.tf') as string) as { provider?: { aws?: Json[] } };
     const blocks = parsed.provider?.aws ?? [];
     const block = blocks[0] ?? {};
-    const defaultTags = block.default_tags as { tags?: unknown }[] | undefined;
-    if (blocks.length !== 1 || Object.keys(block).sort().join() !== 'default_tags,region' || defaultTags?.length !== 1 || defaultTags[0].tags !== '${var.tags}') {
-      throw new Error(`the generated providers.tf of ${id} is not the expected region + default_tags block: ${JSON.stringify(parsed)}`);
+    if (blocks.length !== 1 || Object.keys(block).join() !== 'region') {
+      throw new Error(`the generated providers.tf of ${id} is not the expected region-only block: ${JSON.stringify(parsed)}`);
     }
     rmSync(join(dir, id, 'providers.tf'));
     const { '//': _header, ...tfvars } = JSON.parse(files.get('terraform.tfvars.json') as string) as Json;
-    const provider = { region: block.region, default_tags: [{ tags: tfvars.tags }], ...emulator };
+    const provider = { region: block.region, ...emulator };
     modules[id] = { source: `./${id}`, providers: { aws: providers.aliasFor(provider) }, ...tfvars };
   }
   writeHarnessRoot(dir, providers, modules);

@@ -71,8 +71,13 @@ test('every generated configuration and module example passes fmt -check, init -
   });
 });
 
+/** `count` distinct tags, keys starting with `prefix`. */
+function manyTags(prefix: string, count: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'x']));
+}
+
 /** Bad module inputs and the start of the error message each must produce. */
-type BadInput = [inputs: Record<string, unknown>, message: string, target?: 'root'];
+type BadInput = [inputs: Record<string, unknown>, message: string];
 const BAD_INPUTS: Record<string, BadInput> = {
   name_digit: [{ name: '1acme' }, 'name: start with a letter'],
   region_unknown: [{ ica_region: 'XX' }, 'ica_region: use one of'],
@@ -108,13 +113,14 @@ const BAD_INPUTS: Record<string, BadInput> = {
   kept_cors_method: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['PATCH'], allowed_origins: ['*'] }] }] }, 'buckets[].keep_cors_rules[].allowed_methods:'],
   kept_cors_origin: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['GET'], allowed_origins: ['app.example.com'] }] }] }, 'buckets[].keep_cors_rules[].allowed_origins:'],
   kept_cors_max_age: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], existing: true, manage: ['cors'], keep_cors_rules: [{ allowed_methods: ['GET'], allowed_origins: ['*'], max_age_seconds: -1 }] }] }, 'buckets[].keep_cors_rules[].max_age_seconds:'],
-  // The root configuration's own variable: the provider's default tags.
-  root_tags_aws: [{ tags: { 'aws:owner': 'x' } }, 'tags: keys of', 'root'],
+  tags_aws: [{ tags: { 'aws:owner': 'x' } }, 'tags: at most 50, keys of'],
+  tags_over_quota: [{ tags: manyTags('t', 51) }, 'tags: at most 50, keys of'],
 };
 /** Checks that read other variables or locals: Terraform evaluates them at plan, not validate. */
 const BAD_INPUTS_AT_PLAN: Record<string, BadInput> = {
   kms_other_region: [{ buckets: [{ name: 'acme-a', prefixes: ['a/'], encryption: { type: 'SSE-KMS', kms_key_arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } }] }, 'buckets[].encryption.kms_key_arn: SSE-KMS keys must be in'],
   role_without_oidc: [{ ica_region: 'IL', credential: { method: 'role', session_name_prefix: 'Ab12' } }, 'credential: the ICA docs publish no OIDC provider'],
+  tags_merged_over_quota: [{ tags: manyTags('t', 30), buckets: [{ name: 'acme-a', prefixes: ['a/'], tags: manyTags('b', 21) }] }, 'buckets[].tags: with the top-level tags'],
 };
 
 /** Error blocks of terraform's output, by the module call they name. */
@@ -128,7 +134,7 @@ function errorsByModule(output: string): Map<string, string> {
   return errors;
 }
 
-/** One root that calls the module (or the generated root configuration) once per bad input. */
+/** One root that calls the module once per bad input. */
 function badInputsRoot(name: string, cases: Record<string, BadInput>, providerUrl?: string): string {
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
@@ -136,8 +142,8 @@ function badInputsRoot(name: string, cases: Record<string, BadInput>, providerUr
   const valid = { name: 'acme', ica_region: 'US', credential: { method: 'user' }, buckets: [{ name: 'acme-data', prefixes: ['ica/'] }] };
   writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({
     ...(providerUrl ? { provider: { aws: { region: 'us-east-1', ...emulatorProvider(providerUrl) } } } : {}),
-    module: Object.fromEntries(Object.entries(cases).map(([id, [inputs, , target]]) => [id, {
-      source: target === 'root' ? generatedRoot : join(generatedRoot, MODULE_DIR), ...valid, ...inputs,
+    module: Object.fromEntries(Object.entries(cases).map(([id, [inputs]]) => [id, {
+      source: join(generatedRoot, MODULE_DIR), ...valid, ...inputs,
     }])),
   }, null, 2));
   return dir;

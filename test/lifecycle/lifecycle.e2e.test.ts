@@ -1,9 +1,12 @@
 /**
- * Issue 4, sections 3 and 4 on moto, CDKTF path: destroy keeps data, drift is reported and
+ * On moto, CDKTF path: no config edit or destroy removes a bucket that holds data or its key, drift is reported and
  * repaired, the access key secret never leaks into synthesized files or CLI output, the secret
  * stores (SSM, Secrets Manager) hold the active key, and access key rotation keeps two keys.
  */
-import { DeleteBucketCorsCommand, GetBucketCorsCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCorsCommand, GetBucketCorsCommand, GetBucketEncryptionCommand, GetPublicAccessBlockCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+} from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetRoleCommand, IAMClient, ListAccessKeysCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import { resolveConfig } from '../../modules/core/validate';
+import { PROTECTION_RESOURCES, protectionAddresses } from '../../modules/core/protection';
 import { main } from '../../modules/cli/index';
 import { MotoServer, startMoto } from '../support/moto';
 import { terraform, terraformOk } from '../support/terraform';
@@ -54,12 +58,12 @@ function filesUnder(directory: string): string[] {
   });
 }
 
-const roleConfig = (forceDestroy: boolean): IcaConfigInput => ({
+const roleConfig = (forceDestroy: boolean, bucketName = 'lifecycle-role-data'): IcaConfigInput => ({
   name: 'lifecycle-role',
   icaRegion: 'US',
   credential: { method: 'role', sessionNamePrefix: 'Lc12Ab34', roleName: 'lifecycle-ica-role' },
   policyName: 'lifecycle-role-policy',
-  buckets: [{ name: 'lifecycle-role-data', prefixes: ['ica/'], forceDestroy }],
+  buckets: [{ name: bucketName, prefixes: ['ica/'], encryption: { type: 'SSE-KMS' }, forceDestroy }],
 });
 
 const userConfig = (accessKeys: string[], store: 'ssm' | 'secretsmanager', suffix: string): IcaConfigInput => ({
@@ -115,19 +119,36 @@ describe('role stack: drift and destroy', () => {
     expect((await planExitCode(stackDir)).code).toBe(0);
   });
 
-  test('destroy keeps a bucket that holds data, and says why', async () => {
+  test('renaming a bucket that holds data, or destroy, stops the plan before any change, naming the bucket', async () => {
     await s3().send(new PutObjectCommand({ Bucket: 'lifecycle-role-data', Key: 'ica/sample.fastq', Body: 'ACGT' }));
+    const kms = new KMSClient(clientConfig());
+    const keyId = (await s3().send(new GetBucketEncryptionCommand({ Bucket: 'lifecycle-role-data' })))
+      .ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
+    expect(keyId).toBeDefined();
+
+    await prepare(roleConfig(false, 'lifecycle-role-renamed'), dirname(dirname(stackDir)));
+    const renamed = await terraform(stackDir, ['apply', '-auto-approve', '-input=false']);
     const destroyed = await terraform(stackDir, ['destroy', '-auto-approve', '-input=false']);
-    expect(destroyed.code).not.toBe(0);
-    expect(`${destroyed.stderr}${destroyed.stdout}`).toMatch(/BucketNotEmpty/);
-    await expect(s3().send(new HeadBucketCommand({ Bucket: 'lifecycle-role-data' }))).resolves.toBeDefined();
+    for (const attempt of [renamed, destroyed]) {
+      expect(attempt.code).toBe(1);
+      // Terraform wraps its messages at 78 columns.
+      const stderr = attempt.stderr.replace(/\s+/g, ' ');
+      expect(stderr).toContain(`terraform_data.${PROTECTION_RESOURCES.bucket}["lifecycle-role-data"] has lifecycle.prevent_destroy`);
+      expect(stderr).toContain(`terraform_data.${PROTECTION_RESOURCES.kmsKey}["lifecycle-role-data"] has lifecycle.prevent_destroy`);
+    }
+    // Nothing changed: the key, its encryption setting, the public access block and the object.
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyState).toBe('Enabled');
+    await expect(s3().send(new GetPublicAccessBlockCommand({ Bucket: 'lifecycle-role-data' }))).resolves.toBeDefined();
     const listed = await s3().send(new ListObjectsV2Command({ Bucket: 'lifecycle-role-data' }));
     expect(listed.Contents?.map((object) => object.Key)).toContain('ica/sample.fastq');
+    await expect(s3().send(new HeadBucketCommand({ Bucket: 'lifecycle-role-renamed' }))).rejects.toBeDefined();
   });
 
-  test('the documented way to really delete: forceDestroy true, apply, destroy', async () => {
-    const forcedDir = await prepare(roleConfig(true), dirname(dirname(stackDir)));
-    expect(forcedDir).toBe(stackDir);
+  test('the documented way to really delete: forceDestroy true, the release command, apply, destroy', async () => {
+    await prepare(roleConfig(true), dirname(dirname(stackDir)));
+    const blocked = await terraform(stackDir, ['plan', '-input=false']);
+    expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${protectionAddresses('lifecycle-role-data', '')[0]} has lifecycle.prevent_destroy`);
+    await terraformOk(stackDir, ['state', 'rm', ...protectionAddresses('lifecycle-role-data', '')]);
     await apply(stackDir);
     await terraformOk(stackDir, ['destroy', '-auto-approve', '-input=false']);
     await expect(s3().send(new HeadBucketCommand({ Bucket: 'lifecycle-role-data' }))).rejects.toBeDefined();

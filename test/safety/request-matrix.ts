@@ -118,7 +118,29 @@ export interface MatrixConfig {
   /** Where the config comes from: a file of the repository, or "extra: ..." for the ones below. */
   readonly source: string;
   readonly raw: unknown;
+  /**
+   * Who runs Terraform, as Terraform's plan reads it (aws_iam_session_context).
+   * @default 'assumed role'
+   */
+  readonly deployer?: DeployerKind;
 }
+
+/** The kinds of principal that run Terraform: each reaches the Deny's aws:PrincipalArn differently. */
+export type DeployerKind = 'IAM user' | 'assumed role' | 'SSO role session';
+
+/**
+ * The deployer's request principal and the ARN Terraform reads for it: `issuer_arn` of
+ * aws_iam_session_context, the role (with its path) behind an assumed-role session, which is
+ * what aws:PrincipalArn holds; the user itself for an IAM user.
+ */
+const DEPLOYERS: Readonly<Record<DeployerKind, { principal: string; principalArn: string }>> = {
+  'IAM user': { principal: `arn:aws:iam::111122223333:user/terraform`, principalArn: `arn:aws:iam::111122223333:user/terraform` },
+  'assumed role': { principal: 'arn:aws:sts::111122223333:assumed-role/terraform-deployer/ci-run-42', principalArn: 'arn:aws:iam::111122223333:role/terraform-deployer' },
+  'SSO role session': {
+    principal: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_PlatformAdmin_0123456789abcdef/jane@example.com',
+    principalArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef',
+  },
+};
 
 export interface Matrix {
   readonly source: string;
@@ -146,6 +168,17 @@ export const EXTRA_CONFIGS: readonly MatrixConfig[] = [
       },
       objectTagging: true,
     },
+    deployer: 'IAM user',
+  },
+  {
+    source: 'extra: restrictToIca with exemptDeployer off: the deployer is denied like any other principal',
+    raw: {
+      name: 'extra-no-deployer-exemption',
+      icaRegion: 'US',
+      credential: { method: 'role', sessionNamePrefix: 'Nd0Ex1' },
+      buckets: [{ name: 'extra-no-deployer-exemption', prefixes: ['ica/'] }],
+      bucketPolicy: { restrictToIca: true, exemptDeployer: false },
+    },
   },
   {
     source: 'extra: role method + crossAccountCopy + restrictToIca + SSE-KMS (created key, suspended versioning)',
@@ -156,6 +189,7 @@ export const EXTRA_CONFIGS: readonly MatrixConfig[] = [
       buckets: [{ name: 'extra-role-locked-data', prefixes: ['genomes/'], versioning: 'Suspended', encryption: { type: 'SSE-KMS' } }],
       bucketPolicy: { restrictToIca: true, crossAccountCopy: true },
     },
+    deployer: 'SSO role session',
   },
   {
     source: 'extra: user method + crossAccountCopy + restrictToIca + SSE-KMS (existing key, unversioned, tagging)',
@@ -249,6 +283,8 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
   const result = validateConfig(entry.raw);
   if (!result.ok) throw new Error(`${entry.source} does not validate:\n${formatProblems(result.problems)}`);
   const config = result.config;
+  const deployerKind = entry.deployer ?? 'assumed role';
+  const deployer = DEPLOYERS[deployerKind];
   const versioned = (bucket: ResolvedBucket) => bucket.versioning !== 'Disabled';
 
   const keyArns = new Map(config.buckets.map((bucket, index) => [bucket.name, keyArnOf(config, bucket, index)]));
@@ -258,6 +294,7 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
     icaPrincipalArn,
     kmsKeyArn: (bucket) => keyArns.get(bucket.name),
     oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, ACCOUNT_ID) : undefined,
+    deployerArn: deployer.principalArn,
   };
 
   const documents: Record<string, unknown> = {
@@ -349,6 +386,13 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
     identityPolicies: [DOC.administrator],
   };
   const keyAdmin: Actor = { ...otherAdmin, label: 'account admin DataScientist (key administration)' };
+  const deployerActor: Actor = {
+    label: `deployer (${deployerKind}) running Terraform`,
+    principal: deployer.principal,
+    principalArn: deployer.principalArn,
+    account: ACCOUNT_ID,
+    identityPolicies: [DOC.administrator],
+  };
 
   // --- Where objects live ----------------------------------------------------------------------
   const allPrefixes = new Set(config.buckets.flatMap((bucket) => bucket.prefixes));
@@ -448,6 +492,15 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
     // restrictToIca denies object access only: the account keeps control of the bucket policy.
     for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPolicy']) {
       add(otherAdmin, action, bucketArn, policy, 'Allowed', 'no lockout: bucket-level administration stays with the account');
+    }
+    // Terraform puts and deletes the folder objects after the bucket policy is in place.
+    if (restrictToIca) {
+      for (const prefix of bucket.prefixes) {
+        for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+          add(deployerActor, action, `${bucketArn}/${prefix}`, policy, config.bucketPolicy.exemptDeployer ? 'Allowed' : 'ExplicitlyDenied',
+            config.bucketPolicy.exemptDeployer ? 'exemptDeployer: the principal running Terraform keeps the folder objects' : 'exemptDeployer is off: the deployer must be in exemptPrincipalArns');
+        }
+      }
     }
     if (restrictToIca) {
       for (const pattern of exemptPrincipalArns) {

@@ -358,7 +358,10 @@ function stringsOf(value: unknown): string[] {
   return [];
 }
 
-/** The `${...}` and `%{...}` a synthesized stack may hold: references to its own resources and data sources. */
+/**
+ * The `${...}` and `%{...}` a synthesized stack may hold: references to its own resources and data
+ * sources, and `each.key` / `each.value[.attribute]` inside a for_each resource.
+ */
 function foreignInterpolations(stack: Record<string, any>): string[] {
   const addresses = new Set<string>();
   for (const [type, resources] of Object.entries((stack.resource ?? {}) as Record<string, object>)) {
@@ -369,7 +372,9 @@ function foreignInterpolations(stack: Record<string, any>): string[] {
   }
   const foreign: string[] = [];
   for (const text of stringsOf(stack)) {
-    const rest = text.replace(/\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}/g, (match, address: string) => (addresses.has(address) ? '' : match));
+    const rest = text
+      .replace(/\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}/g, (match, address: string) => (addresses.has(address) ? '' : match))
+      .replace(/\$\{each\.(key|value(\.[a-z_]+)?)\}/g, '');
     if (rest.includes('${') || rest.includes('%{')) foreign.push(text);
   }
   return foreign;
@@ -423,5 +428,7 @@ describe('Terraform interpolation cannot be injected through config strings', ()
     expect(foreignInterpolations({ ...stack, output: { a: { value: '${aws_iam_user.other.arn}' } } })).toHaveLength(1);
     expect(foreignInterpolations({ ...stack, output: { a: { value: '%{ if true }x%{ endif }' } } })).toHaveLength(1);
     expect(foreignInterpolations({ ...stack, tags: { '${var.k}': 'v' } })).toHaveLength(1);
+    expect(foreignInterpolations({ ...stack, output: { a: { value: '${each.key}${each.value.bucket}' } } })).toEqual([]);
+    expect(foreignInterpolations({ ...stack, output: { a: { value: '${each.value.bucket[var.k]}' } } })).toHaveLength(1);
   });
 });

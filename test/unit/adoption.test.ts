@@ -15,6 +15,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { PROTECTION_RESOURCES } from '../../modules/core/protection';
 import { IcaBucket } from '../../modules/cdktf/ica-bucket';
 import { IcaConnectStack } from '../../modules/cdktf/ica-connect-stack';
 import { main } from '../../modules/cli/index';
@@ -24,8 +25,8 @@ import {
 import { SID } from '../../modules/core/policies';
 import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
 import { planAdoption } from '../../modules/doctor/adopt';
-import { BucketFacts } from '../../modules/doctor/inspect';
-import { absent, ok } from '../../modules/doctor/types';
+import { BucketFacts, KeyFacts } from '../../modules/doctor/inspect';
+import { absent, ok, unreadable } from '../../modules/doctor/types';
 
 type Json = Record<string, any>;
 
@@ -126,7 +127,7 @@ describe('CDKTF', () => {
       expect(synth).not.toHaveResource(type);
     }
     const folder = Object.values(JSON.parse(synth).resource[S3Object.tfResourceType] as Json)[0];
-    expect(folder).toMatchObject({ key: 'ica/', content: '', bucket: expect.stringMatching(/^\$\{data\.aws_s3_bucket\./) });
+    expect(folder).toMatchObject({ for_each: { 'ica/': 'ica/' }, key: '${each.key}', content: '', bucket: expect.stringMatching(/^\$\{data\.aws_s3_bucket\./) });
     expect(folder.depends_on).toBeUndefined();
   });
 
@@ -184,14 +185,15 @@ describe('CDKTF', () => {
     const synth = synthOf(config({ existing: true }, { bucketPolicy: { crossAccountCopy: true } }));
     const json = JSON.parse(synth) as Json;
     expect(synth).not.toHaveDataSource(DataAwsS3BucketPolicy);
-    const restore = Object.values(json.resource.terraform_data as Json)[0];
+    const restore = Object.values(json.resource.terraform_data as Json).find((resource) => resource.provisioner) as Json;
     expect(restore.input).toMatchObject({ kept_policy: '', kept_cors: '' });
     const policy = Object.values(json.resource[S3BucketPolicy.tfResourceType] as Json)[0];
     expect(JSON.parse(policy.policy).Statement.map((statement: Json) => statement.Sid)).toEqual([SID.crossAccountCopy]);
   });
 
   test('an adopted bucket with nothing this tool writes a document for gets no restore resource', () => {
-    expect(JSON.parse(synthOf(config({ existing: true }))).resource.terraform_data).toBeUndefined();
+    // Only the data protection resources, which every stack has.
+    expect(Object.keys(JSON.parse(synthOf(config({ existing: true }))).resource.terraform_data).sort()).toEqual(Object.values(PROTECTION_RESOURCES).sort());
   });
 });
 
@@ -229,6 +231,18 @@ describe('ica-s3 adopt planning', () => {
     const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms', kmsKeyId: keyArn }) })).bucket?.encryption).toEqual({ type: 'SSE-KMS', kmsKeyArn: keyArn });
     expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms' }) })).problems).toEqual([expect.stringMatching(/AWS managed key aws\/s3/)]);
+  });
+
+  const awsS3Key = 'arn:aws:kms:us-east-1:123456789012:key/0000aaaa-0000-0000-0000-000000000000';
+  const described = (keyId: string, metadata: KeyFacts['metadata']): KeyFacts => ({ keyId, metadata, policy: absent('-'), grants: absent('-') });
+  test.each([
+    ['by its alias', 'alias/aws/s3', ok({ arn: awsS3Key, region: 'us-east-1', state: 'Enabled', manager: 'AWS' })],
+    ['by its alias ARN (not describable)', 'arn:aws:kms:us-east-1:123456789012:alias/aws/s3', unreadable<never>('AccessDeniedException (HTTP 400)')],
+    ['by a key ARN that kms:DescribeKey says AWS manages', awsS3Key, ok({ arn: awsS3Key, region: 'us-east-1', state: 'Enabled', manager: 'AWS' })],
+  ])('the AWS managed key named %s is refused like the implicit one', (_, kmsKeyId, metadata) => {
+    const result = planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms', kmsKeyId }), key: described(kmsKeyId, metadata) }));
+    expect(result.bucket).toBeUndefined();
+    expect(result.problems).toEqual([`the bucket uses the AWS managed key aws/s3 (named as ${kmsKeyId}), which cannot be shared with ICA: add "encryption" to manage, or switch the bucket to SSE-S3 or a customer key`]);
   });
 
   test.each([

@@ -225,7 +225,8 @@ describe('policies', () => {
       'permission-policy.json',
       'trust-policy.json',
     ];
-    expect(readdirSync(outDir).sort()).toEqual(files);
+    // .ica-s3-connect.json records them, so that a rerun knows them as its own.
+    expect(readdirSync(outDir).sort()).toEqual(['.ica-s3-connect.json', ...files]);
     expect(out.logs.slice().sort()).toEqual(files.map((file) => `wrote ${join(outDir, file)}`));
 
     const trust = readJson(join(outDir, 'trust-policy.json'));
@@ -269,7 +270,7 @@ describe('policies', () => {
     const outDir = join(dir, 'policies-user');
     const { status } = await run('policies', '--config', path, '--output', outDir);
     expect(status).toBe(0);
-    expect(readdirSync(outDir).sort()).toEqual(['cors.json', 'ica-storage-configuration.json', 'permission-policy.json']);
+    expect(readdirSync(outDir).sort()).toEqual(['.ica-s3-connect.json', 'cors.json', 'ica-storage-configuration.json', 'permission-policy.json']);
     expect(readJson(join(outDir, 'ica-storage-configuration.json'))[0]).toMatchObject({ credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', region: 'eu-central-1' });
   });
 
@@ -324,6 +325,21 @@ describe('synth', () => {
     expect(out.logs[0]).toContain('(AWS endpoint http://127.0.0.1:4566)');
     const stack = JSON.parse(readFileSync(join(outDir, 'stacks', 'lab-ica', 'cdk.tf.json'), 'utf8'));
     expect(stack.provider.aws[0].endpoints[0]).toMatchObject({ s3: 'http://127.0.0.1:4566', iam: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566' });
+  });
+
+  test.each([
+    ['not http', 'ftp://127.0.0.1:4566', 'must start with http:// or https://'],
+    ['malformed', 'http//127.0.0.1', 'is not a URL'],
+    ['with a query', 'http://127.0.0.1:4566/?x=${var.y}', 'must not carry credentials, a query or a fragment'],
+  ])('--endpoint-url %s is misuse: exit 2, nothing written', async (_what, url, message) => {
+    const path = writeConfig('synth-bad-endpoint.json', USER_CONFIG);
+    const outDir = join(dir, 'synth-bad-endpoint');
+    for (const command of ['synth', 'doctor', 'adopt']) {
+      const { status, out } = await run(command, '-c', path, ...(command === 'synth' ? ['-o', outDir] : []), ...(command === 'adopt' ? ['-b', 'lab-ica-data'] : []), '--endpoint-url', url);
+      expect({ command, status }).toEqual({ command, status: 2 });
+      expect(out.errors.join('\n')).toContain(message);
+    }
+    expect(existsSync(outDir)).toBe(false);
   });
 
   test(`${ENDPOINT_ENV} does the same when no flag is given`, async () => {

@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 // The types of cdktf's jest matchers (test/support/setup-cdktf.ts registers them).
 import 'cdktf/lib/testing/adapters/jest';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
@@ -37,12 +38,18 @@ import { ICA_ROLE_MAX_SESSION_SECONDS } from '../../modules/core/regions';
 import { IcaKmsKey } from '../../modules/cdktf/ica-kms-key';
 import { EMULATED_SERVICES } from '../../modules/core/emulator';
 import { SID } from '../../modules/core/policies';
+import { PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
 import { ResolvedOidc, resolveConfig } from '../../modules/core/validate';
 
 type Json = Record<string, any>;
 interface TerraformType { readonly tfResourceType: string }
 
 /** Every resource of one type in a synthesized stack. */
+/** The prefixes of the folder objects, in order: each bucket's folder resource has one instance per prefix. */
+function folderPrefixes(synth: string): string[] {
+  return resourcesOf(synth, S3Object).flatMap((folder) => Object.keys(folder.for_each));
+}
+
 function resourcesOf(synth: string, type: TerraformType): Json[] {
   return Object.values((JSON.parse(synth) as Json).resource?.[type.tfResourceType] ?? {});
 }
@@ -143,7 +150,9 @@ describe('IcaBucket', () => {
 
   test('one empty folder object per prefix', () => {
     const synth = bucketSynth({ prefixes: ['runs/', 'fastq/2026/'] });
-    expect(resourcesOf(synth, S3Object).map((object) => [object.key, object.content])).toEqual([['runs/', ''], ['fastq/2026/', '']]);
+    // One resource with an instance per prefix, keyed by the prefix (as the generated module's).
+    expect(resourcesOf(synth, S3Object).map((object) => [object.for_each, object.key, object.content]))
+      .toEqual([[{ 'runs/': 'runs/', 'fastq/2026/': 'fastq/2026/' }, '${each.key}', '']]);
   });
 
   test('forceDestroy and tags are passed on', () => {
@@ -192,7 +201,7 @@ describe('IcaRoleCredential', () => {
   function roleSynth(props: Partial<ConstructorParameters<typeof IcaRoleCredential>[2]> = {}): string {
     return Testing.synthScope((scope) => {
       const role = new IcaRoleCredential(scope, 'role', { oidc: OIDC, sessionNamePrefix: 'Ab12Cd34', ...props });
-      role.attachPolicy('arn:aws:iam::111122223333:policy/illumina-ica-admin-policy');
+      role.attachPolicies(['arn:aws:iam::111122223333:policy/illumina-ica-admin-policy']);
     });
   }
 
@@ -236,7 +245,7 @@ describe('IcaRoleCredential', () => {
     });
   });
 
-  test('attachPolicy attaches the managed policy to the role', () => {
+  test('attachPolicies attaches the managed policy to the role', () => {
     const synth = roleSynth();
     const roleName = Object.keys((JSON.parse(synth) as Json).resource[IamRole.tfResourceType])[0];
     expect(synth).toHaveResourceWithProperties(IamRolePolicyAttachment, {
@@ -254,7 +263,7 @@ describe('IcaRoleCredential', () => {
 describe('IcaUserCredential', () => {
   function userSynth(props: ConstructorParameters<typeof IcaUserCredential>[2] = {}): string {
     return Testing.synthScope((scope) => {
-      new IcaUserCredential(scope, 'user', props).attachPolicy('arn:aws:iam::111122223333:policy/p');
+      new IcaUserCredential(scope, 'user', props).attachPolicies(['arn:aws:iam::111122223333:policy/p']);
     });
   }
 
@@ -346,7 +355,7 @@ describe('IcaConnectStack: both methods x both encryption types', () => {
       expect(onlyResource(synth, S3BucketCorsConfiguration).cors_rule).toEqual([SEED_CORS_RULE]);
       expect(synth).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
       expect(synth).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerEnforced' } });
-      expect(resourcesOf(synth, S3Object).map((object) => object.key)).toEqual(['ica-data/', 'runs/']);
+      expect(folderPrefixes(synth)).toEqual(['ica-data/', 'runs/']);
       expect(synth).not.toHaveResource(S3BucketNotification);
     });
 
@@ -466,11 +475,14 @@ describe('IcaConnectStack: options', () => {
     expect(synth).toHaveProviderWithProperties(AwsProvider, { region: 'eu-central-1' });
   });
 
-  test('restrictToIca: the Deny exempts the ICA role, federated users and the exempt principals', () => {
+  test.each([
+    [true, [`\${data.${DataAwsIamSessionContext.tfResourceType}.deployer.issuer_arn}`]],
+    [false, []],
+  ])('restrictToIca: the Deny exempts the ICA role, federated users, the exempt principals and (exemptDeployer %s) the deployer', (exemptDeployer, deployer) => {
     const synth = stackSynth({
       credential: ROLE,
       buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'] }],
-      bucketPolicy: { restrictToIca: true, exemptPrincipalArns: ['arn:aws:iam::111122223333:role/Admin'] },
+      bucketPolicy: { restrictToIca: true, exemptPrincipalArns: ['arn:aws:iam::111122223333:role/Admin'], exemptDeployer },
     });
     const roleName = Object.keys((JSON.parse(synth) as Json).resource[IamRole.tfResourceType])[0];
     const deny = statementsBySid(onlyResource(synth, S3BucketPolicy).policy)[SID.restrictToIca];
@@ -479,7 +491,14 @@ describe('IcaConnectStack: options', () => {
       `\${${IamRole.tfResourceType}.${roleName}.arn}`,
       'arn:aws:iam::111122223333:role/Admin',
       `arn:aws:sts::\${data.${DataAwsCallerIdentity.tfResourceType}.current.account_id}:federated-user/*`,
+      ...deployer,
     ].sort());
+    // The role behind the caller's session, read at plan time; not read at all when off.
+    if (exemptDeployer) {
+      expect(synth).toHaveDataSourceWithProperties(DataAwsIamSessionContext, { arn: `\${data.${DataAwsCallerIdentity.tfResourceType}.current.arn}` });
+    } else {
+      expect(synth).not.toHaveDataSource(DataAwsIamSessionContext);
+    }
   });
 
   test('an existing kmsKeyArn is used as is: no key is created', () => {
@@ -504,7 +523,7 @@ describe('IcaConnectStack: options', () => {
       ],
     });
     expect(resourcesOf(synth, S3Bucket).map((bucket) => bucket.bucket)).toEqual(['acme-a', 'acme-b']);
-    expect(resourcesOf(synth, S3Object)).toHaveLength(3);
+    expect(folderPrefixes(synth)).toEqual(['a/', 'b/', 'x/']);
     expect(resourcesOf(synth, S3BucketVersioningA).map((versioning) => versioning.versioning_configuration.status)).toEqual(['Suspended']);
     const permission = statementsBySid(onlyResource(synth, IamPolicy).policy);
     expect(permission[SID.bucketAccess].Resource).toBe('arn:aws:s3:::acme-a');
@@ -513,11 +532,22 @@ describe('IcaConnectStack: options', () => {
     expect(synth).not.toHaveResource(S3BucketNotification);
   });
 
-  test('top-level tags become provider default tags; none when empty', () => {
-    const tagged = stackSynth({ credential: USER, buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'] }], tags: { owner: 'genomics' } });
-    expect(tagged).toHaveProviderWithProperties(AwsProvider, { default_tags: [{ tags: { owner: 'genomics' } }] });
+  test('top-level tags go on every taggable resource under its own, never on the folder objects, never as provider default tags', () => {
+    const tags = Object.fromEntries(Array.from({ length: 11 }, (_, index) => [`tag${index}`, 'x']));
+    const tagged = stackSynth({
+      credential: { method: 'user', secretStore: { type: 'secretsmanager' } },
+      buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'], encryption: SSE_KMS, tags: { tag0: 'bucket' } }],
+      tags,
+    });
+    for (const type of [IamPolicy, IamUser, SecretsmanagerSecret]) expect(onlyResource(tagged, type).tags).toEqual(tags);
+    for (const type of [S3Bucket, KmsKey]) expect(onlyResource(tagged, type).tags).toEqual({ ...tags, tag0: 'bucket' });
+    // S3 allows 10 tags per object: with provider default tags, 11 config tags failed every folder object.
+    expect(onlyResource(tagged, S3Object).tags).toBeUndefined();
+    expect((JSON.parse(tagged) as Json).provider.aws[0].default_tags).toBeUndefined();
+    const role = stackSynth({ credential: ROLE, buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'] }], tags });
+    for (const type of [IamRole, IamOpenidConnectProvider]) expect(onlyResource(role, type).tags).toEqual(tags);
     const plain = stackSynth({ credential: USER, buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'] }] });
-    expect((JSON.parse(plain) as Json).provider.aws[0].default_tags).toBeUndefined();
+    expect(onlyResource(plain, IamUser).tags).toBeUndefined();
   });
 
   test('pgpKey: the encrypted secret is output, the plain secret is not', () => {
@@ -569,6 +599,45 @@ describe('IcaConnectStack: options', () => {
   });
 });
 
+describe('IcaConnectStack: data protection', () => {
+  const KEY_OF_DATA = `arn:aws:kms:us-east-1:123456789012:key/${'1'.repeat(8)}-1111-1111-1111-${'1'.repeat(12)}`;
+  const synth = stackSynth({
+    credential: ROLE,
+    buckets: [
+      { name: 'acme-data', prefixes: ['a/'], encryption: SSE_KMS },
+      { name: 'acme-scratch', prefixes: ['a/'], encryption: SSE_KMS, forceDestroy: true },
+      { name: 'acme-given-key', prefixes: ['a/'], encryption: { type: 'SSE-KMS', kmsKeyArn: KEY_OF_DATA } },
+      { name: 'acme-adopted', prefixes: ['a/'], existing: true, manage: ['encryption'], encryption: SSE_KMS },
+    ],
+  });
+  const protection = (JSON.parse(synth) as Json).resource.terraform_data as Json;
+
+  test('every created bucket without forceDestroy is protected, keyed by its name', () => {
+    expect(protection[PROTECTION_RESOURCES.bucket]).toMatchObject({
+      for_each: { 'acme-data': { bucket: 'acme-data' }, 'acme-given-key': { bucket: 'acme-given-key' } },
+      input: { bucket: '${each.value.bucket}' },
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test('every key this tool created for a bucket that may hold data is protected, adopted buckets included', () => {
+    const keys = protection[PROTECTION_RESOURCES.kmsKey];
+    expect(Object.keys(keys.for_each).sort()).toEqual(['acme-adopted', 'acme-data']);
+    expect(keys.for_each['acme-data'].kms_key_arn).toMatch(/^\$\{aws_kms_key\.kms-acme-data_key_\w+\.arn\}$/);
+    expect(keys).toMatchObject({ triggers_replace: { kms_key_arn: '${each.value.kms_key_arn}' }, lifecycle: { prevent_destroy: true } });
+  });
+
+  test('a stack with nothing to protect keeps both resource blocks, so removing the last bucket is still stopped', () => {
+    const bare = (JSON.parse(stackSynth({ credential: ROLE, buckets: [{ name: 'acme-scratch', prefixes: ['a/'], forceDestroy: true }] })) as Json).resource.terraform_data as Json;
+    expect(bare[PROTECTION_RESOURCES.bucket]).toMatchObject({ for_each: {}, lifecycle: { prevent_destroy: true } });
+    expect(bare[PROTECTION_RESOURCES.kmsKey]).toMatchObject({ for_each: {}, lifecycle: { prevent_destroy: true } });
+  });
+
+  test('the release command names both protection instances of the bucket', () => {
+    expect(releaseCommand('acme-data', '')).toBe(`terraform state rm 'terraform_data.${PROTECTION_RESOURCES.bucket}["acme-data"]' 'terraform_data.${PROTECTION_RESOURCES.kmsKey}["acme-data"]'`);
+  });
+});
+
 describe('IcaConnectStack: endpoint override for emulators', () => {
   const base = { credential: USER, buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'] }] };
 
@@ -592,5 +661,14 @@ describe('IcaConnectStack: endpoint override for emulators', () => {
 
   test('a non-http endpoint is refused', () => {
     expect(() => stackSynth(base, 'ftp://127.0.0.1:5000')).toThrow(/must start with http:\/\/ or https:\/\//);
+  });
+
+  test('the endpoint reaches the AWS CLI of an adopted bucket\'s restore, and no template sequence reaches Terraform', () => {
+    const adopted = { credential: USER, buckets: [{ name: 'acme-ica-data', prefixes: ['ica/'], existing: true, manage: ['cors'] }] };
+    const restore = Object.values((JSON.parse(stackSynth(adopted, 'http://127.0.0.1:5000/moto/${var.x}')) as Json).resource.terraform_data as Json)
+      .find((resource) => resource.provisioner) as Json;
+    for (const provisioner of restore.provisioner) expect(provisioner['local-exec'].environment.AWS_ENDPOINT_URL).toBe('http://127.0.0.1:5000/moto/$%7Bvar.x%7D');
+    const real = Object.values((JSON.parse(stackSynth(adopted)) as Json).resource.terraform_data as Json).find((resource) => resource.provisioner) as Json;
+    expect(real.provisioner[0]['local-exec'].environment.AWS_ENDPOINT_URL).toBeUndefined();
   });
 });

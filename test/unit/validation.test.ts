@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import {
   ConfigError, ConfigProblem, ValidationResult, formatPath, formatProblems, loadConfigFile, resolveConfig, validateConfig,
 } from '../../modules/core/validate';
+import { SID, permissionPolicies, permissionPolicy, sizingRefs } from '../../modules/core/policies';
+import { PolicyDocument, PolicyStatement } from '../../modules/core/policy';
+import { documentSizeProblem } from '../../modules/core/quota-checks';
+import { AWS_QUOTAS } from '../../modules/core/quotas';
 
 type Raw = Record<string, any>;
 
@@ -60,6 +64,28 @@ function expectValid(raw: unknown): Extract<ValidationResult, { ok: true }> {
 test('the starting configs are valid', () => {
   expectValid(validConfig());
   expectValid(roleConfig());
+});
+
+describe('AWS tag quotas: 50 per resource, the top-level tags counted on each bucket and key', () => {
+  const tags = (prefix: string, count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'x']));
+
+  test('50 top-level tags, or 30 plus 20 of a bucket, are valid; 11 are too (the folder objects carry none)', () => {
+    expectValid({ ...validConfig(), tags: tags('t', 50) });
+    expectValid({ ...validConfig(), tags: tags('t', 11) });
+    expectValid({ ...validConfig(), tags: tags('t', 30), buckets: [{ name: 'acme-ica-data', prefixes: ['a/'], tags: tags('b', 20) }] });
+  });
+
+  test('51 top-level tags, 51 on a bucket, or 30 plus 21 of a bucket are over it', () => {
+    expectOnly(broken((config) => { config.tags = tags('t', 51); }), 'tags', 'holds 51 tags; AWS allows 50 per resource');
+    expectOnly(broken((config) => { config.buckets[0].tags = tags('b', 51); }), 'buckets[0].tags', 'holds 51 tags; AWS allows 50 per resource');
+    const merged = expectOnly(broken((config) => { config.tags = tags('t', 30); config.buckets[0].tags = tags('b', 21); }),
+      'buckets[0].tags', 'with the top-level tags the bucket and its key carry 51 tags; AWS allows 50 per resource');
+    expect(merged.fix).toContain('remove 1 tags');
+  });
+
+  test('a bucket tag that repeats a top-level key counts once', () => {
+    expectValid({ ...validConfig(), tags: tags('t', 50), buckets: [{ name: 'acme-ica-data', prefixes: ['a/'], tags: { t0: 'override' } }] });
+  });
 });
 
 describe('region', () => {
@@ -722,7 +748,7 @@ describe('defaults', () => {
       existingPolicy: false,
       keepCorsRules: [],
     });
-    expect(config.bucketPolicy).toEqual({ restrictToIca: false, exemptPrincipalArns: [], crossAccountCopy: false });
+    expect(config.bucketPolicy).toEqual({ restrictToIca: false, exemptPrincipalArns: [], exemptDeployer: true, crossAccountCopy: false });
     expect(config.objectTagging).toBe(false);
     expect(config.corsAllowedOrigins).toEqual(['https://ica.illumina.com']);
     expect(config.tags).toEqual({});
@@ -782,10 +808,87 @@ describe('warnings', () => {
     expect(warnings).toEqual(['bucketPolicy.exemptPrincipalArns: has no effect unless restrictToIca is true']);
   });
 
-  test('a permission policy over IAM\'s managed policy size', () => {
-    const prefixes = Array.from({ length: 200 }, (_, index) => `project-${String(index).padStart(3, '0')}/`);
-    const { warnings } = expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes }] });
-    expect(warnings).toEqual([expect.stringMatching(/^buckets: the permission policy would be about \d+ characters, over IAM's 6144-character limit/)]);
+});
+
+describe('AWS quotas of the permission policy, its split and the other documents', () => {
+  const prefixes = (count: number) => Array.from({ length: count }, (_, index) => `project-${String(index).padStart(4, '0')}/`);
+  const withPrefixes = (list: string[], extra: Raw = {}) => ({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: list }], ...extra });
+  const policiesOf = (raw: Raw) => {
+    const { config } = expectValid(raw);
+    return permissionPolicies(config, sizingRefs(config));
+  };
+  const singleSize = (raw: Raw) => {
+    const { config } = expectValid(raw);
+    return permissionPolicy(config, sizingRefs(config)).sizeForQuota();
+  };
+
+  /** A config whose single permission policy measures exactly `target` characters: the last prefix is padded. */
+  function sizedTo(target: number): Raw {
+    let count = 100;
+    while (singleSize(withPrefixes(prefixes(count + 1))) < target - 100) count++;
+    const list = prefixes(count);
+    const base = singleSize(withPrefixes(list));
+    list[list.length - 1] = `${'p'.repeat(target - base)}${list[list.length - 1]}`;
+    return withPrefixes(list);
+  }
+
+  test('at 6,144 characters the permission policy stays one policy; at 6,145 it is split, every part within the limit', () => {
+    const limit = AWS_QUOTAS.managedPolicyChars.value;
+    expect(singleSize(sizedTo(limit))).toBe(limit);
+    expect(policiesOf(sizedTo(limit))).toHaveLength(1);
+    const split = policiesOf(sizedTo(limit + 1));
+    expect(split.length).toBeGreaterThan(1);
+    for (const document of split) expect(document.sizeForQuota()).toBeLessThanOrEqual(limit);
+  });
+
+  test('the split keeps every prefix, the bucket statement, the key and the federation statement, each once', () => {
+    const raw = { ...withPrefixes(prefixes(300)), buckets: [{ name: 'acme-ica-data', prefixes: prefixes(300), encryption: { type: 'SSE-KMS' } }] };
+    const documents = policiesOf(raw);
+    const resources = documents.flatMap((document) => document.statements.flatMap((statement) => statement.resources));
+    expect(resources.filter((arn) => arn.startsWith('arn:aws:s3:::acme-ica-data/'))).toHaveLength(300);
+    expect(new Set(resources).size).toBe(resources.length);
+    expect(documents.flatMap((document) => document.statements).filter((statement) => statement.sid === SID.federationToken)).toHaveLength(1);
+    expect(resources.filter((arn) => arn.startsWith('arn:aws:kms:'))).toHaveLength(1);
+  });
+
+  test('a split needing exactly maxManagedPolicies is valid; one fewer allowed is an error naming the count and the fix', () => {
+    const needed = policiesOf(withPrefixes(prefixes(400))).length;
+    expect(needed).toBeGreaterThan(2);
+    expectValid(withPrefixes(prefixes(400), { maxManagedPolicies: needed }));
+    const problem = expectOnly(problemsOf(withPrefixes(prefixes(400), { maxManagedPolicies: needed - 1 })), 'buckets',
+      `the permission policy needs ${needed} managed policies of at most 6144 characters, but the user takes ${needed - 1} (maxManagedPolicies)`);
+    expect(problem.fix).toContain(`set maxManagedPolicies to ${needed}`);
+  });
+
+  test('the default quota is 10; more needs a raised quota (a warning), more than 20 is refused', () => {
+    expect(expectValid(validConfig()).config.maxManagedPolicies).toBe(10);
+    expect(expectValid({ ...validConfig(), maxManagedPolicies: 10 }).warnings).toEqual([]);
+    expect(expectValid({ ...validConfig(), maxManagedPolicies: 11 }).warnings).toEqual([expect.stringMatching(/^maxManagedPolicies: 11 needs the account's "Managed policies per user" quota raised from 10/)]);
+    expectValid({ ...validConfig(), maxManagedPolicies: 20 });
+    expectOnly(problemsOf({ ...validConfig(), maxManagedPolicies: 21 }), 'maxManagedPolicies', '21 is more than 20');
+  });
+
+  test('the split policies\' names fit IAM\'s 128 characters: "<policyName>-2" at 128 is valid, at 129 an error', () => {
+    const twoPolicies = sizedTo(AWS_QUOTAS.managedPolicyChars.value + 1);
+    expect(policiesOf(twoPolicies)).toHaveLength(2);
+    expectValid({ ...twoPolicies, policyName: 'p'.repeat(126) });
+    expectOnly(problemsOf({ ...twoPolicies, policyName: 'p'.repeat(127) }), 'policyName', /"p{127}-2" is 129 characters long/);
+  });
+
+  test('a document at a size quota passes; one character over is a problem naming the size, the quota and what fails', () => {
+    for (const quota of [AWS_QUOTAS.trustPolicyChars, AWS_QUOTAS.bucketPolicyBytes, AWS_QUOTAS.keyPolicyBytes, AWS_QUOTAS.managedPolicyChars]) {
+      const empty = new PolicyDocument([new PolicyStatement({ sid: 'S', actions: ['s3:GetObject'], resources: [''] })]);
+      const fill = (extra: number) => new PolicyDocument([new PolicyStatement({ sid: 'S', actions: ['s3:GetObject'], resources: ['x'.repeat(quota.value - empty.sizeForQuota() + extra)] })]);
+      expect(documentSizeProblem(fill(0), quota, 'p', 'it', 'fix it')).toEqual([]);
+      expect(documentSizeProblem(fill(1), quota, 'p', 'it', 'fix it')).toEqual([{ path: 'p', message: `it would be ${quota.value + 1} characters, over the ${quota.value} AWS allows (${quota.breaks})`, fix: 'fix it' }]);
+    }
+  });
+
+  test('a bucket policy over 20 KB (too many exempt principals) is an error at exemptPrincipalArns', () => {
+    const exempt = Array.from({ length: 400 }, (_, index) => `arn:aws:iam::111122223333:role/break-glass-administrators-${String(index).padStart(3, '0')}`);
+    expectOnly(problemsOf({ ...validConfig(), bucketPolicy: { restrictToIca: true, exemptPrincipalArns: exempt } }), 'bucketPolicy.exemptPrincipalArns',
+      /^the bucket policy of buckets\[0\] would be \d+ characters, over the 20480 AWS allows/);
+    expectValid({ ...validConfig(), bucketPolicy: { restrictToIca: true, exemptPrincipalArns: exempt.slice(0, 100) } });
   });
 });
 

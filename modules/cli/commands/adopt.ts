@@ -1,9 +1,25 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { STANDARD_INPUT, configName, stripByteOrderMark } from '../../core/config-file';
 import { resolveEndpointUrl } from '../../core/emulator';
+import { TIMEOUTS_HELP, resolveTimeouts } from '../../doctor/timeouts';
 import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, parseCommandArgs, UsageError } from '../args';
-import { loadConfigOrReport } from '../config';
+import { loadConfigSourceOrReport } from '../config';
+import { editBucketEntry } from '../config-edit';
+import { writeConfigFile } from '../files';
 import { Output } from '../output';
 import type { Command } from '../command';
+
+/** --write puts the entry back into the config file: standard input or a pipe has no file to write. */
+function refuseUnwritableConfig(path: string): void {
+  if (path === STANDARD_INPUT) throw new UsageError('--write writes the config back into its file, and -c - reads standard input: pass the config file with -c FILE');
+  let regular: boolean;
+  try {
+    regular = statSync(path).isFile();
+  } catch {
+    return; // missing or unreadable: reading it reports that
+  }
+  if (!regular) throw new UsageError(`--write writes the config back into its file, and ${JSON.stringify(path)} is not a regular file: pass the config file with -c FILE`);
+}
 
 export const adoptCommand: Command = {
   summary: 'read an existing bucket and fill in its config for adoption (read-only on AWS)',
@@ -16,14 +32,19 @@ AWS credential chain) and prints its config entry for adoption:
 (they are kept at every apply), "keepCorsRules" with the CORS rules that are
 not ICA's when "cors" is in "manage", and the bucket's own versioning and
 encryption where this tool does not manage them. With --write the entry is
-written into the config file. Exit status 1 when the bucket cannot be adopted.
+written into the config file: only that entry's changed keys, the rest of the
+file stays as it is; the file is replaced whole or not at all. Exit status 1
+when the bucket cannot be adopted.
 
 Options:
   -b, --bucket NAME      the bucket (as listed in the config's "buckets")
-  -c, --config FILE      config file (default ica.config.json)
+  -c, --config FILE      config file (default ica.config.json; - reads standard
+                         input, without --write)
       --write            write the adopted entry into the config file
 ${ENDPOINT_HELP}
-  -h, --help             show this help`,
+  -h, --help             show this help
+
+${TIMEOUTS_HELP}`,
   async run(args: string[], out: Output): Promise<number> {
     const { values } = parseCommandArgs(args, {
       ...CONFIG_OPTIONS,
@@ -33,17 +54,22 @@ ${ENDPOINT_HELP}
     });
     if (values.help) { out.log(this.usage); return 0; }
     if (!values.bucket) throw new UsageError('--bucket is required');
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
-    const raw = JSON.parse(readFileSync(values.config, 'utf8')) as Record<string, unknown>;
+    if (values.write) refuseUnwritableConfig(values.config);
+    const source = loadConfigSourceOrReport(values.config, out);
+    if (!source) return 1;
+    const { config, text } = source;
+    // Valid JSON already: loadConfigSourceOrReport parsed this same text.
+    const raw = JSON.parse(stripByteOrderMark(text)) as Record<string, unknown>;
     const rawBuckets = raw.buckets as Record<string, unknown>[];
     const index = rawBuckets.findIndex((bucket) => bucket.name === values.bucket);
     if (index < 0) {
-      out.error(`${values.config}: no bucket named ${JSON.stringify(values.bucket)}; add it to "buckets" with its prefixes (and "manage" if this tool should take over settings), then run adopt again`);
+      out.error(`${configName(values.config)}: no bucket named ${JSON.stringify(values.bucket)}; add it to "buckets" with its prefixes (and "manage" if this tool should take over settings), then run adopt again`);
       return 1;
     }
+    const timeouts = resolveTimeouts();
+    if ('problem' in timeouts) throw new UsageError(timeouts.problem);
     const { adoptBucket, adoptedConfig } = await import('../../doctor/adopt');
-    const result = await adoptBucket(config, rawBuckets[index], resolveEndpointUrl(values['endpoint-url']));
+    const result = await adoptBucket(config, rawBuckets[index], resolveEndpointUrl(values['endpoint-url']), timeouts.timeouts);
     for (const note of result.notes) out.log(`  ${note}`);
     if (!result.bucket) {
       out.error(`bucket ${values.bucket} cannot be adopted:\n${result.problems.map((problem) => `  ${problem}`).join('\n')}`);
@@ -56,7 +82,7 @@ ${ENDPOINT_HELP}
     }
     out.log(`\nbuckets[${index}]:\n${JSON.stringify(result.bucket, null, 2)}`);
     if (values.write) {
-      writeFileSync(values.config, `${JSON.stringify(adopted.config, null, 2)}\n`);
+      writeConfigFile(values.config, editBucketEntry(text, index, rawBuckets[index], result.bucket));
       out.log(`\nwrote ${values.config}; next: npx ica-s3 synth (or generate), then terraform apply`);
     } else {
       out.log('\nnothing written; run again with --write to put this entry into the config');

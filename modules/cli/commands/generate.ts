@@ -1,6 +1,7 @@
 import { icaStepsAfterApply } from '../../core/next-steps';
-import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
+import { writeOutputFiles } from '../files';
 import { Output } from '../output';
 import type { Command } from '../command';
 
@@ -8,24 +9,28 @@ export const DEFAULT_GENERATE_DIR = 'terraform-out';
 
 export const generateCommand: Command = {
   summary: 'write a plain Terraform root configuration and module (no Node needed to deploy)',
-  usage: `Usage: ica-s3 generate [-c FILE] [-o DIR]
+  usage: `Usage: ica-s3 generate [-c FILE] [-o DIR] [--force]
 
 Writes a Terraform root configuration (main.tf, variables.tf, providers.tf, versions.tf with the
 config's backend, outputs.tf, terraform.tfvars.json with the config's values) and the reusable
 module modules/ica-s3-connect/ (main.tf, variables.tf, outputs.tf, versions.tf, README.md,
 examples/). Run terraform init && terraform apply in DIR, or point an HCP Terraform workspace at it.
+Files in DIR that it does not write stay; a file it would overwrite must carry the header of
+ica-s3-connect, else it lists them, writes nothing and exits 1.
 
 Options:
-  -c, --config FILE   config file (default ica.config.json)
+  -c, --config FILE   config file (default ica.config.json; - reads standard input)
   -o, --output DIR    output directory (default ${DEFAULT_GENERATE_DIR})
+      --force         overwrite files in DIR that ica-s3-connect did not write
   -h, --help          show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: DEFAULT_GENERATE_DIR } });
+    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: DEFAULT_GENERATE_DIR }, ...FORCE_OPTIONS });
     if (values.help) { out.log(this.usage); return 0; }
     const config = loadConfigOrReport(values.config, out);
     if (!config) return 1;
-    const { generateFiles, writeGeneratedFiles } = await import('../../generator/generate');
-    const written = writeGeneratedFiles(generateFiles(config, { configFile: values.config, outputDir: values.output }), values.output);
+    const { generateFiles } = await import('../../generator/generate');
+    const files = generateFiles(config, { configFile: values.config, outputDir: values.output });
+    const written = writeOutputFiles('-o', values.output, [...files].map(([path, content]) => ({ path, content })), values.force);
     out.log(`wrote ${written.length} files to ${values.output}/`);
     out.log(`Next: cd ${values.output} && terraform init && terraform apply, then`);
     out.log(icaStepsAfterApply(config));

@@ -1,14 +1,27 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configName } from '../../core/config-file';
 import { ICA_API, PayloadError, TerraformOutputs, icaPayloads, parseTerraformOutputs } from '../../doctor/ica-payload';
-import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
+import { GENERATED_MARKER, OUTPUT_MANIFEST, OutputFile, readInputFile, writeOutputFiles } from '../files';
 import { Output } from '../output';
 import type { Command } from '../command';
 
+/** The README of the output: the order of the calls, under the header of every generated file. */
+function readme(configFile: string, notes: readonly string[]): string {
+  return [
+    `<!-- ${GENERATED_MARKER} (ica-s3 ica-payload) from ${configFile}. Do not edit by hand: run the command again. -->`,
+    '',
+    '# ICA API requests',
+    '',
+    ...notes.map((note) => `- ${note}`),
+    '',
+  ].join('\n');
+}
+
 export const icaPayloadCommand: Command = {
   summary: "write the JSON bodies for ICA's API: storage credential and storage configurations",
-  usage: `Usage: ica-s3 ica-payload [-c FILE] [-o DIR] [--outputs FILE] [--include-secret]
+  usage: `Usage: ica-s3 ica-payload [-c FILE] [-o DIR] [--outputs FILE] [--include-secret] [--force]
 
 Writes the request bodies that finish the connection through ICA's API:
   storage-credential.json           ${ICA_API.createStorageCredential} (user method, type AWS_USER;
@@ -17,15 +30,18 @@ Writes the request bodies that finish the connection through ICA's API:
   README.md                         the order of the calls and what the placeholders mean
 The ICA region id and the storage credential id are placeholders (YOUR_ICA_REGION_ID,
 YOUR_STORAGE_CREDENTIAL_ID): ${ICA_API.regions} and ${ICA_API.listStorageCredentials} give them.
+${OUTPUT_MANIFEST} records the JSON files it wrote: a rerun overwrites only its own files, and
+only while they are unchanged; otherwise it lists them, writes nothing and exits 1.
 
 Options:
-  -c, --config FILE     config file (default ica.config.json)
+  -c, --config FILE     config file (default ica.config.json; - reads standard input)
   -o, --output DIR      output directory (default ica-payload)
       --outputs FILE    the JSON of "terraform output -json" (or a state file): real
                         access key id, role ARN and KMS key ARNs instead of placeholders
       --include-secret  put the secret access key from --outputs into
                         storage-credential.json (mode 0600); without it the file holds
                         the placeholder YOUR_SECRET_ACCESS_KEY
+      --force           overwrite files in DIR that ica-s3-connect did not write
   -h, --help            show this help`,
   async run(args: string[], out: Output): Promise<number> {
     const { values } = parseCommandArgs(args, {
@@ -33,14 +49,16 @@ Options:
       output: { type: 'string', short: 'o', default: 'ica-payload' },
       outputs: { type: 'string' },
       'include-secret': { type: 'boolean', default: false },
+      ...FORCE_OPTIONS,
     });
     if (values.help) { out.log(this.usage); return 0; }
     const config = loadConfigOrReport(values.config, out);
     if (!config) return 1;
     let outputs: TerraformOutputs | undefined;
     if (values.outputs) {
+      const text = readInputFile('--outputs', values.outputs);
       try {
-        outputs = parseTerraformOutputs(JSON.parse(readFileSync(values.outputs, 'utf8')));
+        outputs = parseTerraformOutputs(JSON.parse(text));
       } catch (error) {
         out.error(`ica-s3 ica-payload: ${values.outputs} ${(error as Error).message}`);
         return 1;
@@ -53,17 +71,16 @@ Options:
       if (error instanceof PayloadError) { out.error(`ica-s3 ica-payload: ${error.message}`); return 1; }
       throw error;
     }
-    mkdirSync(values.output, { recursive: true });
-    for (const file of payloads.files) {
-      const path = join(values.output, file.name);
-      writeFileSync(path, `${JSON.stringify(file.body, null, 2)}\n`, { mode: file.secret ? 0o600 : 0o644 });
-      // mode applies only to new files: make an existing one private too.
-      if (file.secret) chmodSync(path, 0o600);
-      out.log(`wrote ${path}${file.secret ? ' (holds the secret access key)' : ''}`);
+    const files: OutputFile[] = payloads.files.map((file) => ({
+      path: file.name,
+      content: `${JSON.stringify(file.body, null, 2)}\n`,
+      ...(file.secret ? { mode: 0o600 } : {}),
+    }));
+    files.push({ path: 'README.md', content: readme(configName(values.config), payloads.notes) });
+    const secretFiles = new Set(payloads.files.filter((file) => file.secret).map((file) => join(values.output, file.name)));
+    for (const path of writeOutputFiles('-o', values.output, files, values.force)) {
+      out.log(`wrote ${path}${secretFiles.has(path) ? ' (holds the secret access key)' : ''}`);
     }
-    const readme = join(values.output, 'README.md');
-    writeFileSync(readme, ['# ICA API requests', '', `Generated by ica-s3 ica-payload from ${values.config}.`, '', ...payloads.notes.map((note) => `- ${note}`), ''].join('\n'));
-    out.log(`wrote ${readme}`);
     out.log(payloads.notes.join('\n'));
     return 0;
   },

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfigurations, trustPolicy } from '../../core/policies';
 import { placeholderRefs } from '../../core/placeholders';
 import { ResolvedConfig } from '../../core/validate';
-import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
+import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
+import { OUTPUT_MANIFEST, writeOutputFiles } from '../files';
 import { Output } from '../output';
 import type { Command } from '../command';
 
@@ -29,29 +28,28 @@ export function policyFiles(config: ResolvedConfig): Record<string, unknown> {
 
 export const policiesCommand: Command = {
   summary: 'write the policy documents and ICA form values as JSON files for the console',
-  usage: `Usage: ica-s3 policies [-c FILE] [-o DIR]
+  usage: `Usage: ica-s3 policies [-c FILE] [-o DIR] [--force]
 
 Writes, as formatted JSON: permission-policy.json, trust-policy.json (role method),
 bucket-policy.<bucket>.json (when a bucket policy option is on), cors.json,
 kms-key-policy.<bucket>.json (SSE-KMS) and ica-storage-configuration.json.
 Values that exist only after the resources do use the seeds' placeholders
-(YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID).
+(YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID). ${OUTPUT_MANIFEST} records what it
+wrote: a rerun overwrites only those files, and only while they are unchanged; otherwise it lists
+them, writes nothing and exits 1.
 
 Options:
-  -c, --config FILE   config file (default ica.config.json)
+  -c, --config FILE   config file (default ica.config.json; - reads standard input)
   -o, --output DIR    output directory (default policies-out)
+      --force         overwrite files in DIR that ica-s3-connect did not write
   -h, --help          show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' } });
+    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' }, ...FORCE_OPTIONS });
     if (values.help) { out.log(this.usage); return 0; }
     const config = loadConfigOrReport(values.config, out);
     if (!config) return 1;
-    mkdirSync(values.output, { recursive: true });
-    for (const [name, document] of Object.entries(policyFiles(config))) {
-      const path = join(values.output, name);
-      writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
-      out.log(`wrote ${path}`);
-    }
+    const files = Object.entries(policyFiles(config)).map(([path, document]) => ({ path, content: `${JSON.stringify(document, null, 2)}\n` }));
+    for (const path of writeOutputFiles('-o', values.output, files, values.force)) out.log(`wrote ${path}`);
     return 0;
   },
 };

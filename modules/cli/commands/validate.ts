@@ -1,3 +1,4 @@
+import { configName } from '../../core/config-file';
 import { CONFIG_OPTIONS, parseCommandArgs } from '../args';
 import { loadConfigOrReport } from '../config';
 import { Output } from '../output';
@@ -11,7 +12,7 @@ Checks the config against the schema and ICA's rules, before any AWS call.
 Prints every problem with its JSON path and fix; exit status 1 when there is one.
 
 Options:
-  -c, --config FILE   config file (default ica.config.json)
+  -c, --config FILE   config file (default ica.config.json; - reads standard input)
   -h, --help          show this help`,
   async run(args: string[], out: Output): Promise<number> {
     const { values } = parseCommandArgs(args, CONFIG_OPTIONS);
@@ -19,7 +20,7 @@ Options:
     const config = loadConfigOrReport(values.config, out);
     if (!config) return 1;
     const prefixes = config.buckets.reduce((count, bucket) => count + bucket.prefixes.length, 0);
-    out.log(`${values.config} is valid: ${config.buckets.length} bucket(s), ${prefixes} prefix(es), ` +
+    out.log(`${configName(values.config)} is valid: ${config.buckets.length} bucket(s), ${prefixes} prefix(es), ` +
       `ICA region ${config.region.code} (${config.region.awsRegion}), ${config.credential.method} method`);
     return 0;
   },

@@ -7,8 +7,9 @@ import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { ICA_ERRORS } from '../ica-errors';
 import { wildcardMatch } from '../iam-eval';
-import { BucketFacts, NotificationEntry } from '../inspect';
+import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../inspect';
 import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
+import { versioningChangeProblem } from '../versioning';
 
 /** The path of a bucket in the config, for fixes: `buckets[0]`. */
 export function bucketPath(config: ResolvedConfig, bucket: ResolvedBucket): string {
@@ -155,6 +156,8 @@ export function checkVersioning(config: ResolvedConfig, bucket: ResolvedBucket, 
   const actual = facts.versioning.value;
   const words = (state: string) => (state === 'Disabled' ? 'unversioned' : state === 'Enabled' ? 'versioned (Enabled)' : 'versioning-suspended');
   if (actual === bucket.versioning) return pass(id, bucket.name, `${words(actual)}, as configured`);
+  const unversioning = versioningChangeProblem(bucket.versioning, actual, `${bucketPath(config, bucket)}.versioning`);
+  if (unversioning) return fail(id, bucket.name, unversioning.found, ICA_ERRORS.accessForbidden, unversioning.fix);
   return warn(id, bucket.name, `the bucket is ${words(actual)}, the config says ${bucket.versioning}`, undefined,
     `set ${bucketPath(config, bucket)}.versioning to "${actual}" (the permission policy variant follows it) and apply; versioning can be suspended but never switched off again`);
 }
@@ -184,7 +187,7 @@ export function checkEncryption(config: ResolvedConfig, bucket: ResolvedBucket, 
       ICA_ERRORS.accessForbidden,
       `set ${path} to {"type": "SSE-KMS"${actual.kmsKeyId ? `, "kmsKeyArn": "<the key ARN>"` : ''}} and apply; enter aws:kms and the key ARN in ICA`);
   }
-  if (!actual.kmsKeyId) {
+  if (usesAwsManagedKey(facts)) {
     return (config.bucketPolicy.crossAccountCopy ? fail : warn)(id, bucket.name,
       'the bucket uses the AWS managed key aws/s3, whose key policy cannot be changed: Illumina\'s cross-account role can never use it',
       ICA_ERRORS.copyForbidden,

@@ -169,49 +169,100 @@ locals {
   active_key_label    = length(local.access_key_labels) > 0 ? local.access_key_labels[length(local.access_key_labels) - 1] : null
   cross_account_role  = local.region.cross_account_role_arn
   wants_bucket_policy = var.bucket_policy.restrict_to_ica || var.bucket_policy.cross_account_copy
+  exempts_deployer    = var.bucket_policy.restrict_to_ica && var.bucket_policy.exempt_deployer
   tagging_actions     = var.object_tagging ? local.actions.object_tagging : []
   version_tagging     = var.object_tagging ? local.actions.object_version_tagging : []
 
-  # The permission policy: per versioning variant one bucket and one object statement, then KMS
-  # use on the keys and sts:GetFederationToken (modules/core/policies.ts builds the same).
+  # Tags go on each taggable resource, a bucket's own over var.tags; not through the provider's
+  # default tags, which reach S3 objects too (at most 10 tags per object). Folder objects have none.
+  tags        = length(var.tags) > 0 ? var.tags : null
+  bucket_tags = { for name, bucket in local.buckets : name => length(merge(var.tags, bucket.tags)) > 0 ? merge(var.tags, bucket.tags) : null }
+
+  # The permission policy (modules/core/policies.ts builds the same): per versioning variant one
+  # bucket and one object statement, then KMS use on the keys and sts:GetFederationToken.
   variants = {
     for versioned in [false, true] : tostring(versioned) => [for bucket in local.buckets : bucket if bucket.versioned == versioned]
   }
-  variant_statements = flatten([
-    for versioned in [false, true] : length(local.variants[tostring(versioned)]) == 0 ? [] : [
-      {
-        Sid      = versioned ? local.sid.versionedBucketAccess : local.sid.bucketAccess
-        Effect   = "Allow"
-        Action   = sort(distinct(concat(local.actions.bucket, versioned ? local.actions.bucket_versioned : [])))
-        Resource = sort(distinct([for bucket in local.variants[tostring(versioned)] : "arn:aws:s3:::${bucket.name}"]))
-      },
-      {
-        Sid      = versioned ? local.sid.versionedObjectAccess : local.sid.objectAccess
-        Effect   = "Allow"
-        Action   = sort(distinct(concat(local.actions.object, versioned ? local.actions.object_versioned : [], local.tagging_actions, versioned ? local.version_tagging : [])))
-        Resource = sort(distinct(flatten([for bucket in local.variants[tostring(versioned)] : [for prefix in bucket.prefixes : "arn:aws:s3:::${bucket.name}/${prefix}*"]])))
-      },
-    ]
-  ])
-  kms_statements = length(local.kms_key_arns) == 0 ? [] : [{
-    Sid      = local.sid.kmsAccess
-    Effect   = "Allow"
-    Action   = sort(local.actions.kms_use)
-    Resource = sort(distinct(values(local.kms_key_arns)))
-  }]
+  permission_statement_kinds = ["bucket", "object", "versionedBucket", "versionedObject", "kms"]
+  permission_sids = {
+    bucket          = local.sid.bucketAccess
+    object          = local.sid.objectAccess
+    versionedBucket = local.sid.versionedBucketAccess
+    versionedObject = local.sid.versionedObjectAccess
+    kms             = local.sid.kmsAccess
+  }
+  permission_actions = {
+    bucket          = sort(distinct(local.actions.bucket))
+    object          = sort(distinct(concat(local.actions.object, local.tagging_actions)))
+    versionedBucket = sort(distinct(concat(local.actions.bucket, local.actions.bucket_versioned)))
+    versionedObject = sort(distinct(concat(local.actions.object, local.actions.object_versioned, local.tagging_actions, local.version_tagging)))
+    kms             = sort(local.actions.kms_use)
+  }
+  # The ARNs of each statement in the order a split deals them out: sorted; the keys given by ARN,
+  # then the created ones in bucket-name order (their ARNs are known only after apply).
+  given_key_arns = sort(distinct([for bucket in local.buckets : bucket.encryption.kms_key_arn if bucket.encryption.type == "SSE-KMS" && bucket.encryption.kms_key_arn != null]))
+  permission_arns = {
+    bucket          = sort(distinct([for bucket in local.variants["false"] : "arn:aws:s3:::${bucket.name}"]))
+    object          = sort(distinct(flatten([for bucket in local.variants["false"] : [for prefix in bucket.prefixes : "arn:aws:s3:::${bucket.name}/${prefix}*"]])))
+    versionedBucket = sort(distinct([for bucket in local.variants["true"] : "arn:aws:s3:::${bucket.name}"]))
+    versionedObject = sort(distinct(flatten([for bucket in local.variants["true"] : [for prefix in bucket.prefixes : "arn:aws:s3:::${bucket.name}/${prefix}*"]])))
+    kms             = concat(local.given_key_arns, [for name in keys(local.created_key_buckets) : aws_kms_key.this[name].arn])
+  }
+  # Key ARNs as long as the real ones, distinct per bucket: the policy is measured before the keys exist.
+  sizing_arns = merge(local.permission_arns, {
+    kms = concat(local.given_key_arns, [
+      for index, bucket in var.buckets : format("arn:aws:kms:%s:000000000000:key/00000000-0000-0000-0000-%012d", local.region.aws_region, index)
+      if bucket.encryption.type == "SSE-KMS" && bucket.encryption.kms_key_arn == null
+    ])
+  })
   federation_statement = {
     Sid      = local.sid.federationToken
     Effect   = "Allow"
     Action   = local.actions.federation
-    Resource = "*"
+    Resource = ["*"]
   }
-  permission_statements = concat(local.variant_statements, local.kms_statements, [local.federation_statement])
+  permission_statements = concat([
+    for kind in local.permission_statement_kinds : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = sort(local.permission_arns[kind]) }
+    if length(local.permission_arns[kind]) > 0
+  ], [local.federation_statement])
+
+  # IAM refuses a managed policy over 6144 characters. Measured as compact JSON with
+  # every list a list (never less than what IAM counts); over it, the ARNs are dealt out in order by
+  # their running total over as many policies as needed, each with room for every statement's
+  # skeleton and one longest ARN to spare.
+  permission_size = length(jsonencode({ Version = "2012-10-17", Statement = concat([
+    for kind in local.permission_statement_kinds : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = local.sizing_arns[kind] }
+    if length(local.sizing_arns[kind]) > 0
+  ], [local.federation_statement]) }))
+  split_kinds = flatten([for kind in local.permission_statement_kinds : [for arn in local.sizing_arns[kind] : kind]])
+  split_costs = flatten([for kind in local.permission_statement_kinds : [for arn in local.sizing_arns[kind] : length(arn) + 3]])
+  split_arns  = flatten([for kind in local.permission_statement_kinds : local.permission_arns[kind]])
+  split_skeleton = length(jsonencode({ Version = "2012-10-17", Statement = concat([
+    for kind in distinct(local.split_kinds) : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = [""] }
+  ], [local.federation_statement]) }))
+  split_room      = max(1, 6144 - local.split_skeleton - max(concat([0], local.split_costs)...))
+  split_policy_of = [for index, cost in local.split_costs : floor((sum(slice(local.split_costs, 0, index + 1)) - 1) / local.split_room)]
+  permission_documents = local.permission_size <= 6144 ? [local.permission_statements] : [
+    for policy in range(max(concat([0], local.split_policy_of)...) + 1) : concat([
+      for kind in local.permission_statement_kinds : {
+        Sid      = local.permission_sids[kind]
+        Effect   = "Allow"
+        Action   = local.permission_actions[kind]
+        Resource = sort([for index, arn in local.split_arns : arn if local.split_kinds[index] == kind && local.split_policy_of[index] == policy])
+      }
+      if length([for index, other in local.split_kinds : other if other == kind && local.split_policy_of[index] == policy]) > 0
+    ], policy == 0 ? [local.federation_statement] : [])
+  ]
+  # The second and later policies, by name: "<policy_name>-2", "-3", ...
+  permission_parts = { for index, statements in local.permission_documents : "${var.policy_name}-${index + 1}" => statements if index > 0 }
 
   restricted_actions = sort(distinct(concat(local.actions.restricted_object, local.tagging_actions, local.version_tagging)))
   restrict_exempt_arns = concat(
     [local.principal_arn, "arn:aws:sts::${local.account_id}:federated-user/*"],
     var.bucket_policy.exempt_principal_arns,
     var.bucket_policy.cross_account_copy ? [local.cross_account_role] : [],
+    # Else, on AWS, Terraform's own put and delete of the folder objects gets 403 once the policy is in place.
+    local.exempts_deployer ? [data.aws_iam_session_context.deployer[0].issuer_arn] : [],
   )
   bucket_policy_statements = {
     for name, bucket in local.buckets : name => concat(
@@ -236,6 +287,14 @@ locals {
 
 data "aws_caller_identity" "current" {}
 
+# The principal running Terraform as aws:PrincipalArn names it: the role behind an assumed-role
+# session (SSO, HCP Terraform dynamic credentials), or the IAM user.
+data "aws_iam_session_context" "deployer" {
+  count = local.exempts_deployer ? 1 : 0
+
+  arn = data.aws_caller_identity.current.arn
+}
+
 data "aws_region" "current" {}
 
 locals {
@@ -253,7 +312,7 @@ resource "aws_s3_bucket" "this" {
 
   bucket        = each.key
   force_destroy = each.value.force_destroy
-  tags          = length(each.value.tags) > 0 ? each.value.tags : null
+  tags          = local.bucket_tags[each.key]
 
   lifecycle {
     precondition {
@@ -448,6 +507,36 @@ resource "terraform_data" "adopted_bucket_restore" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Data protection: no config edit deletes a bucket that may hold data, or the key that encrypts it
+# ---------------------------------------------------------------------------------------------
+# Terraform deletes a bucket's settings and schedules its key for deletion before the bucket's own
+# delete fails with BucketNotEmpty: the objects then become unreadable. So any plan that would
+# destroy an instance below (a bucket removed or renamed, force_destroy switched on, a created key
+# dropped or replaced, terraform destroy) stops before it changes anything, naming the bucket.
+# Terraform quotes the resource's first line in that error: it carries the pointer to the release.
+
+resource "terraform_data" "bucket_holds_data" { # may hold data: to release it on purpose, see "Removing a bucket on purpose" in this module's README.md
+  for_each = { for name, bucket in local.buckets : name => bucket if !bucket.existing && !bucket.force_destroy }
+
+  input = { bucket = each.key }
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "terraform_data" "kms_key_encrypts_data" { # may hold data: to release it on purpose, see "Removing a bucket on purpose" in this module's README.md
+  for_each = { for name, bucket in local.created_key_buckets : name => bucket if !bucket.force_destroy }
+
+  input            = { bucket = each.key, kms_key_arn = aws_kms_key.this[each.key].arn }
+  triggers_replace = { kms_key_arn = aws_kms_key.this[each.key].arn }
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # KMS keys for SSE-KMS buckets without kms_key_arn
 # ---------------------------------------------------------------------------------------------
 
@@ -456,7 +545,7 @@ resource "aws_kms_key" "this" {
 
   description         = "SSE-KMS key of S3 bucket ${each.key}, used by Illumina Connected Analytics"
   enable_key_rotation = true
-  tags                = length(each.value.tags) > 0 ? each.value.tags : null
+  tags                = local.bucket_tags[each.key]
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat([
@@ -498,7 +587,25 @@ resource "aws_kms_alias" "this" {
 resource "aws_iam_policy" "this" {
   name        = var.policy_name
   description = "Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect)."
-  policy      = jsonencode({ Version = "2012-10-17", Statement = local.permission_statements })
+  policy      = jsonencode({ Version = "2012-10-17", Statement = local.permission_documents[0] })
+  tags        = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.permission_documents) <= var.max_managed_policies
+      error_message = "buckets: the permission policy needs ${length(local.permission_documents)} managed policies of at most 6144 characters, but the ${var.credential.method} takes ${var.max_managed_policies} (max_managed_policies); use fewer or shorter prefixes, or split the buckets over several configurations; with a raised quota (up to 20), set max_managed_policies to ${length(local.permission_documents)}."
+    }
+  }
+}
+
+# The rest of a permission policy too large for one managed policy.
+resource "aws_iam_policy" "part" {
+  for_each = local.permission_parts
+
+  name        = each.key
+  description = "Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect)."
+  policy      = jsonencode({ Version = "2012-10-17", Statement = each.value })
+  tags        = local.tags
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -510,6 +617,7 @@ resource "aws_iam_openid_connect_provider" "this" {
 
   url            = "https://${local.oidc_issuer}"
   client_id_list = [local.oidc_audience]
+  tags           = local.tags
 }
 
 data "aws_iam_openid_connect_provider" "this" {
@@ -524,6 +632,7 @@ resource "aws_iam_role" "this" {
   name                 = var.credential.role_name
   description          = "Assumed by Illumina Connected Analytics to access its S3 storage (managed by ica-s3-connect)."
   max_session_duration = local.role_max_session_seconds
+  tags                 = local.tags
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -549,6 +658,13 @@ resource "aws_iam_role_policy_attachment" "this" {
   policy_arn = aws_iam_policy.this.arn
 }
 
+resource "aws_iam_role_policy_attachment" "part" {
+  for_each = local.is_role ? local.permission_parts : {}
+
+  role       = aws_iam_role.this[0].name
+  policy_arn = aws_iam_policy.part[each.key].arn
+}
+
 # ---------------------------------------------------------------------------------------------
 # User method: user, access keys, optional secret store
 # ---------------------------------------------------------------------------------------------
@@ -557,6 +673,7 @@ resource "aws_iam_user" "this" {
   count = local.is_user ? 1 : 0
 
   name = var.credential.user_name
+  tags = local.tags
 }
 
 resource "aws_iam_user_policy_attachment" "this" {
@@ -564,6 +681,13 @@ resource "aws_iam_user_policy_attachment" "this" {
 
   user       = aws_iam_user.this[0].name
   policy_arn = aws_iam_policy.this.arn
+}
+
+resource "aws_iam_user_policy_attachment" "part" {
+  for_each = local.is_user ? local.permission_parts : {}
+
+  user       = aws_iam_user.this[0].name
+  policy_arn = aws_iam_policy.part[each.key].arn
 }
 
 resource "aws_iam_access_key" "this" {
@@ -590,6 +714,7 @@ resource "aws_ssm_parameter" "access_key" {
   type        = "SecureString"
   value       = local.secret_store_value
   description = local.secret_description
+  tags        = local.tags
 }
 
 resource "aws_secretsmanager_secret" "access_key" {
@@ -597,6 +722,7 @@ resource "aws_secretsmanager_secret" "access_key" {
 
   name        = local.secret_store_name
   description = local.secret_description
+  tags        = local.tags
 }
 
 resource "aws_secretsmanager_secret_version" "access_key" {

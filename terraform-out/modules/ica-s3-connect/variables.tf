@@ -235,6 +235,11 @@ variable "buckets" {
   }
 
   validation {
+    condition     = alltrue([for bucket in var.buckets : length(merge(var.tags, bucket.tags)) <= 50])
+    error_message = "buckets[].tags: with the top-level tags a bucket and its key carry more than the 50 tags AWS allows per resource; remove some."
+  }
+
+  validation {
     condition     = alltrue([for bucket in var.buckets : bucket.existing || bucket.manage == null && !bucket.existing_policy && length(bucket.keep_cors_rules) == 0])
     error_message = "buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets; set existing = true to adopt a bucket that already exists, or remove them (a new bucket gets every setting)."
   }
@@ -295,18 +300,31 @@ variable "bucket_policy" {
     Optional bucket policy statements (one policy per bucket holds all of them).
     - restrict_to_ica: Deny object access to every principal but the ICA user/role, its federated users and exempt_principal_arns. Default: false.
     - exempt_principal_arns: Principals that keep object access when restrict_to_ica is on (your admins), so nobody is locked out. Default: [].
+    - exempt_deployer: With restrict_to_ica, also exempt the principal that runs Terraform (read at plan time: the IAM user, or the role behind an assumed-role, SSO or HCP Terraform session), so it can still manage the folder objects. Turn off to exempt only exempt_principal_arns; then list the deployer there. Default: true.
     - cross_account_copy: Allow Illumina's regional cross-account role to copy and move objects (bucket and KMS key policy). Default: false.
   EOT
   type = object({
     restrict_to_ica       = optional(bool, false)
     exempt_principal_arns = optional(list(string), [])
+    exempt_deployer       = optional(bool, true)
     cross_account_copy    = optional(bool, false)
   })
-  default = { restrict_to_ica = false, exempt_principal_arns = [], cross_account_copy = false }
+  default = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = false }
 
   validation {
     condition     = alltrue([for arn in var.bucket_policy.exempt_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*:-]+$", arn))])
     error_message = "bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>."
+  }
+}
+
+variable "max_managed_policies" {
+  description = "Managed policies the ICA user or role may have attached: the permission policy is split over at most this many. AWS allows 10; raise it (Service Quotas, up to 20) before setting more."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_managed_policies >= 1 && var.max_managed_policies <= 20 && floor(var.max_managed_policies) == var.max_managed_policies
+    error_message = "max_managed_policies: give a whole number from 1 to 20 (AWS allows 10 unless the quota is raised)."
   }
 }
 
@@ -324,5 +342,16 @@ variable "cors_allowed_origins" {
   validation {
     condition     = length(var.cors_allowed_origins) >= 1 && alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?$", origin))])
     error_message = "cors_allowed_origins: give http(s) origins such as \"https://ica.illumina.com\"."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that takes tags (S3 folder objects take none: an object holds at most 10)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(var.tags) <= 50 && alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")])
+    error_message = "tags: at most 50, keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
   }
 }

@@ -10,6 +10,8 @@ module "ica_s3_connect" {
   policy_name          = var.policy_name
   buckets              = var.buckets
   bucket_policy        = var.bucket_policy
+  max_managed_policies = var.max_managed_policies
   object_tagging       = var.object_tagging
   cors_allowed_origins = var.cors_allowed_origins
+  tags                 = var.tags
 }

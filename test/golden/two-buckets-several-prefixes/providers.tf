@@ -4,8 +4,4 @@
 # ICA region GB (UK): buckets, keys and the provider must use eu-west-2.
 provider "aws" {
   region = "eu-west-2"
-
-  default_tags {
-    tags = var.tags
-  }
 }

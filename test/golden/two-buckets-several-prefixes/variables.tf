@@ -109,14 +109,22 @@ variable "bucket_policy" {
     Optional bucket policy statements (one policy per bucket holds all of them).
     - restrict_to_ica: Deny object access to every principal but the ICA user/role, its federated users and exempt_principal_arns. Default: false.
     - exempt_principal_arns: Principals that keep object access when restrict_to_ica is on (your admins), so nobody is locked out. Default: [].
+    - exempt_deployer: With restrict_to_ica, also exempt the principal that runs Terraform (read at plan time: the IAM user, or the role behind an assumed-role, SSO or HCP Terraform session), so it can still manage the folder objects. Turn off to exempt only exempt_principal_arns; then list the deployer there. Default: true.
     - cross_account_copy: Allow Illumina's regional cross-account role to copy and move objects (bucket and KMS key policy). Default: false.
   EOT
   type = object({
     restrict_to_ica       = optional(bool, false)
     exempt_principal_arns = optional(list(string), [])
+    exempt_deployer       = optional(bool, true)
     cross_account_copy    = optional(bool, false)
   })
-  default = { restrict_to_ica = false, exempt_principal_arns = [], cross_account_copy = false }
+  default = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = false }
+}
+
+variable "max_managed_policies" {
+  description = "Managed policies the ICA user or role may have attached: the permission policy is split over at most this many. AWS allows 10; raise it (Service Quotas, up to 20) before setting more."
+  type        = number
+  default     = 10
 }
 
 variable "object_tagging" {
@@ -132,12 +140,7 @@ variable "cors_allowed_origins" {
 }
 
 variable "tags" {
-  description = "Tags applied to every resource (provider default tags)."
+  description = "Tags applied to every resource that takes tags (S3 folder objects take none: an object holds at most 10)."
   type        = map(string)
   default     = {}
-
-  validation {
-    condition     = alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")])
-    error_message = "tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
-  }
 }

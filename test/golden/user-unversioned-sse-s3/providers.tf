@@ -4,8 +4,4 @@
 # ICA region EU (Germany): buckets, keys and the provider must use eu-central-1.
 provider "aws" {
   region = "eu-central-1"
-
-  default_tags {
-    tags = var.tags
-  }
 }

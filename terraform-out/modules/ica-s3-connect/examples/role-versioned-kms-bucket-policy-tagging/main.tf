@@ -6,12 +6,6 @@
 
 provider "aws" {
   region = "us-east-1"
-
-  default_tags {
-    tags = {
-      owner = "genomics-platform"
-    }
-  }
 }
 
 module "ica_s3_connect" {
@@ -42,6 +36,9 @@ module "ica_s3_connect" {
     cross_account_copy    = true
   }
   object_tagging = true
+  tags = {
+    owner = "genomics-platform"
+  }
 }
 
 output "storage_configurations" {
