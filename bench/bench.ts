@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: wall-clock figures for the README, against the budgets of the generator issue:
- * `generate` for the default config under 0.3 s, synth and generate for 20 buckets x 10 prefixes
- * under 2 s each. Each task is measured twice:
+ * `npm run bench`: wall-clock figures for the README, against the budgets: `generate` for the
+ * default config under 0.3 s; validate, synth and generate for 20 buckets x 10 prefixes and for
+ * 50 buckets x 20 prefixes (1,000 prefixes) under 2 s each. Each task is measured twice:
  * - as the whole `node bin/ica-s3.js ...` process (what a user waits for: Node start-up, module
  *   loading, validation, rendering, writing the files), median of several runs;
  * - in process, after one warm-up run (module loading reported separately).
- * Exits 1 when a whole-process figure is over its budget.
+ * Then both large configs are planned through both renderers and applied on moto (scale-on-moto.ts).
+ * Exits 1 when a whole-process figure is over its budget, the renderers differ, or a policy is over
+ * IAM's limit.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IcaConfigInput } from '../modules/core/config-schema';
+import { AWS_QUOTAS } from '../modules/core/quotas';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../modules/core/validate';
+import { ScaleRow, scaleOnMoto, scaleTable } from './scale-on-moto';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'bin', 'ica-s3.js');
@@ -46,22 +50,31 @@ function inProcessTime(runs: number, task: () => void): number {
   }));
 }
 
-const largeInput: IcaConfigInput = {
-  name: 'bench', icaRegion: 'US', credential: { method: 'role', sessionNamePrefix: 'Bench1234' },
-  buckets: Array.from({ length: 20 }, (_, bucket) => ({
-    name: `bench-bucket-${bucket}`,
-    prefixes: Array.from({ length: 10 }, (__, prefix) => `prefix-${prefix}/`),
-    versioning: bucket % 2 ? 'Enabled' as const : 'Disabled' as const,
-    encryption: bucket % 3 ? { type: 'SSE-S3' as const } : { type: 'SSE-KMS' as const },
-  })),
-  bucketPolicy: { restrictToIca: true, crossAccountCopy: true },
-};
+/** A lab config: `buckets` buckets of `prefixes` project folders each, mixed versioning and encryption. */
+function labConfig(name: string, buckets: number, prefixes: number): IcaConfigInput {
+  return {
+    name, icaRegion: 'US', credential: { method: 'role', sessionNamePrefix: 'Bench1234', roleName: `${name}-role` },
+    policyName: `${name}-policy`,
+    buckets: Array.from({ length: buckets }, (_, bucket) => ({
+      name: `${name}-bucket-${bucket}`,
+      prefixes: Array.from({ length: prefixes }, (__, prefix) => `prefix-${prefix}/`),
+      versioning: bucket % 2 ? 'Enabled' as const : 'Disabled' as const,
+      encryption: bucket % 3 ? { type: 'SSE-S3' as const } : { type: 'SSE-KMS' as const },
+    })),
+    bucketPolicy: { restrictToIca: true, crossAccountCopy: true },
+  };
+}
+const largeInput = labConfig('bench', 20, 10);
+const hugeInput = labConfig('bench-huge', 50, 20);
 const largeFile = join(scratch, 'large.json');
+const hugeFile = join(scratch, 'huge.json');
 writeFileSync(largeFile, JSON.stringify(largeInput));
+writeFileSync(hugeFile, JSON.stringify(hugeInput));
 const loaded = loadConfigFile(join(root, 'ica.config.json'));
 if (!loaded.ok) throw new Error('ica.config.json is invalid');
 const defaultConfig = loaded.config;
 const large: ResolvedConfig = resolveConfig(largeInput);
+const huge: ResolvedConfig = resolveConfig(hugeInput);
 
 // Whole processes first, before this process has loaded anything that could warm a cache.
 const processFigures = {
@@ -69,6 +82,9 @@ const processFigures = {
   synthDefault: processTime(['synth', '-c', 'ica.config.json', '-o', join(scratch, 'p-synth-default')], 5),
   synthLarge: processTime(['synth', '-c', largeFile, '-o', join(scratch, 'p-synth-large')], 5),
   generateLarge: processTime(['generate', '-c', largeFile, '-o', join(scratch, 'p-generate-large')], 5),
+  validateHuge: processTime(['validate', '-c', hugeFile], 5),
+  synthHuge: processTime(['synth', '-c', hugeFile, '-o', join(scratch, 'p-synth-huge')], 5),
+  generateHuge: processTime(['generate', '-c', hugeFile, '-o', join(scratch, 'p-generate-huge')], 5),
 };
 
 let loadStart = performance.now();
@@ -88,8 +104,17 @@ rows.push(
   { task: 'synth, default config', process: processFigures.synthDefault, inProcess: inProcessTime(10, () => synthesize(defaultConfig, { outdir: join(scratch, 'synth-default') })) },
   { task: 'synth, 20 buckets x 10 prefixes', process: processFigures.synthLarge, inProcess: inProcessTime(5, () => synthesize(large, { outdir: join(scratch, 'synth-large') })), budget: 2000 },
   { task: 'generate, 20 buckets x 10 prefixes', process: processFigures.generateLarge, inProcess: inProcessTime(5, generate(large, 'generate-large')), budget: 2000 },
+  { task: 'validate, 50 buckets x 20 prefixes', process: processFigures.validateHuge, inProcess: inProcessTime(5, () => loadConfigFile(hugeFile)), budget: 2000 },
+  { task: 'synth, 50 buckets x 20 prefixes', process: processFigures.synthHuge, inProcess: inProcessTime(3, () => synthesize(huge, { outdir: join(scratch, 'synth-huge') })), budget: 2000 },
+  { task: 'generate, 50 buckets x 20 prefixes', process: processFigures.generateHuge, inProcess: inProcessTime(3, generate(huge, 'generate-huge')), budget: 2000 },
 );
 rmSync(scratch, { recursive: true, force: true });
+
+async function scale(): Promise<ScaleRow[]> {
+  const scaleRows = await scaleOnMoto({ '20 buckets x 10 prefixes': large, '50 buckets x 20 prefixes': huge });
+  process.stdout.write(`${scaleTable(scaleRows).join('\n')}\n`);
+  return scaleRows;
+}
 
 const over = rows.filter((row) => row.budget !== undefined && row.process > row.budget);
 process.stdout.write([
@@ -106,3 +131,13 @@ if (over.length > 0) {
   process.stderr.write(`over budget: ${over.map((row) => row.task).join(', ')}\n`);
   process.exitCode = 1;
 }
+scale().then((scaleRows) => {
+  const failed = scaleRows.filter((row) => row.planDifferences + row.stateDifferences > 0 || row.largestPolicy > AWS_QUOTAS.managedPolicyChars.value);
+  if (failed.length > 0) {
+    process.stderr.write(`the renderers differ or a policy is over IAM's limit: ${failed.map((row) => row.config).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}, (error: unknown) => {
+  process.stderr.write(`scale run failed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./commands/synth')).synthCommand,
   generate: async () => (await import('./commands/generate')).generateCommand,
   policies: async () => (await import('./commands/policies')).policiesCommand,
+  preflight: async () => (await import('./commands/preflight')).preflightCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   adopt: async () => (await import('./commands/adopt')).adoptCommand,
   'ica-payload': async () => (await import('./commands/ica-payload')).icaPayloadCommand,

@@ -114,7 +114,7 @@ export const bucketSchema = z.strictObject({
   prefixes: z.array(checkedString(prefixProblems)).min(1)
     .describe('Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root.'),
   versioning: z.enum(['Enabled', 'Suspended', 'Disabled']).default('Disabled')
-    .describe('Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant.'),
+    .describe('Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. "Disabled" is only for a bucket that was never versioned: S3 cannot unversion a bucket, so to stop versioning one write "Suspended" (preflight and doctor refuse "Disabled" on a bucket that was ever versioned).'),
   encryption: encryptionSchema.default({ type: 'SSE-S3' })
     .describe('Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kmsKeyArn"?}.'),
   blockPublicAccess: z.boolean().default(true).describe('Block all public access to the bucket.'),

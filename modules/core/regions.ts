@@ -121,14 +121,20 @@ const EXTRA_NAMES: Readonly<Record<string, string>> = {
  * `United States`) or an AWS region (`eu-central-1`), ignoring case and surrounding space.
  */
 export function findIcaRegion(input: string): IcaRegion | undefined {
-  const wanted = input.trim().toLowerCase();
-  const code = EXTRA_NAMES[wanted];
-  return ICA_REGIONS.find((region: IcaRegion) =>
-    region.code.toLowerCase() === wanted ||
-    region.code === code ||
-    region.aliases.some((alias) => alias.toLowerCase() === wanted) ||
-    region.name.toLowerCase() === wanted ||
-    region.awsRegion === wanted);
+  const code = icaRegionSpellings()[input.trim().toLowerCase()];
+  return ICA_REGIONS.find((region: IcaRegion) => region.code === code);
+}
+
+/**
+ * Every spelling of every region, lower case, to its code: code, aliases, name, AWS region and the
+ * extra names. The generated module renders this table, so `ica_region` takes what the config does.
+ */
+export function icaRegionSpellings(): Readonly<Record<string, string>> {
+  const spellings: Record<string, string> = {};
+  for (const region of ICA_REGIONS) {
+    for (const spelling of [region.code, ...region.aliases, region.name, region.awsRegion]) spellings[spelling.toLowerCase()] ??= region.code;
+  }
+  return { ...spellings, ...EXTRA_NAMES };
 }
 
 /** Every spelling `findIcaRegion` accepts, for error messages. */

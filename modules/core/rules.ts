@@ -17,6 +17,13 @@ const BUCKET_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--t
 
 // Values are quoted with JSON.stringify in messages: a newline or terminal escape in a config value
 // must not reach the CLI's output raw.
+
+/** Why a value's characters are refused: non-ASCII letters are named as such (the value looks fine to its writer). */
+function disallowedCharacters(value: string, service: string, otherwise: string): string {
+  const nonAscii = [...new Set([...value].filter((char) => char > '\u007f'))];
+  return nonAscii.length > 0 ? `contains non-ASCII characters (${nonAscii.map((char) => JSON.stringify(char)).join(' ')}); ${service} takes ASCII only` : otherwise;
+}
+
 export function bucketNameProblems(name: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const fix = 'use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
@@ -24,7 +31,7 @@ export function bucketNameProblems(name: string): RuleProblem[] {
     problems.push({ message: `bucket name ${JSON.stringify(name)} is ${name.length} characters long`, fix });
   }
   if (!/^[a-z0-9.-]*$/.test(name)) {
-    problems.push({ message: `bucket name ${JSON.stringify(name)} contains characters S3 does not allow`, fix });
+    problems.push({ message: `bucket name ${JSON.stringify(name)} ${disallowedCharacters(name, 'S3', 'contains characters S3 does not allow')}`, fix });
   } else if (!/^[a-z0-9].*[a-z0-9]$/.test(name) && name.length >= 2) {
     problems.push({ message: `bucket name ${JSON.stringify(name)} must start and end with a letter or digit`, fix });
   }
@@ -74,7 +81,7 @@ export function prefixProblems(prefix: string): RuleProblem[] {
     problems.push({ message: `prefix ${JSON.stringify(prefix)} has an empty folder name ("//")`, fix: 'write single slashes between folder names' });
   }
   if (!new RegExp(PREFIX_PATTERN).test(prefix)) {
-    problems.push({ message: `prefix ${JSON.stringify(prefix)} contains characters outside S3's safe set`, fix: "use letters, digits, spaces, / and ! _ . ' ( ) -" });
+    problems.push({ message: `prefix ${JSON.stringify(prefix)} ${disallowedCharacters(prefix, 'an ICA prefix', "contains characters outside S3's safe set")}`, fix: "use ASCII letters, digits, spaces, / and ! _ . ' ( ) -" });
   }
   if (prefix.length > PREFIX_MAX_LENGTH) {
     problems.push({ message: `prefix is ${prefix.length} characters long`, fix: `shorten it to at most ${PREFIX_MAX_LENGTH} characters` });
@@ -97,7 +104,7 @@ export function iamNameProblems(kind: keyof typeof IAM_NAME_MAX_LENGTH, name: st
   const problems: RuleProblem[] = [];
   if (name.length === 0 || name.length > max) problems.push({ message: `IAM ${kind} name is ${name.length} characters long`, fix });
   if (!new RegExp(IAM_NAME_PATTERN).test(name) && name.length > 0) {
-    problems.push({ message: `IAM ${kind} name ${JSON.stringify(name)} contains characters IAM does not allow`, fix });
+    problems.push({ message: `IAM ${kind} name ${JSON.stringify(name)} ${disallowedCharacters(name, 'IAM', 'contains characters IAM does not allow')}`, fix });
   }
   return problems;
 }

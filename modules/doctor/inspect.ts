@@ -207,7 +207,7 @@ export function errorText(error: unknown): string {
 }
 
 /** Runs a read; the error names listed mean "there is none" (absent), anything else is unreadable. */
-async function read<T>(call: () => Promise<T>, absentNames: readonly string[] = []): Promise<Fact<T>> {
+export async function read<T>(call: () => Promise<T>, absentNames: readonly string[] = []): Promise<Fact<T>> {
   try {
     return ok(await call());
   } catch (error) {

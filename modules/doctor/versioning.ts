@@ -3,7 +3,7 @@
  * never unversioned again; a config that says "Disabled" for it still picks the unversioned
  * permission policy, which lacks the version actions S3 then needs, and ICA fails with
  * "Access forbidden". Pure, so any command that compares the config with a live bucket (the
- * doctor now, a check before apply later) reports it the same way.
+ * doctor and preflight) reports it the same way.
  */
 import type { Versioning } from './inspect';
 

@@ -13,14 +13,14 @@ import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
-import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn } from '../core/regions';
+import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, icaRegionChoices, icaRegionSpellings } from '../core/regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, IAM_NAME_MAX_LENGTH,
   IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN,
   PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
 } from '../core/rules';
 import { ResolvedConfig } from '../core/validate';
-import { attributeLines, hclHeredoc, hclString, hclValue } from './hcl';
+import { attributeLines, hclHeredoc, hclPretty, hclString, hclValue } from './hcl';
 
 // ---------------------------------------------------------------------------------------------
 // The config's JSON Schema as module inputs
@@ -264,8 +264,6 @@ function iamName(kind: keyof typeof IAM_NAME_MAX_LENGTH, value: string): string 
 /** A prefix as ICA stores it (the module normalises the same way). */
 const normalised = (prefix: string) => `endswith(${prefix}, "/") ? ${prefix} : "\${${prefix}}/"`;
 
-const REGION_CODES = ICA_REGIONS.map((region: IcaRegion) => region.code);
-
 /** The settings an adopted bucket hands over: none when `manage` is left out, as the core resolves it. */
 const managed = (bucket: string) => `coalesce(${bucket}.manage, [])`;
 
@@ -326,8 +324,8 @@ const ADOPTION_VALIDATIONS: readonly Validation[] = [
 const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
   name: [{ condition: matches(STACK_NAME_PATTERN, 'var.name'), errorMessage: 'name: start with a letter; use up to 40 letters, digits, - and _.' }],
   icaRegion: [{
-    condition: `contains(${hclValue(REGION_CODES)}, var.ica_region)`,
-    errorMessage: `ica_region: use one of ${REGION_CODES.join(', ')}.`,
+    condition: 'contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))',
+    errorMessage: `ica_region: use one of ${icaRegionChoices()}, by code, name or AWS region.`,
   }],
   credential: [
     { condition: 'contains(["user", "role"], var.credential.method)', errorMessage: 'credential.method: use "user" or "role".' },
@@ -347,7 +345,7 @@ const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
       errorMessage: 'credential.namespace: use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1".',
     },
     {
-      condition: 'var.credential.method != "role" || try(local.ica_regions[var.ica_region].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)',
+      condition: 'var.credential.method != "role" || try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)',
       errorMessage: 'credential: the ICA docs publish no OIDC provider for this ICA region, so the role method needs oidc_provider_id and namespace (ask Illumina support), or use the user method.',
     },
     {
@@ -384,7 +382,7 @@ const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
       errorMessage: 'buckets[].encryption: type "SSE-S3" or "SSE-KMS"; kms_key_arn only with SSE-KMS, as a key ARN (arn:aws:kms:<region>:<account-id>:key/<key-id>, not an alias).',
     },
     {
-      condition: `alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex(${hclString(KMS_KEY_ARN_PATTERN)}, bucket.encryption.kms_key_arn)[0] == local.ica_regions[var.ica_region].aws_region, true)])`,
+      condition: `alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex(${hclString(KMS_KEY_ARN_PATTERN)}, bucket.encryption.kms_key_arn)[0] == local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].aws_region, true)])`,
       errorMessage: "buckets[].encryption.kms_key_arn: SSE-KMS keys must be in the ICA region's AWS region; use a key there, or omit kms_key_arn to create one.",
     },
     {
@@ -454,7 +452,7 @@ function variableAttributes(description: string, type: string, defaultValue: { v
 function moduleVariable(key: string, node: SchemaNode, required: boolean): ModuleVariable {
   const name = snakeCase(key);
   const summary = key === 'icaRegion'
-    ? `ICA region code: ${ICA_REGIONS.map((region: IcaRegion) => `${region.code} (${region.name}, ${region.awsRegion})`).join(', ')}. Every resource is created in its AWS region.`
+    ? `ICA region by code, name or AWS region: ${ICA_REGIONS.map((region: IcaRegion) => `${region.code} (${region.name}, ${region.awsRegion})`).join(', ')}. Every resource is created in its AWS region.`
     : terraformWords(node.description ?? '');
   const fields = fieldLines(node, 0);
   const description = fields.length > 0 ? `${summary}\n${fields.join('\n')}` : summary;
@@ -593,6 +591,7 @@ export function moduleViewModel() {
     sids: Object.fromEntries(Object.entries(SID).map(([key, value]) => [key.padEnd(sidWidth), value])),
     oidcAudience: OIDC_AUDIENCE,
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
+    regionSpellings: hclPretty(icaRegionSpellings(), 2),
     adoption: adoptionViewModel(),
     permission: { statementKinds: [...STATEMENT_KINDS], maxChars: AWS_QUOTAS.managedPolicyChars.value, maxRaised: AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value },
     protection: { ...PROTECTION_RESOURCES, hint: PROTECTION_HINT, releaseExample: releaseCommand('acme-ica-data', 'module.ica_s3_connect.') },

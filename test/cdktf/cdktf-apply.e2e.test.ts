@@ -267,9 +267,9 @@ describe('buckets', () => {
         Resource: [`arn:aws:s3:::${ROLE_BUCKET}/*`],
         Condition: {
           ArnNotLike: {
-            // The ICA role, its federated users, the admins, and Illumina's copy role (whose Allow
-            // below the Deny would otherwise cancel).
-            'aws:PrincipalArn': [ROLE_ARN, `arn:aws:sts::${ACCOUNT}:federated-user/*`, ADMIN_ARN, CROSS_ACCOUNT_ROLE],
+            // The ICA role, its federated users, the admins, Illumina's copy role (whose Allow
+            // below the Deny would otherwise cancel) and whoever runs Terraform (moto's caller).
+            'aws:PrincipalArn': [ROLE_ARN, `arn:aws:sts::${ACCOUNT}:federated-user/*`, ADMIN_ARN, CROSS_ACCOUNT_ROLE, `arn:aws:sts::${ACCOUNT}:user/moto`],
           },
         },
       },

@@ -12,7 +12,7 @@ import * as actions from '../../modules/core/actions';
 import { configReferenceRows } from '../../modules/core/config-reference';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
-import { ICA_REGIONS, IcaRegion, crossAccountRoleArn } from '../../modules/core/regions';
+import { ICA_REGIONS, IcaRegion, crossAccountRoleArn, findIcaRegion, icaRegionSpellings } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
 import { generateFiles, MODULE_DIR } from '../../modules/generator/generate';
 import { hclHeredoc, hclPretty, hclString, hclValue } from '../../modules/generator/hcl';
@@ -150,7 +150,6 @@ describe('module variables', () => {
     }
     // The prefix rule and the region table's codes, from modules/core.
     expect(variables).toContain(hclString("^[A-Za-z0-9!_.'() /-]+$"));
-    expect(variables).toContain(`contains(${hclValue(ICA_REGIONS.map((region) => region.code))}, var.ica_region)`);
   });
 
   test('terraform.tfvars.json holds the config\'s values as data, keyed like the variables', () => {
@@ -205,6 +204,16 @@ test('with restrict_to_ica the module exempts the deployer read at plan time, un
   expect(main).toContain('exempts_deployer    = var.bucket_policy.restrict_to_ica && var.bucket_policy.exempt_deployer');
   expect(main).toMatch(/data "aws_iam_session_context" "deployer" \{\n  count = local\.exempts_deployer \? 1 : 0\n\n  arn = data\.aws_caller_identity\.current\.arn\n\}/);
   expect(main).toContain('local.exempts_deployer ? [data.aws_iam_session_context.deployer[0].issuer_arn] : [],');
+});
+
+test('the module\'s ica_region takes every spelling the config takes (code, alias, name, AWS region), as the core resolves it', () => {
+  const main = text(`${MODULE_DIR}/main.tf`);
+  for (const [spelling, code] of Object.entries(icaRegionSpellings())) {
+    expect(findIcaRegion(spelling)?.code).toBe(code);
+    expect(main).toMatch(new RegExp(`\\n    ${/^[a-z0-9-]+$/.test(spelling) ? spelling : JSON.stringify(spelling)} += "${code}"\\n`));
+  }
+  expect(main).toContain('region_code = local.ica_region_codes[lower(trimspace(var.ica_region))]');
+  expect(text(`${MODULE_DIR}/variables.tf`)).toContain('contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))');
 });
 
 describe('config values stay out of the HCL text', () => {

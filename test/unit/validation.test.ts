@@ -66,6 +66,21 @@ test('the starting configs are valid', () => {
   expectValid(roleConfig());
 });
 
+describe('characters outside the allowed sets are named; non-ASCII letters as such', () => {
+  test('bucket, IAM and prefix names', () => {
+    expectProblems(broken((config) => {
+      config.credential.userName = 'müller';
+      config.buckets[0].name = 'bücket-data';
+      config.buckets[0].prefixes = ['dätä/', 'a$b/'];
+    }), [
+      ['credential.userName', 'IAM user name "müller" contains non-ASCII characters ("ü"); IAM takes ASCII only'],
+      ['buckets[0].name', 'bucket name "bücket-data" contains non-ASCII characters ("ü"); S3 takes ASCII only'],
+      ['buckets[0].prefixes[0]', 'prefix "dätä/" contains non-ASCII characters ("ä"); an ICA prefix takes ASCII only'],
+      ['buckets[0].prefixes[1]', 'prefix "a$b/" contains characters outside S3\'s safe set'],
+    ]);
+  });
+});
+
 describe('AWS tag quotas: 50 per resource, the top-level tags counted on each bucket and key', () => {
   const tags = (prefix: string, count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'x']));
 
@@ -235,8 +250,12 @@ describe('prefixes', () => {
     expectOnly(setPrefixes(prefix), path, `prefix "${prefix}" has a "." or ".." folder`);
   });
 
-  test.each(['data$/', 'da*ta/', 'data?/', 'da"ta/', 'data{x}/', 'data%/', 'da\nta/', 'daté/'])('unsafe characters (%j)', (prefix) => {
+  test.each(['data$/', 'da*ta/', 'data?/', 'da"ta/', 'data{x}/', 'data%/', 'da\nta/'])('unsafe characters (%j)', (prefix) => {
     expectOnly(setPrefixes(prefix), path, `prefix ${JSON.stringify(prefix)} contains characters outside S3's safe set`);
+  });
+
+  test('a non-ASCII letter is named as such', () => {
+    expectOnly(setPrefixes('daté/'), path, 'prefix "daté/" contains non-ASCII characters ("é"); an ICA prefix takes ASCII only');
   });
 
   test('too long', () => {

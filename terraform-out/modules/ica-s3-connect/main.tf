@@ -79,6 +79,51 @@ locals {
     }
   }
 
+  # Every spelling of a region the config accepts (code, alias, name, AWS region), lower case, to its code.
+  ica_region_codes = {
+    au                     = "AU"
+    australia              = "AU"
+    ap-southeast-2         = "AU"
+    ca                     = "CA"
+    canada                 = "CA"
+    ca-central-1           = "CA"
+    eu                     = "EU"
+    de                     = "EU"
+    germany                = "EU"
+    eu-central-1           = "EU"
+    in                     = "IN"
+    india                  = "IN"
+    ap-south-1             = "IN"
+    id                     = "ID"
+    indonesia              = "ID"
+    ap-southeast-3         = "ID"
+    il                     = "IL"
+    israel                 = "IL"
+    il-central-1           = "IL"
+    jp                     = "JP"
+    japan                  = "JP"
+    ap-northeast-1         = "JP"
+    sg                     = "SG"
+    singapore              = "SG"
+    ap-southeast-1         = "SG"
+    kr                     = "KR"
+    "south korea"          = "KR"
+    ap-northeast-2         = "KR"
+    gb                     = "GB"
+    uk                     = "GB"
+    eu-west-2              = "GB"
+    ae                     = "AE"
+    "united arab emirates" = "AE"
+    me-central-1           = "AE"
+    us                     = "US"
+    "united states"        = "US"
+    us-east-1              = "US"
+    "united kingdom"       = "GB"
+    korea                  = "KR"
+    uae                    = "AE"
+    usa                    = "US"
+  }
+
   actions = {
     bucket                  = ["s3:PutBucketNotification", "s3:ListBucket", "s3:GetBucketNotification", "s3:GetBucketLocation"]
     bucket_versioned        = ["s3:ListBucketVersions", "s3:GetBucketVersioning"]
@@ -125,10 +170,11 @@ locals {
 }
 
 locals {
-  region     = local.ica_regions[var.ica_region]
-  account_id = data.aws_caller_identity.current.account_id
-  is_role    = var.credential.method == "role"
-  is_user    = var.credential.method == "user"
+  region_code = local.ica_region_codes[lower(trimspace(var.ica_region))]
+  region      = local.ica_regions[local.region_code]
+  account_id  = data.aws_caller_identity.current.account_id
+  is_role     = var.credential.method == "role"
+  is_user     = var.credential.method == "user"
 
   # Prefixes as ICA stores them: one trailing slash. The settings written on the bucket: every one
   # on a new bucket, the listed ones (default none) on an adopted one.
@@ -300,7 +346,7 @@ data "aws_region" "current" {}
 locals {
   # The buckets' preconditions, created or adopted: the aws provider works in the ICA region's AWS region.
   provider_in_ica_region = data.aws_region.current.name == local.region.aws_region
-  provider_region_error  = "ICA region ${var.ica_region} keeps its buckets in ${local.region.aws_region}, but the aws provider is configured for ${data.aws_region.current.name}: set the provider's region to ${local.region.aws_region}."
+  provider_region_error  = "ICA region ${local.region_code} keeps its buckets in ${local.region.aws_region}, but the aws provider is configured for ${data.aws_region.current.name}: set the provider's region to ${local.region.aws_region}."
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ output "storage_configurations" {
         bucketName                    = bucket.name
         keyPrefix                     = prefix
         region                        = local.region.aws_region
-        icaRegion                     = var.ica_region
+        icaRegion                     = local.region_code
         credentialType                = local.is_role ? "AWS_ROLE" : "AWS_USER"
         credential                    = local.is_role ? local.principal_arn : (local.active_key_label != null ? aws_iam_access_key.this[local.active_key_label].id : "create an access key for the user (createAccessKey is false)")
         serverSideEncryptionAlgorithm = bucket.encryption.type == "SSE-KMS" ? "aws:kms" : "AES256"

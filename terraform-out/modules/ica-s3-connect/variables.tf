@@ -15,12 +15,12 @@ variable "name" {
 }
 
 variable "ica_region" {
-  description = "ICA region code: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1). Every resource is created in its AWS region."
+  description = "ICA region by code, name or AWS region: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1). Every resource is created in its AWS region."
   type        = string
 
   validation {
-    condition     = contains(["AU", "CA", "EU", "IN", "ID", "IL", "JP", "SG", "KR", "GB", "AE", "US"], var.ica_region)
-    error_message = "ica_region: use one of AU, CA, EU, IN, ID, IL, JP, SG, KR, GB, AE, US."
+    condition     = contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))
+    error_message = "ica_region: use one of AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU/DE (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB/UK (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1), by code, name or AWS region."
   }
 }
 
@@ -94,7 +94,7 @@ variable "credential" {
   }
 
   validation {
-    condition     = var.credential.method != "role" || try(local.ica_regions[var.ica_region].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)
+    condition     = var.credential.method != "role" || try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)
     error_message = "credential: the ICA docs publish no OIDC provider for this ICA region, so the role method needs oidc_provider_id and namespace (ask Illumina support), or use the user method."
   }
 
@@ -135,7 +135,7 @@ variable "buckets" {
     Buckets to connect, each with its prefixes.
     - name: S3 bucket name (created in the ICA region). Required.
     - prefixes: Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root. Required.
-    - versioning: Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. Default: "Disabled".
+    - versioning: Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. "Disabled" is only for a bucket that was never versioned: S3 cannot unversion a bucket, so to stop versioning one write "Suspended" (preflight and doctor refuse "Disabled" on a bucket that was ever versioned). Default: "Disabled".
     - encryption: Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kms_key_arn"?}. Default: {"type":"SSE-S3"}.
       - type: "SSE-S3": Amazon S3 managed keys (AES256). "SSE-KMS": AWS KMS key (aws:kms) with an S3 bucket key. Required.
       - kms_key_arn ("SSE-KMS" only): ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.
@@ -205,7 +205,7 @@ variable "buckets" {
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", bucket.encryption.kms_key_arn)[0] == local.ica_regions[var.ica_region].aws_region, true)])
+    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", bucket.encryption.kms_key_arn)[0] == local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].aws_region, true)])
     error_message = "buckets[].encryption.kms_key_arn: SSE-KMS keys must be in the ICA region's AWS region; use a key there, or omit kms_key_arn to create one."
   }
 

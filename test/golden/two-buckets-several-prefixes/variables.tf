@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "ica_region" {
-  description = "ICA region code: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1). Every resource is created in its AWS region."
+  description = "ICA region by code, name or AWS region: AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1). Every resource is created in its AWS region."
   type        = string
 }
 
@@ -59,7 +59,7 @@ variable "buckets" {
     Buckets to connect, each with its prefixes.
     - name: S3 bucket name (created in the ICA region). Required.
     - prefixes: Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root. Required.
-    - versioning: Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. Default: "Disabled".
+    - versioning: Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. "Disabled" is only for a bucket that was never versioned: S3 cannot unversion a bucket, so to stop versioning one write "Suspended" (preflight and doctor refuse "Disabled" on a bucket that was ever versioned). Default: "Disabled".
     - encryption: Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kms_key_arn"?}. Default: {"type":"SSE-S3"}.
       - type: "SSE-S3": Amazon S3 managed keys (AES256). "SSE-KMS": AWS KMS key (aws:kms) with an S3 bucket key. Required.
       - kms_key_arn ("SSE-KMS" only): ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.
