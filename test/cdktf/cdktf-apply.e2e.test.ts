@@ -419,11 +419,15 @@ describe('after the read-backs', () => {
     }
   });
 
-  test('destroy stops while a bucket may hold data; released, it removes every resource of both stacks', async () => {
+  test('renaming the SSE-KMS bucket stops the plan, naming the bucket and its key; released, destroy removes every resource of both stacks', async () => {
     const keyArn = await roleKeyArn();
-    const blocked = await terraform(stackDirs.role, ['destroy', '-auto-approve', '-input=false']);
+    const synthRole = (config: IcaConfigInput) => synthesize(resolveConfig(config), { outdir: join(scratch, 'role'), endpointUrl: moto.url, localStatePath: join(scratch, 'role', 'terraform.tfstate') });
+    synthRole({ ...roleConfig, buckets: roleConfig.buckets.map((bucket) => ({ ...bucket, name: `${ROLE_BUCKET}-renamed` })) });
+    const blocked = await terraform(stackDirs.role, ['plan', '-input=false']);
+    synthRole(roleConfig);
     expect(blocked.code).toBe(1);
-    expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${protectionAddresses(ROLE_BUCKET, '')[0]} has lifecycle.prevent_destroy`);
+    // Terraform wraps its messages at 78 columns.
+    for (const address of protectionAddresses(ROLE_BUCKET, '')) expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${address} has lifecycle.prevent_destroy`);
     expect((await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe('Enabled');
     await allSettledOrThrow(Object.entries(stackDirs).map(([which, dir]) =>
       terraformOk(dir, ['state', 'rm', ...protectionAddresses(which === 'role' ? ROLE_BUCKET : USER_BUCKET, '')])));

@@ -168,7 +168,7 @@ describe('c9: adopted buckets in the generated module', () => {
     const cors = byType('aws_s3_bucket_cors_configuration').find((resource) => resource.values.bucket === 'eq-c9-adopted')?.values.cors_rule as { id: string }[];
     // cors_rule is a set to the aws provider: the state keeps no order.
     expect(cors.map((rule) => rule.id).sort()).toEqual(['', FOREIGN_CORS_RULE.ID]);
-    const inputs = byType('terraform_data').map((resource) => resource.values.input as Record<string, string>)
+    const inputs = byType('terraform_data').filter((resource) => resource.address.includes('adopted_bucket_restore')).map((resource) => resource.values.input as Record<string, string>)
       .sort((a, b) => a.bucket.localeCompare(b.bucket));
     const adopted = configs.c9.buckets.find((bucket) => bucket.name === 'eq-c9-adopted');
     expect(inputs).toEqual([

@@ -168,6 +168,19 @@ export const MATRIX: Readonly<Record<string, IcaConfigInput>> = {
     bucketPolicy: { crossAccountCopy: true },
     tags: US_TAGS,
   },
+  // user, one bucket whose prefixes overflow one managed policy (the permission policy is split
+  // over several), restrictToIca (the deployer exempt), and more tags than an S3 object takes.
+  c10: {
+    name: 'eq-c10', icaRegion: 'US',
+    credential: { method: 'user', userName: 'eq-c10-user' },
+    policyName: 'eq-c10-policy',
+    buckets: [{
+      name: 'eq-c10-data', versioning: 'Enabled', encryption: { type: 'SSE-KMS' },
+      prefixes: Array.from({ length: 14 }, (_, index) => `${'sequencing-run-archive/'.repeat(20)}${index}/`),
+    }],
+    bucketPolicy: { restrictToIca: true },
+    tags: Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`cost-tag-${index}`, `value ${index}`])),
+  },
 };
 
 export const FACTORS = {

@@ -29,6 +29,7 @@ import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copi
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SID } from '../../modules/core/policies';
+import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { DOC, Decision, Matrix, MatrixRow, buildMatrix, matrixConfigs } from './request-matrix';
 
 const matrices: Matrix[] = matrixConfigs().map(buildMatrix);
@@ -213,12 +214,22 @@ function isKnownOperator(operator: string): boolean {
   return CONDITION_OPERATORS.has(base);
 }
 
+test('the split config of the matrix really spreads the permission policy over several managed policies, each within IAM\'s limit', () => {
+  const split = matrices.find((matrix) => matrix.source.startsWith('extra: prefixes too long for one managed policy')) as Matrix;
+  const names = Object.keys(split.documents).filter((name) => name.startsWith(DOC.icaPermission));
+  expect(names.length).toBeGreaterThan(1);
+  for (const name of names) expect(JSON.stringify(split.documents[name]).length).toBeLessThanOrEqual(AWS_QUOTAS.managedPolicyChars.value);
+  const prefixRows = split.rows.filter((row) => row.actor.startsWith('ICA role') && row.action === 's3:PutObject' && row.resource.includes('/run-0042/'));
+  expect(prefixRows).toHaveLength(14);
+  for (const row of prefixRows) expect(row.expected).toBe('Allowed');
+});
+
 describe('every name in every generated document exists (the simulator does not flag misspellings)', () => {
   const globalKeys = new Set(getAllGlobalConditionKeys().map((key) => key.toLowerCase()));
 
   test.each(matrices.map((matrix) => [matrix.source, matrix] as const))('%s', async (_source, matrix) => {
     const generated = Object.entries(matrix.documents).filter(([name]) =>
-      name === DOC.icaPermission || name === DOC.trust || name.startsWith('bucket-policy ') || name.startsWith('kms-key-policy '));
+      name.startsWith(DOC.icaPermission) || name === DOC.trust || name.startsWith('bucket-policy ') || name.startsWith('kms-key-policy '));
     expect(generated.length).toBeGreaterThan(0);
     for (const [name, document] of generated) {
       for (const statement of (document as Json).Statement as Json[]) {

@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  bucketPolicy, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, PolicyRefs, trustPolicy,
+  bucketPolicy, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicies, PolicyRefs, trustPolicy,
 } from '../../modules/core/policies';
 import { ICA_REGIONS, IcaRegion } from '../../modules/core/regions';
 import { ResolvedBucket, ResolvedConfig, formatProblems, validateConfig } from '../../modules/core/validate';
@@ -210,6 +210,19 @@ export const EXTRA_CONFIGS: readonly MatrixConfig[] = [
     },
   },
   {
+    source: 'extra: prefixes too long for one managed policy: the permission policy is split, ICA still reaches every prefix',
+    raw: {
+      name: 'extra-split-policy',
+      icaRegion: 'US',
+      credential: { method: 'role', sessionNamePrefix: 'Sp1it00' },
+      buckets: [
+        { name: 'extra-split-raw', prefixes: Array.from({ length: 8 }, (_, index) => `${'sequencing-run-archive/'.repeat(20)}${index}/`), encryption: { type: 'SSE-KMS' } },
+        { name: 'extra-split-results', prefixes: Array.from({ length: 6 }, (_, index) => `${'analysis-results/'.repeat(25)}${index}/`), versioning: 'Enabled' },
+      ],
+      objectTagging: true,
+    },
+  },
+  {
     source: 'extra: role method in Indonesia with the OIDC provider id and namespace overridden',
     raw: {
       name: 'extra-role-override',
@@ -297,8 +310,11 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
     deployerArn: deployer.principalArn,
   };
 
+  // The permission policy as the managed policies the renderers create: more than one when it is split.
+  const permissionDocuments = permissionPolicies(config, refs);
+  const permissionNames = permissionDocuments.map((_document, index) => (index === 0 ? DOC.icaPermission : `${DOC.icaPermission}-${index + 1}`));
   const documents: Record<string, unknown> = {
-    [DOC.icaPermission]: permissionPolicy(config, refs).toJSON(),
+    ...Object.fromEntries(permissionDocuments.map((document, index) => [permissionNames[index], document.toJSON()])),
     [DOC.administrator]: allowAll(['*']),
     [DOC.illuminaSide]: allowAll(['s3:*', 'kms:*']),
     [DOC.federationSession]: allowAll(['s3:*', 'kms:*']),
@@ -349,14 +365,14 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
   // --- The principals -----------------------------------------------------------------------
   const icaActors: Actor[] = [];
   if (config.credential.method === 'user') {
-    icaActors.push({ label: `ICA user ${config.credential.userName}`, principal: icaPrincipalArn, principalArn: icaPrincipalArn, account: ACCOUNT_ID, identityPolicies: [DOC.icaPermission] });
+    icaActors.push({ label: `ICA user ${config.credential.userName}`, principal: icaPrincipalArn, principalArn: icaPrincipalArn, account: ACCOUNT_ID, identityPolicies: permissionNames });
   } else {
     icaActors.push({
       label: `ICA role session ${config.credential.roleName}`,
       principal: roleSession(icaPrincipalArn, `${config.credential.sessionNamePrefix}-5f0c2a`),
       principalArn: icaPrincipalArn,
       account: ACCOUNT_ID,
-      identityPolicies: [DOC.icaPermission],
+      identityPolicies: permissionNames,
     });
   }
   // The federated user ICA hands to browsers and tools: it holds at most the policies of the
@@ -367,7 +383,7 @@ export function buildMatrix(entry: MatrixConfig): Matrix {
     principal: federatedArn,
     principalArn: federatedArn,
     account: ACCOUNT_ID,
-    identityPolicies: [DOC.icaPermission],
+    identityPolicies: permissionNames,
     sessionPolicy: DOC.federationSession,
   });
   const crossAccountRole = config.crossAccountRoleArn;
