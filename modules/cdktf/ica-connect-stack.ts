@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Aspects, CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, CloudBackend, Fn, Op, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -12,6 +12,8 @@ import {
   PolicyRefs, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName, storageConfigurations,
 } from '../core/policies';
 import { isProtectedKey, protectedBuckets } from '../core/protection';
+import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
+import { AWS_QUOTAS } from '../core/quotas';
 import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
 import { IcaAdoptedBucketRestore } from './ica-adopted-bucket-restore';
@@ -103,13 +105,18 @@ export class IcaConnectStack extends TerraformStack {
       });
       const policy = bucketPolicy(config, bucket, refs);
       if (policy) {
+        // An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
+        const merged = restore?.keptStatements
+          ? Fn.jsonencode({ Version: PolicyDocument.VERSION, Statement: Fn.concat([restore.keptStatements, policy.toJSON().Statement]) })
+          : undefined;
         new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, {
           bucket: icaBucket.bucketId,
-          // An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
-          policy: restore?.keptStatements
-            ? Fn.jsonencode({ Version: PolicyDocument.VERSION, Statement: Fn.concat([restore.keptStatements, policy.toJSON().Statement]) })
-            : policy.toString(),
+          policy: merged ?? policy.toString(),
           dependsOn: restore ? [restore.resource] : undefined,
+          // validate measured ICA's statements; the kept ones are known only at plan.
+          lifecycle: merged
+            ? { precondition: [{ condition: Op.lte(Fn.lengthOf(merged), AWS_QUOTAS.bucketPolicyBytes.value), errorMessage: mergedBucketPolicySizeMessage(bucket.name) }] }
+            : undefined,
         });
       }
     }

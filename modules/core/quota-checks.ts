@@ -62,6 +62,15 @@ export function quotaProblems(config: ResolvedConfig): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * The plan-time message of a bucket policy over S3's limit: an adopted bucket's own statements are
+ * read at plan, so only the renderers can measure the merged document.
+ */
+export function mergedBucketPolicySizeMessage(bucketName: string): string {
+  const quota = AWS_QUOTAS.bucketPolicyBytes;
+  return `bucket ${bucketName}: its policy, with the statements kept from the bucket's own, is over the ${quota.value} characters S3 allows (${quota.breaks}); merge or remove statements of the bucket's own policy, or exempt fewer principals.`;
+}
+
 /** Quotas the config counts on being raised. */
 export function quotaWarnings(config: ResolvedConfig): string[] {
   const standard = AWS_QUOTAS.managedPoliciesPerPrincipal.value;

@@ -30,7 +30,8 @@ export function formatReport(config: ResolvedConfig, report: DoctorReport): stri
   return lines.join('\n');
 }
 
-export function reportJson(config: ResolvedConfig, report: DoctorReport): Record<string, unknown> {
+/** The JSON of a report of checks (doctor, preflight): the config it is about, the verdict, every check. */
+export function checksJson(config: ResolvedConfig, report: Pick<DoctorReport, 'ok' | 'counts' | 'checks'>): Record<string, unknown> {
   return {
     name: config.name,
     icaRegion: config.region.code,
@@ -39,6 +40,9 @@ export function reportJson(config: ResolvedConfig, report: DoctorReport): Record
     ok: report.ok,
     counts: report.counts,
     checks: report.checks,
-    storageConfigurations: report.ica.storageConfigurations,
   };
+}
+
+export function reportJson(config: ResolvedConfig, report: DoctorReport): Record<string, unknown> {
+  return { ...checksJson(config, report), storageConfigurations: report.ica.storageConfigurations };
 }

@@ -246,14 +246,3 @@ export function formatPreflightReport(config: ResolvedConfig, report: PreflightR
   ].join('\n');
 }
 
-export function preflightReportJson(config: ResolvedConfig, report: PreflightReport): Record<string, unknown> {
-  return {
-    name: config.name,
-    icaRegion: config.region.code,
-    awsRegion: config.region.awsRegion,
-    method: config.credential.method,
-    ok: report.ok,
-    counts: report.counts,
-    checks: report.checks,
-  };
-}

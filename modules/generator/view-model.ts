@@ -11,6 +11,7 @@ import {
 } from '../core/adoption';
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
+import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, icaRegionChoices, icaRegionSpellings } from '../core/regions';
@@ -593,6 +594,8 @@ export function moduleViewModel() {
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
     regionSpellings: hclPretty(icaRegionSpellings(), 2),
     adoption: adoptionViewModel(),
+    // The bucket's name goes in with format(): every string the templates write is escaped, so "${...}" cannot be.
+    bucketPolicy: { maxChars: AWS_QUOTAS.bucketPolicyBytes.value, sizeMessageFormat: mergedBucketPolicySizeMessage('%s') },
     permission: { statementKinds: [...STATEMENT_KINDS], maxChars: AWS_QUOTAS.managedPolicyChars.value, maxRaised: AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value },
     protection: { ...PROTECTION_RESOURCES, hint: PROTECTION_HINT, releaseExample: releaseCommand('acme-ica-data', 'module.ica_s3_connect.') },
     variables: MODULE_VARIABLES,

@@ -20,7 +20,8 @@ import {
 import {
   BucketPreflightFacts, GENERATED_MODULE, ManagedResource, parseState, plannedResources,
 } from '../../modules/doctor/checks/preflight-resources';
-import { PreflightFacts, formatPreflightReport, preflightChecks, preflightReport, preflightReportJson } from '../../modules/doctor/preflight';
+import { checksJson } from '../../modules/doctor/format';
+import { PreflightFacts, formatPreflightReport, preflightChecks, preflightReport } from '../../modules/doctor/preflight';
 import { CheckResult, absent, ok, unreadable } from '../../modules/doctor/types';
 
 const ACCOUNT = '111122223333';
@@ -439,7 +440,7 @@ describe('the report', () => {
     expect(text).toMatch(/^FAIL  iam\.role\s+Illumina_ICA_Role: the IAM role exists already: arn:r; the apply would fail with EntityAlreadyExists \| fix: if this config's stack/m);
     expect(text).toMatch(/^PASS  bucket\.name\s+pre-data: the name is free: the apply creates the bucket$/m);
     expect(text).toMatch(/6 passed, 0 warnings, 1 failed\.\nFix the FAIL lines before the first apply: each would stop it\.$/);
-    const json = preflightReportJson(resolved, report);
+    const json = checksJson(resolved, report);
     expect(json).toMatchObject({ ok: false, counts: { PASS: 6, WARN: 0, FAIL: 1, INFO: 0 } });
     for (const check of json.checks as CheckResult[]) expect(Object.keys(check).sort()).toEqual(check.status === 'FAIL' ? ['fix', 'found', 'id', 'status', 'subject'] : ['found', 'id', 'status', 'subject']);
   });

@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import * as actions from '../../modules/core/actions';
 import { configReferenceRows } from '../../modules/core/config-reference';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
+import { mergedBucketPolicySizeMessage } from '../../modules/core/quota-checks';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { ICA_REGIONS, IcaRegion, crossAccountRoleArn, findIcaRegion, icaRegionSpellings } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
@@ -214,6 +215,13 @@ test('the module\'s ica_region takes every spelling the config takes (code, alia
   }
   expect(main).toContain('region_code = local.ica_region_codes[lower(trimspace(var.ica_region))]');
   expect(text(`${MODULE_DIR}/variables.tf`)).toContain('contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))');
+});
+
+test('the module stops a plan whose merged bucket policy is over S3\'s 20 KB, naming the bucket as the core does', () => {
+  const policy = resourceBlock('aws_s3_bucket_policy', 'this');
+  expect(policy).toContain('policy = local.bucket_policies[each.key]');
+  expect(policy).toContain(`condition     = length(local.bucket_policies[each.key]) <= ${AWS_QUOTAS.bucketPolicyBytes.value}`);
+  expect(policy).toContain(`error_message = format(${hclString(mergedBucketPolicySizeMessage('%s'))}, each.key)`);
 });
 
 describe('config values stay out of the HCL text', () => {

@@ -16,6 +16,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { PROTECTION_RESOURCES } from '../../modules/core/protection';
+import { mergedBucketPolicySizeMessage } from '../../modules/core/quota-checks';
+import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { IcaBucket } from '../../modules/cdktf/ica-bucket';
 import { IcaConnectStack } from '../../modules/cdktf/ica-connect-stack';
 import { main } from '../../modules/cli/index';
@@ -175,6 +177,11 @@ describe('CDKTF', () => {
 
     const policy = Object.values(json.resource[S3BucketPolicy.tfResourceType] as Json)[0];
     expect(policy.policy).toMatch(new RegExp(`^\\$\\{jsonencode\\(\\{"Version" = "2012-10-17", "Statement" = concat\\(local\\.${keptName}, \\[\\{"Sid" = "IcaCrossAccountCopy"`));
+    // The kept statements are known only at plan: the plan stops when the merged policy is over S3's limit.
+    expect(policy.lifecycle.precondition).toEqual([{
+      condition: `\${(length(${policy.policy.slice(2, -1)}) <= ${AWS_QUOTAS.bucketPolicyBytes.value})}`,
+      error_message: mergedBucketPolicySizeMessage('acme-ica-data'),
+    }]);
     // Destroy deletes the merged documents before the restore puts the others back.
     expect(policy.depends_on).toEqual([`terraform_data.${restoreName}`]);
     const cors = Object.values(json.resource[S3BucketCorsConfiguration.tfResourceType] as Json)[0];
@@ -189,6 +196,8 @@ describe('CDKTF', () => {
     expect(restore.input).toMatchObject({ kept_policy: '', kept_cors: '' });
     const policy = Object.values(json.resource[S3BucketPolicy.tfResourceType] as Json)[0];
     expect(JSON.parse(policy.policy).Statement.map((statement: Json) => statement.Sid)).toEqual([SID.crossAccountCopy]);
+    // validate measured this policy already.
+    expect(policy.lifecycle).toBeUndefined();
   });
 
   test('an adopted bucket with nothing this tool writes a document for gets no restore resource', () => {

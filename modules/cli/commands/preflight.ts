@@ -73,7 +73,8 @@ ${TIMEOUTS_HELP}`,
       state = read.state;
     }
     // The AWS SDK loads only here, so validate and synth stay fast.
-    const { runPreflight, formatPreflightReport, preflightReportJson } = await import('../../doctor/preflight');
+    const { runPreflight, formatPreflightReport } = await import('../../doctor/preflight');
+    const { checksJson } = await import('../../doctor/format');
     const progress = createProgress(values.json ? {} as ProgressStream : process.stderr);
     let report;
     try {
@@ -81,7 +82,7 @@ ${TIMEOUTS_HELP}`,
     } finally {
       progress.done();
     }
-    out.log(values.json ? JSON.stringify(preflightReportJson(config, report), null, 2) : formatPreflightReport(config, report));
+    out.log(values.json ? JSON.stringify(checksJson(config, report), null, 2) : formatPreflightReport(config, report));
     return report.ok ? 0 : 1;
   },
 };

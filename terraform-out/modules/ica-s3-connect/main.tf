@@ -267,19 +267,21 @@ locals {
     Action   = local.actions.federation
     Resource = ["*"]
   }
-  permission_statements = concat([
-    for kind in local.permission_statement_kinds : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = sort(local.permission_arns[kind]) }
-    if length(local.permission_arns[kind]) > 0
-  ], [local.federation_statement])
+  # The whole policy as one document, with the real ARNs and with the sizing ones.
+  permission_statement_sets = {
+    for set, arns in { real = local.permission_arns, sizing = local.sizing_arns } : set => concat([
+      for kind in local.permission_statement_kinds : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = sort(arns[kind]) }
+      if length(arns[kind]) > 0
+    ], [local.federation_statement])
+  }
+  permission_statements = local.permission_statement_sets.real
 
   # IAM refuses a managed policy over 6144 characters. Measured as compact JSON with
   # every list a list (never less than what IAM counts); over it, the ARNs are dealt out in order by
   # their running total over as many policies as needed, each with room for every statement's
   # skeleton and one longest ARN to spare.
-  permission_size = length(jsonencode({ Version = "2012-10-17", Statement = concat([
-    for kind in local.permission_statement_kinds : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = local.sizing_arns[kind] }
-    if length(local.sizing_arns[kind]) > 0
-  ], [local.federation_statement]) }))
+  permission_size = length(jsonencode({ Version = "2012-10-17", Statement = local.permission_statement_sets.sizing }))
+
   split_kinds = flatten([for kind in local.permission_statement_kinds : [for arn in local.sizing_arns[kind] : kind]])
   split_costs = flatten([for kind in local.permission_statement_kinds : [for arn in local.sizing_arns[kind] : length(arn) + 3]])
   split_arns  = flatten([for kind in local.permission_statement_kinds : local.permission_arns[kind]])
@@ -470,7 +472,15 @@ resource "aws_s3_bucket_policy" "this" {
 
   bucket = local.bucket_ids[each.key]
   # An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
-  policy = jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, each.key, []), local.bucket_policy_statements[each.key]) })
+  policy = local.bucket_policies[each.key]
+
+  lifecycle {
+    # validate measured ICA's statements; an adopted bucket's own are known only at plan.
+    precondition {
+      condition     = length(local.bucket_policies[each.key]) <= 20480
+      error_message = format("bucket %s: its policy, with the statements kept from the bucket's own, is over the 20480 characters S3 allows (PutBucketPolicy fails (PolicyTooLarge)); merge or remove statements of the bucket's own policy, or exempt fewer principals.", each.key)
+    }
+  }
 
   # Destroy deletes the policy before the restore of an adopted bucket puts its other statements back.
   depends_on = [terraform_data.adopted_bucket_restore]
@@ -500,6 +510,9 @@ locals {
     for name, current in data.aws_s3_bucket_policy.current : name => [
       for statement in flatten([lookup(jsondecode(current.policy), "Statement", [])]) : statement if !contains(local.own_bucket_policy_sids, try(statement.Sid, ""))
     ]
+  }
+  bucket_policies = {
+    for name, bucket in local.buckets : name => jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, name, []), local.bucket_policy_statements[name]) })
   }
   kept_bucket_policies = {
     for name, statements in local.kept_bucket_policy_statements : name => length(statements) > 0 ? jsonencode({ Version = "2012-10-17", Statement = statements }) : ""
