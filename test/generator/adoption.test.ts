@@ -103,8 +103,9 @@ describe('main.tf', () => {
     expect(locals().own_bucket_policy_sids).toEqual(OWN_BUCKET_POLICY_SIDS);
     expect(block('data', 'aws_s3_bucket_policy', 'current').for_each).toBe('${local.wants_bucket_policy ? { for name, bucket in local.buckets : name => bucket if bucket.existing && bucket.existing_policy } : {}}');
     expect(locals().kept_bucket_policy_statements).toContain('for statement in flatten([lookup(jsondecode(current.policy), "Statement", [])]) : statement if !contains(local.own_bucket_policy_sids, try(statement.Sid, ""))');
-    expect(block('resource', 'aws_s3_bucket_policy').policy)
-      .toBe('${jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, each.key, []), local.bucket_policy_statements[each.key]) })}');
+    expect(block('resource', 'aws_s3_bucket_policy').policy).toBe('${local.bucket_policies[each.key]}');
+    expect(locals().bucket_policies.replace(/\s+/g, ' '))
+      .toBe('${{ for name, bucket in local.buckets : name => jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, name, []), local.bucket_policy_statements[name]) }) }}');
   });
 
   test('records the kept CORS rules with jsonencode over S3\'s field names, absent fields left out', () => {
