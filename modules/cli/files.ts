@@ -65,7 +65,7 @@ export function writeOutputFiles(flag: string, dir: string, files: readonly Outp
 
 /** Replaces the config file atomically (adopt --write). */
 export function writeConfigFile(path: string, content: string): void {
-  writeOrExplain(`${optionLabel('-c', path)} (--write)`, [{ path, content }], 'copy the config somewhere writable and pass it with -c');
+  writeOrExplain(`${optionLabel('-c', path)} (--write)`, [{ path, content, durable: true }], 'copy the config somewhere writable and pass it with -c');
 }
 
 /** Reads a file named by an option (--outputs FILE); a FileError says what is wrong with it. */
