@@ -250,6 +250,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
     });
     problems.push(...adoptionProblems(bucket, `buckets[${bucketIndex}]`));
     problems.push(...mergedTagProblems(asRecord(raw.tags), asRecord(bucket.tags), `buckets[${bucketIndex}].tags`));
+    problems.push(...prototypeKeyProblems(bucket.tags, ['buckets', bucketIndex, 'tags']));
     const encryption = asRecord(bucket.encryption);
     const kmsKeyArn = encryption?.kmsKeyArn;
     if (region && typeof kmsKeyArn === 'string') {
@@ -263,6 +264,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       }
     }
   });
+  problems.push(...prototypeKeyProblems(raw.tags, ['tags']));
   const credential = asRecord(raw.credential);
   if (credential?.method === 'user') problems.push(...accessKeyProblems(credential));
   if (region && credential?.method === 'role' && !region.oidc) {
@@ -276,6 +278,16 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
     }
   }
   return problems;
+}
+
+/**
+ * A tag key "__proto__" is valid to AWS, but parsing turns it into the object's prototype: its
+ * value would go unchecked and the tag be dropped without a word.
+ */
+function prototypeKeyProblems(tags: unknown, path: readonly PropertyKey[]): ConfigProblem[] {
+  const record = asRecord(tags);
+  if (!record || !Object.prototype.hasOwnProperty.call(record, '__proto__')) return [];
+  return [{ path: formatPath([...path, '__proto__']), message: 'the tag key "__proto__" cannot be carried: it would be dropped', fix: 'choose another tag key' }];
 }
 
 /** A bucket and its key carry the top-level tags and their own: together within AWS's limit. */

@@ -18,6 +18,7 @@
  * statement and a CORS rule of someone else's; the applies run its restore resource's AWS CLI check
  * against moto.
  */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,14 @@ test('the restrictToIca Deny of the generated module exempts the ICA role, feder
       MOTO_CALLER_ARN,
     ]);
   }
+});
+
+test('c8: the Secrets Manager secret holds the active key id and secret (read after the generated apply)', async () => {
+  const outputs = shown.generatedState?.values?.outputs?.c8?.value as Record<string, string>;
+  const secrets = new SecretsManagerClient({ endpoint: moto?.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const stored = await secrets.send(new GetSecretValueCommand({ SecretId: 'eq-c8/ica-access-key' }));
+  expect(JSON.parse(stored.SecretString ?? '{}')).toEqual({ accessKeyId: outputs.access_key_id, secretAccessKey: outputs.secret_access_key });
+  expect(outputs.secret_access_key.length).toBeGreaterThan(10);
 });
 
 test('renaming a bucket that may hold data stops the generated module\'s plan, naming the bucket, its key and the release', async () => {

@@ -81,6 +81,14 @@ describe('characters outside the allowed sets are named; non-ASCII letters as su
   });
 });
 
+test('a "__proto__" tag key is refused, not dropped with its value unchecked', () => {
+  const raw = JSON.parse('{"name":"acme-ica","icaRegion":"US","credential":{"method":"user"},"tags":{"__proto__":"${var.x}"},"buckets":[{"name":"acme-ica-data","prefixes":["ica/"],"tags":{"__proto__":"x"}}]}');
+  expectProblems(problemsOf(raw), [
+    ['buckets[0].tags.__proto__', 'the tag key "__proto__" cannot be carried: it would be dropped'],
+    ['tags.__proto__', 'the tag key "__proto__" cannot be carried: it would be dropped'],
+  ]);
+});
+
 describe('AWS tag quotas: 50 per resource, the top-level tags counted on each bucket and key', () => {
   const tags = (prefix: string, count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'x']));
 
