@@ -33,11 +33,21 @@ function newOutdir(): string {
   return outdir;
 }
 
-/** Synthesizes a config and runs terraform init in the stack directory; returns that directory. */
-async function prepare(config: IcaConfigInput, outdir = newOutdir()): Promise<string> {
-  const stackDir = dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url, localStatePath: join(outdir, 'terraform.tfstate') }));
+/** Synthesizes a config; returns the stack directory. */
+function synth(config: IcaConfigInput, outdir: string): string {
+  return dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url, localStatePath: join(outdir, 'terraform.tfstate') }));
+}
+
+/** Synthesizes a config into a new directory and runs terraform init there; returns the stack directory. */
+async function prepare(config: IcaConfigInput): Promise<string> {
+  const stackDir = synth(config, newOutdir());
   await terraformOk(stackDir, ['init', '-input=false']);
   return stackDir;
+}
+
+/** A changed config for an initialised stack: the same providers, so no second init. */
+function resynth(config: IcaConfigInput, stackDir: string): void {
+  synth(config, dirname(dirname(stackDir)));
 }
 
 async function apply(stackDir: string): Promise<string> {
@@ -125,7 +135,7 @@ describe('role stack: drift and destroy', () => {
   });
 
   test('the documented way to really delete: forceDestroy true, the release command, apply, destroy', async () => {
-    await prepare(roleConfig(true), dirname(dirname(stackDir)));
+    resynth(roleConfig(true), stackDir);
     await terraformOk(stackDir, ['state', 'rm', ...protectionAddresses('lifecycle-role-data', '')]);
     await apply(stackDir);
     await terraformOk(stackDir, ['destroy', '-auto-approve', '-input=false']);
@@ -173,7 +183,7 @@ describe('user stack: secrets never leak, the SSM store, rotation', () => {
     const keys = async () => (await iam.send(new ListAccessKeysCommand({ UserName: 'lifecycle-ssm-user' }))).AccessKeyMetadata?.map((key) => key.AccessKeyId) ?? [];
     const oldId = JSON.parse(await output(ssmDir, 'access_key_id'));
 
-    await prepare(userConfig(['2026-01', '2026-11'], 'ssm', 'ssm'), dirname(dirname(ssmDir)));
+    resynth(userConfig(['2026-01', '2026-11'], 'ssm', 'ssm'), ssmDir);
     await apply(ssmDir);
     const ids = JSON.parse(await output(ssmDir, 'access_key_ids'));
     expect(Object.keys(ids)).toEqual(['2026-01', '2026-11']);
@@ -181,7 +191,7 @@ describe('user stack: secrets never leak, the SSM store, rotation', () => {
     expect(JSON.parse(await output(ssmDir, 'access_key_id'))).toBe(ids['2026-11']);
     expect((await keys()).sort()).toEqual([ids['2026-01'], ids['2026-11']].sort());
 
-    await prepare(userConfig(['2026-11'], 'ssm', 'ssm'), dirname(dirname(ssmDir)));
+    resynth(userConfig(['2026-11'], 'ssm', 'ssm'), ssmDir);
     await apply(ssmDir);
     expect(await keys()).toEqual([ids['2026-11']]);
   });

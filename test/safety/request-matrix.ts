@@ -219,7 +219,6 @@ export const EXTRA_CONFIGS: readonly MatrixConfig[] = [
         { name: 'extra-split-raw', prefixes: Array.from({ length: 8 }, (_, index) => `${'sequencing-run-archive/'.repeat(20)}${index}/`), encryption: { type: 'SSE-KMS' } },
         { name: 'extra-split-results', prefixes: Array.from({ length: 6 }, (_, index) => `${'analysis-results/'.repeat(25)}${index}/`), versioning: 'Enabled' },
       ],
-      objectTagging: true,
     },
   },
   {
