@@ -3,22 +3,13 @@
  * first and say what is wrong with the credentials and how to fix it, in the same words (one
  * function, accessProblem), instead of a bare 403 on the first bucket call.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { accessProblem } from '../../modules/doctor/caller';
 import { FakeEndpoint, awsErrorEndpoint } from '../support/fake-endpoint';
-import { userInput } from './fixtures';
+import { doctorAndAdoptConfigFiles } from './fixtures';
 
-const dir = mkdtempSync(join(tmpdir(), 'ica-credentials-'));
-const doctorConfig = join(dir, 'doctor.json');
-const adoptConfig = join(dir, 'adopt.json');
-writeFileSync(doctorConfig, JSON.stringify(userInput));
-writeFileSync(adoptConfig, JSON.stringify({
-  name: 'credentials', icaRegion: 'EU', credential: { method: 'user' },
-  buckets: [{ name: 'their-data', prefixes: ['ica/'], existing: true, manage: ['cors'] }],
-}));
+const { dir, doctorConfig, adoptConfig } = doctorAndAdoptConfigFiles('credentials');
 
 const saved = { ...process.env };
 beforeEach(() => {

@@ -2,6 +2,9 @@
  * Facts as `inspect` would read them from an account set up exactly as this tool sets it up,
  * built from the core policy builders. Tests change one fact at a time.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import {
   PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
@@ -123,3 +126,19 @@ export function inputs(facts: DoctorFacts, extra: Partial<CheckInputs> = {}): Ch
 
 export const roleConfig = (): ResolvedConfig => resolveConfig(roleInput);
 export const userConfig = (): ResolvedConfig => resolveConfig(userInput);
+
+/**
+ * Config files for running `doctor` and `adopt` through the CLI, in a new scratch directory: the
+ * user config, and one adopting the bucket "their-data".
+ */
+export function doctorAndAdoptConfigFiles(name: string): { dir: string; doctorConfig: string; adoptConfig: string } {
+  const dir = mkdtempSync(join(tmpdir(), `ica-${name}-`));
+  const doctorConfig = join(dir, 'doctor.json');
+  const adoptConfig = join(dir, 'adopt.json');
+  writeFileSync(doctorConfig, JSON.stringify(userInput));
+  writeFileSync(adoptConfig, JSON.stringify({
+    name, icaRegion: 'EU', credential: { method: 'user' },
+    buckets: [{ name: 'their-data', prefixes: ['ica/'], existing: true, manage: ['cors'] }],
+  }));
+  return { dir, doctorConfig, adoptConfig };
+}

@@ -3,25 +3,15 @@
  * (or sends the headers and then stalls) end within seconds, exit 1, and name the endpoint and
  * what to check. ICA_S3_TIMEOUTS sets the limits; on AWS each call is tried a bounded number of times.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { DEFAULT_TIMEOUTS, resolveTimeouts } from '../../modules/doctor/timeouts';
 import { FakeEndpoint, silentEndpoint } from '../support/fake-endpoint';
-import { userInput } from './fixtures';
+import { doctorAndAdoptConfigFiles } from './fixtures';
 
 /** Far below "forever", far above the 1 s timeouts these runs use. */
 const BOUND_MS = 15_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'ica-timeouts-'));
-const doctorConfig = join(dir, 'doctor.json');
-const adoptConfig = join(dir, 'adopt.json');
-writeFileSync(doctorConfig, JSON.stringify(userInput));
-writeFileSync(adoptConfig, JSON.stringify({
-  name: 'timeouts', icaRegion: 'EU', credential: { method: 'user' },
-  buckets: [{ name: 'their-data', prefixes: ['ica/'], existing: true, manage: ['cors'] }],
-}));
+const { doctorConfig, adoptConfig } = doctorAndAdoptConfigFiles('timeouts');
 
 const saved = { ...process.env };
 beforeEach(() => {
