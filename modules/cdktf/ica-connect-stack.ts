@@ -11,7 +11,7 @@ import { PolicyDocument } from '../core/policy';
 import {
   PolicyRefs, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName, storageConfigurations,
 } from '../core/policies';
-import { isProtectedKey, protectedBuckets } from '../core/protection';
+import { protectedBuckets, protectedKeyBuckets } from '../core/protection';
 import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
@@ -123,7 +123,7 @@ export class IcaConnectStack extends TerraformStack {
 
     new IcaDataProtection(this, 'data-protection', {
       bucketNames: protectedBuckets(config).map((bucket) => bucket.name),
-      kmsKeyArns: Object.fromEntries(config.buckets.filter(isProtectedKey).map((bucket) => [bucket.name, keyArns.get(bucket.name) as string])),
+      kmsKeyArns: Object.fromEntries(protectedKeyBuckets(config).map((bucket) => [bucket.name, keyArns.get(bucket.name) as string])),
     });
 
     // One managed policy, or as many as IAM's size limit needs (the first keeps its construct id).

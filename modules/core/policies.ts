@@ -129,7 +129,7 @@ export function permissionPolicy(config: ResolvedConfig, refs: PolicyRefs): Poli
  * A key ARN as long as a real one, for measuring policies before the keys exist: distinct per
  * bucket, as the keys will be. The generated module builds the same.
  */
-export function sizingKeyArn(config: ResolvedConfig, bucketIndex: number): string {
+function sizingKeyArn(config: ResolvedConfig, bucketIndex: number): string {
   return `arn:aws:kms:${config.region.awsRegion}:000000000000:key/00000000-0000-0000-0000-${String(bucketIndex).padStart(12, '0')}`;
 }
 
