@@ -121,7 +121,7 @@ const EXTRA_NAMES: Readonly<Record<string, string>> = {
  * `United States`) or an AWS region (`eu-central-1`), ignoring case and surrounding space.
  */
 export function findIcaRegion(input: string): IcaRegion | undefined {
-  const code = icaRegionSpellings()[input.trim().toLowerCase()];
+  const code = ICA_REGION_SPELLINGS[input.trim().toLowerCase()];
   return ICA_REGIONS.find((region: IcaRegion) => region.code === code);
 }
 
@@ -129,13 +129,13 @@ export function findIcaRegion(input: string): IcaRegion | undefined {
  * Every spelling of every region, lower case, to its code: code, aliases, name, AWS region and the
  * extra names. The generated module renders this table, so `ica_region` takes what the config does.
  */
-export function icaRegionSpellings(): Readonly<Record<string, string>> {
+export const ICA_REGION_SPELLINGS: Readonly<Record<string, string>> = (() => {
   const spellings: Record<string, string> = {};
   for (const region of ICA_REGIONS) {
     for (const spelling of [region.code, ...region.aliases, region.name, region.awsRegion]) spellings[spelling.toLowerCase()] ??= region.code;
   }
   return { ...spellings, ...EXTRA_NAMES };
-}
+})();
 
 /** Every spelling `findIcaRegion` accepts, for error messages. */
 export function icaRegionChoices(): string {

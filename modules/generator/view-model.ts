@@ -14,7 +14,7 @@ import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
 import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
-import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, icaRegionChoices, icaRegionSpellings } from '../core/regions';
+import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, icaRegionChoices, ICA_REGION_SPELLINGS } from '../core/regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, IAM_NAME_MAX_LENGTH,
   IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN,
@@ -592,7 +592,7 @@ export function moduleViewModel() {
     sids: Object.fromEntries(Object.entries(SID).map(([key, value]) => [key.padEnd(sidWidth), value])),
     oidcAudience: OIDC_AUDIENCE,
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
-    regionSpellings: hclPretty(icaRegionSpellings(), 2),
+    regionSpellings: hclPretty(ICA_REGION_SPELLINGS, 2),
     adoption: adoptionViewModel(),
     // The bucket's name goes in with format(): every string the templates write is escaped, so "${...}" cannot be.
     bucketPolicy: { maxChars: AWS_QUOTAS.bucketPolicyBytes.value, sizeMessageFormat: mergedBucketPolicySizeMessage('%s') },

@@ -13,7 +13,7 @@ import { configReferenceRows } from '../../modules/core/config-reference';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
 import { mergedBucketPolicySizeMessage } from '../../modules/core/quota-checks';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
-import { ICA_REGIONS, IcaRegion, crossAccountRoleArn, findIcaRegion, icaRegionSpellings } from '../../modules/core/regions';
+import { ICA_REGIONS, IcaRegion, crossAccountRoleArn, findIcaRegion, ICA_REGION_SPELLINGS } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
 import { generateFiles, MODULE_DIR } from '../../modules/generator/generate';
 import { hclHeredoc, hclPretty, hclString, hclValue } from '../../modules/generator/hcl';
@@ -209,7 +209,7 @@ test('with restrict_to_ica the module exempts the deployer read at plan time, un
 
 test('the module\'s ica_region takes every spelling the config takes (code, alias, name, AWS region), as the core resolves it', () => {
   const main = text(`${MODULE_DIR}/main.tf`);
-  for (const [spelling, code] of Object.entries(icaRegionSpellings())) {
+  for (const [spelling, code] of Object.entries(ICA_REGION_SPELLINGS)) {
     expect(findIcaRegion(spelling)?.code).toBe(code);
     expect(main).toMatch(new RegExp(`\\n    ${/^[a-z0-9-]+$/.test(spelling) ? spelling : JSON.stringify(spelling)} += "${code}"\\n`));
   }
