@@ -12,6 +12,7 @@ import { ICA_ORIGIN } from '../core/actions';
 import { keptCorsRuleArguments } from '../core/adoption';
 import { KeptCorsRule, MANAGEABLE_SETTINGS, ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/policies';
+import { propProblem, ruleProblem } from '../core/rule-catalogue';
 import { bucketNameProblems, prefixProblems } from '../core/rules';
 
 export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
@@ -89,17 +90,33 @@ export interface IcaBucketProps {
 export class IcaBucket extends Construct {
   /** The bucket's name, as a reference that orders resources after the bucket (or its data source). */
   readonly bucketId: string;
+  /** ARN of the bucket. */
+  readonly bucketArn: string;
+  /** The created bucket, or the data source that reads an adopted (`existing`) one. */
+  readonly bucket: S3Bucket | DataAwsS3Bucket;
+  /** Default encryption; undefined on an adopted bucket that does not manage "encryption". */
+  readonly encryption?: S3BucketServerSideEncryptionConfigurationA;
+  /** The CORS configuration; undefined on an adopted bucket that does not manage "cors". */
+  readonly cors?: S3BucketCorsConfiguration;
+  /** Object ownership controls; undefined on an adopted bucket that does not manage "ownership". */
+  readonly ownershipControls?: S3BucketOwnershipControls;
+  /** The public access block; undefined on an adopted bucket that does not manage "publicAccessBlock". */
+  readonly publicAccessBlock?: S3BucketPublicAccessBlock;
+  /** Versioning; undefined for an unversioned bucket or one that does not manage "versioning". */
+  readonly versioning?: S3BucketVersioningA;
+  /** The folder objects: one instance per prefix, keyed by the prefix. */
+  readonly folders: S3Object;
 
   /** Every problem with the props, each naming the prop and the fix. */
   static validateProps(props: IcaBucketProps): string[] {
-    const problems = bucketNameProblems(props.bucketName).map((problem) => `bucketName: ${problem.message}; ${problem.fix}`);
-    if (!props.existing && props.manage !== undefined) problems.push('manage: only an existing bucket takes it; set existing: true or remove manage');
-    if (props.existing && props.forceDestroy) problems.push('forceDestroy: an existing bucket is never deleted by this tool; remove forceDestroy');
-    if (props.keptCorsRules?.length && !props.manage?.includes('cors')) problems.push('keptCorsRules: the CORS configuration is not managed; add "cors" to manage or remove keptCorsRules');
-    if (props.prefixes.length === 0) problems.push('prefixes: none given; give at least one folder such as "ica-data/"');
+    const problems = bucketNameProblems(props.bucketName).map((problem) => propProblem('bucketName', problem));
+    if (!props.existing && props.manage !== undefined) problems.push(propProblem('manage', ruleProblem('adoption.existing-only')));
+    if (props.existing && props.forceDestroy) problems.push(propProblem('forceDestroy', ruleProblem('adoption.force-destroy')));
+    if (props.keptCorsRules?.length && !props.manage?.includes('cors')) problems.push(propProblem('keptCorsRules', ruleProblem('adoption.kept-cors-unmanaged')));
+    if (props.prefixes.length === 0) problems.push(propProblem('prefixes', ruleProblem('schema.too-small', undefined, 'give at least one folder such as "ica-data/"')));
     for (const prefix of props.prefixes) {
-      problems.push(...prefixProblems(prefix).map((problem) => `prefixes: ${problem.message}; ${problem.fix}`));
-      if (!prefix.endsWith('/')) problems.push(`prefixes: "${prefix}" does not end in "/"; write "${prefix}/"`);
+      problems.push(...prefixProblems(prefix).map((problem) => propProblem('prefixes', problem)));
+      if (!prefix.endsWith('/')) problems.push(propProblem('prefixes', ruleProblem('prefix.trailing-slash', prefix)));
     }
     return problems;
   }
@@ -110,20 +127,22 @@ export class IcaBucket extends Construct {
     if (problems.length > 0) throw new Error(`Invalid IcaBucket props:\n  ${problems.join('\n  ')}`);
 
     const manage = new Set(props.existing ? props.manage ?? [] : MANAGEABLE_SETTINGS);
-    this.bucketId = props.existing
-      ? new DataAwsS3Bucket(this, 'bucket', { bucket: props.bucketName }).id
+    this.bucket = props.existing
+      ? new DataAwsS3Bucket(this, 'bucket', { bucket: props.bucketName })
       : new S3Bucket(this, 'bucket', {
         bucket: props.bucketName,
         forceDestroy: props.forceDestroy ?? false,
         tags: props.tags ? { ...props.tags } : undefined,
-      }).id;
+      });
+    this.bucketId = this.bucket.id;
+    this.bucketArn = this.bucket.arn;
     const bucket = this.bucketId;
 
-    const encryption = manage.has('encryption')
+    this.encryption = manage.has('encryption')
       ? new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [this.encryptionRule(props.kmsKeyArn)] })
       : undefined;
     if (manage.has('cors')) {
-      new S3BucketCorsConfiguration(this, 'cors', {
+      this.cors = new S3BucketCorsConfiguration(this, 'cors', {
         bucket,
         // Rules already on an adopted bucket first, as they were; ICA's rule after them.
         corsRule: [...(props.keptCorsRules ?? []).map(keptCorsRuleArguments), this.corsRule(props.corsAllowedOrigins ?? [ICA_ORIGIN])],
@@ -131,11 +150,11 @@ export class IcaBucket extends Construct {
       });
     }
     if (manage.has('ownership')) {
-      new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
+      this.ownershipControls = new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
     }
     if (manage.has('publicAccessBlock')) {
       const blocked = props.blockPublicAccess ?? true;
-      new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
         bucket,
         blockPublicAcls: blocked,
         blockPublicPolicy: blocked,
@@ -145,13 +164,13 @@ export class IcaBucket extends Construct {
     }
     const versioning = props.versioning ?? 'Disabled';
     if (manage.has('versioning') && versioning !== 'Disabled') {
-      new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
+      this.versioning = new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: versioning } });
     }
     // One instance per prefix, keyed by the prefix as in the generated module: removing one prefix
     // leaves the others' folder objects alone. After the default encryption, so the folder object
     // is encrypted like everything in it.
     const folders = TerraformIterator.fromMap(Object.fromEntries(props.prefixes.map((prefix) => [prefix, prefix])));
-    new S3Object(this, 'folder', { forEach: folders, bucket, key: folders.key, content: '', dependsOn: encryption ? [encryption] : undefined });
+    this.folders = new S3Object(this, 'folder', { forEach: folders, bucket, key: folders.key, content: '', dependsOn: this.encryption ? [this.encryption] : undefined });
   }
 
   private encryptionRule(kmsKeyArn: string | undefined) {

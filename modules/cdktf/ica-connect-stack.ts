@@ -1,32 +1,18 @@
 import { Construct } from 'constructs';
-import { Aspects, CloudBackend, Fn, Op, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '../core/adoption';
 import { emulatorProviderSettings, normaliseEndpointUrl } from '../core/emulator';
-import { PolicyDocument } from '../core/policy';
-import {
-  PolicyRefs, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName, storageConfigurations,
-} from '../core/policies';
-import { protectedBuckets, protectedKeyBuckets } from '../core/protection';
-import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
-import { AWS_QUOTAS } from '../core/quotas';
-import { accessKeyLabels, secretStoreTarget } from '../core/secrets';
-import { ResolvedBucket, ResolvedConfig } from '../core/validate';
-import { IcaAdoptedBucketRestore } from './ica-adopted-bucket-restore';
-import { IcaBucket } from './ica-bucket';
-import { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './ica-credentials';
-import { IcaDataProtection } from './ica-data-protection';
-import { IcaKmsKey } from './ica-kms-key';
-import { IcaTags } from './ica-tags';
-import { IcaSecretStore } from './ica-secret-store';
+import { secretStoreTarget } from '../core/secrets';
+import { ResolvedConfig } from '../core/validate';
+import { IcaUserCredential } from './ica-credentials';
+import { IcaS3Connect, IcaS3ConnectConfig } from './ica-s3-connect';
 
 export interface IcaConnectStackProps {
-  /** The validated config (from `loadConfigFile` or `resolveConfig`). */
-  readonly config: ResolvedConfig;
+  /**
+   * The config: as the file holds it (validated here), or resolved by `loadConfigFile` or
+   * `resolveConfig`. Its `backend` is the stack's backend.
+   */
+  readonly config: IcaS3ConnectConfig;
   /**
    * Send every AWS call to this URL (moto, LocalStack) instead of AWS.
    * @default - real AWS
@@ -40,100 +26,27 @@ export interface IcaConnectStackProps {
 }
 
 /**
- * Everything one config asks for: buckets, KMS keys, the permission policy, the ICA user or
- * role, bucket policies, and the outputs ICA's storage configuration form needs.
+ * A stack of its own for one config: the config's backend, an AWS provider in the ICA region's
+ * AWS region, the connection (`IcaS3Connect`), and the outputs ICA's storage configuration form
+ * needs.
  */
 export class IcaConnectStack extends TerraformStack {
+  /** The connection: every resource of the stack. */
+  readonly connection: IcaS3Connect;
+
   constructor(scope: Construct, id: string, props: IcaConnectStackProps) {
     super(scope, id);
-    const { config } = props;
     const endpointUrl = props.endpointUrl === undefined ? undefined : normaliseEndpointUrl(props.endpointUrl);
+    // cdktf leaves the id "Default" out of logical ids: the resources keep the addresses they had
+    // before the connection was a construct of its own, so an upgrade replaces no bucket.
+    this.connection = new IcaS3Connect(this, 'Default', { config: props.config, endpointUrl });
+    const config = this.connection.config;
     this.configureBackend(config, props.localStatePath);
     new AwsProvider(this, 'aws', {
       region: config.region.awsRegion,
       ...(endpointUrl ? this.emulatorSettings(endpointUrl) : {}),
     });
-    Aspects.of(this).add(new IcaTags(config.tags));
-    const caller = new DataAwsCallerIdentity(this, 'current');
-    const accountId = caller.accountId;
-    const principal = this.createPrincipal(config);
-
-    const keyArns = new Map<string, string>();
-    const refs: PolicyRefs = {
-      accountId,
-      icaPrincipalArn: principal.principalArn,
-      kmsKeyArn: (bucket: ResolvedBucket) => keyArns.get(bucket.name),
-      oidcProviderArn: principal instanceof IcaRoleCredential ? principal.oidcProviderArn : undefined,
-      // aws:PrincipalArn of an assumed-role session (SSO, HCP Terraform dynamic credentials) is the role's ARN.
-      deployerArn: exemptsDeployer(config) ? new DataAwsIamSessionContext(this, 'deployer', { arn: caller.arn }).issuerArn : undefined,
-    };
-
-    for (const bucket of config.buckets) {
-      if (bucket.encryption.type === 'SSE-KMS') {
-        const keyArn = bucket.encryption.kmsKeyArn ?? new IcaKmsKey(this, `kms-${bucket.name}`, {
-          aliasName: kmsAliasName(config, bucket),
-          description: `SSE-KMS key of S3 bucket ${bucket.name}, used by Illumina Connected Analytics`,
-          policy: kmsKeyPolicy(config, refs).toString(),
-          tags: bucket.tags,
-        }).key.arn;
-        keyArns.set(bucket.name, keyArn);
-      }
-      const restore = needsRestoreOnDestroy(config, bucket)
-        ? new IcaAdoptedBucketRestore(this, `adopted-${bucket.name}`, {
-          bucketName: bucket.name,
-          region: config.region.awsRegion,
-          accountId,
-          readsLivePolicy: mergesLivePolicy(config, bucket),
-          keptCorsConfiguration: keptCorsConfiguration(bucket),
-          endpointUrl,
-        })
-        : undefined;
-      const icaBucket = new IcaBucket(this, `bucket-${bucket.name}`, {
-        bucketName: bucket.name,
-        existing: bucket.existing,
-        manage: bucket.existing ? bucket.manage : undefined,
-        keptCorsRules: bucket.keepCorsRules,
-        corsDependsOn: restore ? [restore.resource] : undefined,
-        prefixes: bucket.prefixes,
-        versioning: bucket.versioning,
-        kmsKeyArn: keyArns.get(bucket.name),
-        corsAllowedOrigins: config.corsAllowedOrigins,
-        blockPublicAccess: bucket.blockPublicAccess,
-        objectOwnership: bucket.objectOwnership,
-        forceDestroy: bucket.forceDestroy,
-        tags: bucket.tags,
-      });
-      const policy = bucketPolicy(config, bucket, refs);
-      if (policy) {
-        // An adopted bucket's other statements first, as they were; ICA's (replacing any of its own Sids) after them.
-        const merged = restore?.keptStatements
-          ? Fn.jsonencode({ Version: PolicyDocument.VERSION, Statement: Fn.concat([restore.keptStatements, policy.toJSON().Statement]) })
-          : undefined;
-        new S3BucketPolicy(this, `bucket-policy-${bucket.name}`, {
-          bucket: icaBucket.bucketId,
-          policy: merged ?? policy.toString(),
-          dependsOn: restore ? [restore.resource] : undefined,
-          // validate measured ICA's statements; the kept ones are known only at plan.
-          lifecycle: merged
-            ? { precondition: [{ condition: Op.lte(Fn.lengthOf(merged), AWS_QUOTAS.bucketPolicyBytes.value), errorMessage: mergedBucketPolicySizeMessage(bucket.name) }] }
-            : undefined,
-        });
-      }
-    }
-
-    new IcaDataProtection(this, 'data-protection', {
-      bucketNames: protectedBuckets(config).map((bucket) => bucket.name),
-      kmsKeyArns: Object.fromEntries(protectedKeyBuckets(config).map((bucket) => [bucket.name, keyArns.get(bucket.name) as string])),
-    });
-
-    // One managed policy, or as many as IAM's size limit needs (the first keeps its construct id).
-    const permission = permissionPolicies(config, refs).map((document, index) => new IamPolicy(this, index === 0 ? 'permission-policy' : `permission-policy-${index + 1}`, {
-      name: permissionPolicyName(config, index),
-      description: 'Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect).',
-      policy: document.toString(),
-    }));
-    principal.attachPolicies(permission.map((policy) => policy.arn));
-    this.addOutputs(config, refs, principal);
+    this.addOutputs(this.connection);
   }
 
   private configureBackend(config: ResolvedConfig, localStatePath: string | undefined): void {
@@ -166,36 +79,17 @@ export class IcaConnectStack extends TerraformStack {
     };
   }
 
-  private createPrincipal(config: ResolvedConfig): IcaPrincipal {
-    const credential = config.credential;
-    if (credential.method === 'user') {
-      return new IcaUserCredential(this, 'ica-user', {
-        userName: credential.userName,
-        accessKeyLabels: accessKeyLabels(config),
-        pgpKey: credential.pgpKey,
-      });
-    }
-    return new IcaRoleCredential(this, 'ica-role', {
-      oidc: config.oidc!,
-      sessionNamePrefix: credential.sessionNamePrefix,
-      roleName: credential.roleName,
-      oidcProvider: credential.oidcProvider,
-    });
-  }
-
-  private addOutputs(config: ResolvedConfig, refs: PolicyRefs, principal: IcaPrincipal): void {
-    const accessKey = principal instanceof IcaUserCredential ? principal.activeAccessKey : undefined;
-    const credential = principal instanceof IcaUserCredential
-      ? accessKey?.id ?? 'create an access key for the user (createAccessKey is false)'
-      : principal.principalArn;
+  private addOutputs(connection: IcaS3Connect): void {
+    const { config, principal } = connection;
     new TerraformOutput(this, 'storage_configurations', {
       description: "One entry per bucket prefix: the values of ICA's storage configuration form.",
-      value: storageConfigurations(config, { ...refs, credential }),
+      value: connection.storageConfigurations,
     });
     new TerraformOutput(this, 'principal_arn', {
       description: 'ARN of the IAM user or role ICA uses.',
-      value: principal.principalArn,
+      value: connection.principalArn,
     });
+    const accessKey = principal instanceof IcaUserCredential ? principal.activeAccessKey : undefined;
     if (!(principal instanceof IcaUserCredential) || !accessKey) return;
     new TerraformOutput(this, 'access_key_id', {
       description: 'Id of the active access key (the last label) for the ICA storage credential (AWS_USER).',
@@ -218,11 +112,10 @@ export class IcaConnectStack extends TerraformStack {
       sensitive: true,
     });
     const store = secretStoreTarget(config);
-    if (store) {
-      const stored = new IcaSecretStore(this, 'secret-store', { ...store, accessKeyId: accessKey.id, secretAccessKey: accessKey.secret });
+    if (store && connection.secretStore) {
       new TerraformOutput(this, 'secret_store_arn', {
         description: `ARN of the ${store.type === 'ssm' ? 'SSM parameter' : 'Secrets Manager secret'} holding the active access key as JSON.`,
-        value: stored.arn,
+        value: connection.secretStore.arn,
       });
     }
   }

@@ -8,6 +8,7 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { trustPolicy } from '../core/policies';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../core/regions';
+import { propProblem, ruleProblem } from '../core/rule-catalogue';
 import { iamNameProblems, sessionNamePrefixProblems } from '../core/rules';
 import { ResolvedOidc } from '../core/validate';
 
@@ -61,9 +62,9 @@ export class IcaUserCredential extends Construct implements IcaPrincipal {
     const userName = props.userName ?? 'illumina_ica_admin';
     const labels = props.accessKeyLabels ?? ['primary'];
     throwIfProblems('IcaUserCredential', [
-      ...iamNameProblems('user', userName).map((problem) => `userName: ${problem.message}; ${problem.fix}`),
-      ...(labels.length > 2 ? [`accessKeyLabels: ${labels.length} labels; AWS allows at most 2 access keys per user`] : []),
-      ...(new Set(labels).size !== labels.length ? ['accessKeyLabels: a label is listed twice; give each key its own label'] : []),
+      ...iamNameProblems('user', userName).map((problem) => propProblem('userName', problem)),
+      ...(labels.length > 2 ? [propProblem('accessKeyLabels', ruleProblem('schema.too-big', undefined, `${labels.length} labels; AWS allows at most 2 access keys per user`))] : []),
+      ...labels.filter((label, index) => labels.indexOf(label) !== index).map((label) => propProblem('accessKeyLabels', ruleProblem('access-keys.unique', label))),
     ]);
     this.user = new IamUser(this, 'user', { name: userName });
     this.principalArn = this.user.arn;
@@ -105,8 +106,8 @@ export class IcaRoleCredential extends Construct implements IcaPrincipal {
     super(scope, id);
     const roleName = props.roleName ?? 'Illumina_ICA_Role';
     throwIfProblems('IcaRoleCredential', [
-      ...iamNameProblems('role', roleName).map((problem) => `roleName: ${problem.message}; ${problem.fix}`),
-      ...sessionNamePrefixProblems(props.sessionNamePrefix).map((problem) => `sessionNamePrefix: ${problem.message}; ${problem.fix}`),
+      ...iamNameProblems('role', roleName).map((problem) => propProblem('roleName', problem)),
+      ...sessionNamePrefixProblems(props.sessionNamePrefix).map((problem) => propProblem('sessionNamePrefix', problem)),
     ]);
     this.oidcProviderArn = (props.oidcProvider ?? 'create') === 'create'
       ? new IamOpenidConnectProvider(this, 'oidc-provider', { url: props.oidc.url, clientIdList: [OIDC_AUDIENCE] }).arn

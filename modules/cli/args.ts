@@ -20,6 +20,13 @@ export const ENDPOINT_OPTIONS = {
   'endpoint-url': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** The options of the commands that check an account and print a report (doctor, preflight). */
+export const REPORT_OPTIONS = {
+  ...CONFIG_OPTIONS,
+  json: { type: 'boolean', default: false },
+  ...ENDPOINT_OPTIONS,
+} as const satisfies ParseArgsConfig['options'];
+
 /** The --help lines of ENDPOINT_OPTIONS. */
 export const ENDPOINT_HELP = `      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
                          also read from ${ENDPOINT_ENV}. Never set for real AWS.`;

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   adopt: async () => (await import('./commands/adopt')).adoptCommand,
   'ica-payload': async () => (await import('./commands/ica-payload')).icaPayloadCommand,
+  connect: async () => (await import('./commands/connect')).connectCommand,
 };
 
 async function usage(): Promise<string> {

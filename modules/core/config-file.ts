@@ -26,7 +26,7 @@ export function readConfigText(path: string): ConfigText {
   try {
     return { ok: true, text: readFileSync(path === STANDARD_INPUT ? 0 : path, 'utf8') };
   } catch (error) {
-    return { ok: false, problems: [{ path: '(config)', message: `${configName(path)} ${readFailure(error as NodeJS.ErrnoException)}`, fix: 'pass the config with -c FILE (or -c - for standard input), or create ica.config.json (see examples/)' }] };
+    return { ok: false, problems: [{ path: '(config)', rule: 'config.file', message: `${configName(path)} ${readFailure(error as NodeJS.ErrnoException)}`, fix: 'pass the config with -c FILE (or -c - for standard input), or create ica.config.json (see examples/)' }] };
   }
 }
 
@@ -54,7 +54,7 @@ export function parseConfigText(text: string, name: string): ParsedConfig {
   const warnings = hasMark ? [`${name} line 1, column 1: starts with a UTF-8 byte-order mark, which this tool ignores but other JSON tools reject; save the file as UTF-8 without BOM`] : [];
   const body = stripByteOrderMark(text);
   if (body.trim() === '') {
-    return { ok: false, problems: [{ path: '(config)', message: `${name} is not valid JSON: the file is empty`, fix: 'write the config as a JSON object (start from examples/ or README.md)' }], warnings };
+    return { ok: false, problems: [{ path: '(config)', rule: 'config.file', message: `${name} is not valid JSON: the file is empty`, fix: 'write the config as a JSON object (start from examples/ or README.md)' }], warnings };
   }
   const problems = [...commentAndCommaProblems(body, name), ...parserProblems(body, name)].sort((a, b) => a.offset - b.offset);
   if (problems.length > 0) return { ok: false, problems: problems.map(({ offset: _, ...problem }) => problem), warnings };
@@ -65,7 +65,7 @@ export function parseConfigText(text: string, name: string): ParsedConfig {
     // V8 quotes the text in its message: escape control characters so that they cannot reach the
     // terminal raw.
     const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return { ok: false, problems: [{ path: '(config)', message: `${name} is not valid JSON: ${reason}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings };
+    return { ok: false, problems: [{ path: '(config)', rule: 'config.file', message: `${name} is not valid JSON: ${reason}`, fix: 'fix the JSON syntax (an editor with the $schema reference shows where)' }], warnings };
   }
 }
 
@@ -90,14 +90,14 @@ function commentAndCommaProblems(text: string, name: string): PlacedProblem[] {
   for (let kind = scanner.scan(); kind !== TOKEN.end; kind = scanner.scan()) {
     if (kind === TOKEN.lineComment || kind === TOKEN.blockComment) {
       problems.push({
-        path: '(config)', offset: scanner.getTokenOffset(),
+        path: '(config)', rule: 'config.file', offset: scanner.getTokenOffset(),
         message: `${name} is not valid JSON: ${tokenPosition(scanner)}: a comment (JSON has none)`,
         fix: 'remove the comment: the config is plain JSON, which other tools read too',
       });
     } else if (kind === TOKEN.closeBrace || kind === TOKEN.closeBracket) {
       if (comma) {
         problems.push({
-          path: '(config)', offset: comma.offset,
+          path: '(config)', rule: 'config.file', offset: comma.offset,
           message: `${name} is not valid JSON: ${comma.at}: a comma before "${kind === TOKEN.closeBrace ? '}' : ']'}" (a trailing comma)`,
           fix: 'remove the comma after the last entry',
         });
@@ -156,7 +156,7 @@ function parserProblems(text: string, name: string): PlacedProblem[] {
       const first = keys?.get(key);
       if (first === undefined) { keys?.set(key, at); return; }
       problems.push({
-        path: '(config)', offset,
+        path: '(config)', rule: 'config.file', offset,
         message: `${name} ${at}: key ${JSON.stringify(key)} is given twice (first at ${first}); JSON readers keep only one of them and silently drop the other`,
         fix: `keep one ${JSON.stringify(key)}: merge the two or delete one`,
       });
@@ -164,7 +164,7 @@ function parserProblems(text: string, name: string): PlacedProblem[] {
     onError: (code, offset, _length, line, character) => {
       const error = printParseErrorCode(code);
       syntaxError ??= {
-        path: '(config)', offset,
+        path: '(config)', rule: 'config.file', offset,
         message: `${name} is not valid JSON: ${position(line, character)}: ${error === 'InvalidSymbol' ? unexpectedCharacter(text.codePointAt(offset) as number) : SYNTAX_ERRORS[error] ?? 'a syntax error'}`,
         fix: 'fix the JSON syntax there: keys and strings take double quotes, and only plain spaces, tabs and line breaks may separate values',
       };

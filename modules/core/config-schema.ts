@@ -9,33 +9,32 @@ import { AWS_QUOTAS } from './quotas';
 import { findIcaRegion, icaRegionChoices } from './regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
-  PGP_KEY_PATTERN, PRINCIPAL_ARN_PATTERN, RuleProblem, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN,
+  PGP_KEY_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN,
   bucketNameProblems, iamNameProblems, prefixProblems, sessionNamePrefixProblems, tagProblems,
 } from './rules';
+import { RuleId, RuleProblem, ruleProblem } from './rule-catalogue';
+
+/** A zod issue carrying a catalogue problem: validate reads the rule id and the fix back from its params. */
+function addProblem(ctx: z.RefinementCtx, problem: RuleProblem, path?: PropertyKey[]): void {
+  ctx.addIssue({ code: 'custom', message: problem.message, params: { fix: problem.fix, rule: problem.rule }, ...(path ? { path } : {}) });
+}
 
 /** A string field checked by a rule that returns every problem with its fix. */
 function checkedString(check: (value: string) => RuleProblem[]) {
   return z.string().superRefine((value, ctx) => {
-    for (const problem of check(value)) {
-      ctx.addIssue({ code: 'custom', message: problem.message, params: { fix: problem.fix } });
-    }
+    for (const problem of check(value)) addProblem(ctx, problem);
   });
 }
 
-function patternString(pattern: string, what: string, fix: string) {
-  return checkedString((value) => (new RegExp(pattern).test(value) ? [] : [{ message: `${JSON.stringify(value)} is not ${what}`, fix }]));
+function patternString(pattern: string, rule: RuleId) {
+  return checkedString((value) => (new RegExp(pattern).test(value) ? [] : [ruleProblem(rule, value)]));
 }
 
 const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
   const count = Object.keys(tags).length;
-  const max = AWS_QUOTAS.tagsPerResource.value;
-  if (count > max) {
-    ctx.addIssue({ code: 'custom', message: `holds ${count} tags; AWS allows ${max} per resource`, params: { fix: `remove ${count - max} of them` } });
-  }
+  if (count > AWS_QUOTAS.tagsPerResource.value) addProblem(ctx, ruleProblem('tags.count', undefined, `${count} tags`));
   for (const [key, value] of Object.entries(tags)) {
-    for (const problem of tagProblems(key, value)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: problem.message, params: { fix: problem.fix } });
-    }
+    for (const problem of tagProblems(key, value)) addProblem(ctx, problem, [key]);
   }
 });
 
@@ -45,24 +44,26 @@ const userCredentialSchema = z.strictObject({
     .describe('Name of the IAM user ICA signs in as.'),
   createAccessKey: z.boolean().default(true)
     .describe('Create an access key for the user; its id and secret go into the ICA storage credential.'),
-  accessKeys: z.array(patternString(ACCESS_KEY_LABEL_PATTERN, 'an access key label', 'use 1-32 lowercase letters, digits and -, such as "2026-11"'))
+  accessKeys: z.array(patternString(ACCESS_KEY_LABEL_PATTERN, 'access-key-label.pattern'))
     .min(1).max(2).default(['primary'])
     .describe('Labels of the access keys to keep: at most 2 (the AWS limit). Rotate by adding a second label, entering the new key in ICA, then removing the old label. The last label is the active key.'),
   secretStore: z.discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('ssm').describe('An SSM Parameter Store SecureString parameter.'),
-      name: patternString(SSM_PARAMETER_NAME_PATTERN, 'an SSM parameter name', 'write a path such as "/ica-s3-connect/acme/access-key"').optional()
+      name: patternString(SSM_PARAMETER_NAME_PATTERN, 'ssm-parameter-name.pattern').optional()
         .describe('Parameter name. Default /ica-s3-connect/<name>/access-key.'),
     }),
     z.strictObject({
       type: z.literal('secretsmanager').describe('An AWS Secrets Manager secret.'),
-      name: patternString(SECRET_NAME_PATTERN, 'a secret name', 'use letters, digits and / _ + = . @ -').optional()
+      name: patternString(SECRET_NAME_PATTERN, 'secret-name.pattern').optional()
         .describe('Secret name. Default ica-s3-connect/<name>/access-key.'),
     }),
   ]).optional()
     .describe('Also store the active access key (id and secret, as JSON) in SSM Parameter Store or Secrets Manager.'),
-  pgpKey: patternString(PGP_KEY_PATTERN, 'a PGP key', 'give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>"').optional()
+  pgpKey: patternString(PGP_KEY_PATTERN, 'pgp-key.pattern').optional()
     .describe('Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.'),
+  icaCredentialName: z.string().min(1).optional()
+    .describe('Name of the storage credential in ICA, which `ica-s3 connect` looks up (and, for the user method, creates). Default: the config\'s name.'),
 });
 
 const roleCredentialSchema = z.strictObject({
@@ -73,10 +74,12 @@ const roleCredentialSchema = z.strictObject({
     .describe('Name of the IAM role ICA assumes.'),
   oidcProvider: z.enum(['create', 'existing']).default('create')
     .describe('"create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL).'),
-  oidcProviderId: patternString(OIDC_PROVIDER_ID_PATTERN, 'an OIDC provider id', 'use the 32 hexadecimal characters at the end of the provider URL').optional()
+  oidcProviderId: patternString(OIDC_PROVIDER_ID_PATTERN, 'oidc-provider-id.pattern').optional()
     .describe('Override of the OIDC provider id, for regions where the docs publish none (Indonesia, Israel, UAE).'),
-  namespace: patternString(NAMESPACE_PATTERN, 'an ICA namespace', 'use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1"').optional()
+  namespace: patternString(NAMESPACE_PATTERN, 'namespace.pattern').optional()
     .describe('Override of the ICA service-account namespace in the trust policy, for regions where the docs publish none.'),
+  icaCredentialName: z.string().min(1).optional()
+    .describe('Name of the storage credential in ICA, which `ica-s3 connect` looks up (and, for the user method, creates). Default: the config\'s name.'),
 });
 
 const encryptionSchema = z.discriminatedUnion('type', [
@@ -85,7 +88,7 @@ const encryptionSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('SSE-KMS').describe('AWS KMS key (aws:kms) with an S3 bucket key.'),
-    kmsKeyArn: patternString(KMS_KEY_ARN_PATTERN, 'a KMS key ARN', 'write arn:aws:kms:<region>:<account-id>:key/<key-id> (a key ARN, not an alias)').optional()
+    kmsKeyArn: patternString(KMS_KEY_ARN_PATTERN, 'kms-key-arn.pattern').optional()
       .describe('ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.'),
   }),
 ]);
@@ -96,14 +99,14 @@ export type ManageableSetting = (typeof MANAGEABLE_SETTINGS)[number];
 
 /** A CORS rule that is already on an adopted bucket, kept next to ICA's (S3's own spelling). */
 const keptCorsRuleSchema = z.strictObject({
-  ID: patternString(CORS_RULE_ID_PATTERN, 'a CORS rule ID', 'use up to 255 letters, digits, spaces and . _ : / + = @ -').optional()
+  ID: patternString(CORS_RULE_ID_PATTERN, 'kept-cors-id.pattern').optional()
     .describe('The rule\'s ID.'),
   AllowedMethods: z.array(z.enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])).min(1).describe('HTTP methods the rule allows.'),
-  AllowedOrigins: z.array(patternString(KEPT_CORS_ORIGIN_PATTERN, 'a CORS origin', 'write "*" or an origin such as "https://app.example.com"')).min(1)
+  AllowedOrigins: z.array(patternString(KEPT_CORS_ORIGIN_PATTERN, 'kept-cors-origin.pattern')).min(1)
     .describe('Origins the rule allows.'),
-  AllowedHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'a header name', 'write a header name such as "Authorization" or "*"')).optional()
+  AllowedHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'kept-cors-header.pattern')).optional()
     .describe('Request headers the rule allows.'),
-  ExposeHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'a header name', 'write a header name such as "ETag"')).optional()
+  ExposeHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'kept-cors-header.pattern')).optional()
     .describe('Response headers browsers may read.'),
   MaxAgeSeconds: z.number().int().min(0).optional().describe('How long browsers cache the preflight response.'),
 });
@@ -136,7 +139,7 @@ export const bucketSchema = z.strictObject({
 const bucketPolicySchema = z.strictObject({
   restrictToIca: z.boolean().default(false)
     .describe('Deny object access to every principal but the ICA user/role, its federated users and exemptPrincipalArns.'),
-  exemptPrincipalArns: z.array(patternString(PRINCIPAL_ARN_PATTERN, 'an IAM or STS principal ARN', 'write arn:aws:iam::<account-id>:role/<name> (or user/, root)')).default([])
+  exemptPrincipalArns: z.array(patternString(PRINCIPAL_ARN_PATTERN, 'principal-arn.pattern')).default([])
     .describe('Principals that keep object access when restrictToIca is on (your admins), so nobody is locked out.'),
   exemptDeployer: z.boolean().default(true)
     .describe('With restrictToIca, also exempt the principal that runs Terraform (read at plan time: the IAM user, or the role behind an assumed-role, SSO or HCP Terraform session), so it can still manage the folder objects. Turn off to exempt only exemptPrincipalArns; then list the deployer there.'),
@@ -149,38 +152,31 @@ const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('s3').describe('State in an S3 bucket.'),
     bucket: checkedString(bucketNameProblems).describe('Bucket that holds the state.'),
-    key: patternString("^(?=.{1,1024}$)[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$", 'a state object key', 'write a key such as "ica/terraform.tfstate": at most 1024 of letters, digits, ! _ . \' ( ) - between single slashes, no leading or trailing slash')
+    key: patternString("^(?=.{1,1024}$)[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$", 'backend.key')
       .describe('Object key of the state file.'),
-    region: patternString(AWS_REGION_PATTERN, 'an AWS region', 'write a region such as "eu-central-1"').describe('AWS region of the state bucket.'),
+    region: patternString(AWS_REGION_PATTERN, 'backend.region').describe('AWS region of the state bucket.'),
     useLockfile: z.boolean().default(true).describe('Lock the state with an S3 lock file (no DynamoDB table needed).'),
   }),
   z.strictObject({
     type: z.literal('cloud').describe('HCP Terraform / Terraform Enterprise workspace.'),
-    organization: patternString('^[A-Za-z0-9_-]{1,40}$', 'an organization name', 'use the organization name as shown in HCP Terraform').describe('HCP Terraform organization.'),
-    workspace: patternString('^[A-Za-z0-9_-]{1,90}$', 'a workspace name', 'use letters, digits, - and _').optional().describe('Workspace name (give this or workspaceTags).'),
-    workspaceTags: z.array(patternString('^[A-Za-z0-9:_-]{1,255}$', 'a workspace tag', 'use letters, digits, :, - and _')).min(1).optional()
+    organization: patternString('^[A-Za-z0-9_-]{1,40}$', 'backend.organization').describe('HCP Terraform organization.'),
+    workspace: patternString('^[A-Za-z0-9_-]{1,90}$', 'backend.workspace').optional().describe('Workspace name (give this or workspaceTags).'),
+    workspaceTags: z.array(patternString('^[A-Za-z0-9:_-]{1,255}$', 'backend.workspace-tag')).min(1).optional()
       .describe('Workspace tags selecting the workspaces (give this or workspace).'),
-    hostname: patternString('^[A-Za-z0-9.-]{1,253}(:\\d{1,5})?$', 'a hostname', 'write a hostname such as "app.terraform.io"').optional()
+    hostname: patternString('^[A-Za-z0-9.-]{1,253}(:\\d{1,5})?$', 'backend.hostname').optional()
       .describe('Terraform Enterprise hostname. Default app.terraform.io.'),
   }).superRefine((cloud, ctx) => {
     if ((cloud.workspace === undefined) === (cloud.workspaceTags === undefined)) {
-      ctx.addIssue({
-        code: 'custom', path: ['workspace'],
-        message: cloud.workspace === undefined ? 'the cloud backend names no workspace' : 'the cloud backend gives both workspace and workspaceTags',
-        params: { fix: 'give exactly one of "workspace" (a name) and "workspaceTags" (a list)' },
-      });
+      addProblem(ctx, ruleProblem('backend.workspace-choice', undefined, cloud.workspace === undefined ? 'neither is given' : 'both are given'), ['workspace']);
     }
   }),
 ]);
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
-  name: patternString(STACK_NAME_PATTERN, 'a stack name', 'start with a letter; use up to 40 letters, digits, - and _')
+  name: patternString(STACK_NAME_PATTERN, 'name.pattern')
     .describe('Name of this connection: the cdktf stack and the KMS key aliases are named after it.'),
-  icaRegion: checkedString((value) => (findIcaRegion(value) ? [] : [{
-    message: `unknown ICA region ${JSON.stringify(value)}`,
-    fix: `use one of ${icaRegionChoices()}`,
-  }])).describe('ICA region by code (US, EU/DE, GB/UK, ...), name ("Germany") or AWS region ("eu-central-1"). Every resource is created in its AWS region.'),
+  icaRegion: checkedString((value) => (findIcaRegion(value) ? [] : [ruleProblem('ica-region.known', value, `known: ${icaRegionChoices()}`)])).describe('ICA region by code (US, EU/DE, GB/UK, ...), name ("Germany") or AWS region ("eu-central-1"). Every resource is created in its AWS region.'),
   credential: z.discriminatedUnion('method', [userCredentialSchema, roleCredentialSchema])
     .describe('How ICA authenticates: {"method": "role", ...} (recommended) or {"method": "user", ...}.'),
   policyName: checkedString((value) => iamNameProblems('policy', value)).default('illumina-ica-admin-policy')
@@ -192,7 +188,7 @@ export const configSchema = z.strictObject({
     .describe(`Managed policies the ICA user or role may have attached: the permission policy is split over at most this many. AWS allows ${AWS_QUOTAS.managedPoliciesPerPrincipal.value}; raise it (Service Quotas, up to ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value}) before setting more.`),
   objectTagging: z.boolean().default(false)
     .describe('Add the tagging actions ICA needs to copy and move objects with their tags.'),
-  corsAllowedOrigins: z.array(patternString(CORS_ORIGIN_PATTERN, 'an http(s) origin', 'write an origin such as "https://ica.illumina.com"')).min(1).default([ICA_ORIGIN])
+  corsAllowedOrigins: z.array(patternString(CORS_ORIGIN_PATTERN, 'cors-origin.pattern')).min(1).default([ICA_ORIGIN])
     .describe('Origins of the CORS rule for browser uploads.'),
   tags: tagsSchema.default({}).describe('Tags applied to every resource that takes tags (S3 folder objects take none: an object holds at most 10).'),
   backend: backendSchema.default({ type: 'local' })
@@ -206,7 +202,6 @@ export type IcaConfig = z.output<typeof configSchema>;
 export type BucketConfig = z.output<typeof bucketSchema>;
 export type CredentialConfig = IcaConfig['credential'];
 export type BackendConfig = IcaConfig['backend'];
-export type SecretStoreConfig = NonNullable<Extract<CredentialConfig, { method: 'user' }>['secretStore']>;
 
 /** The JSON Schema of the config file, as shipped in `ica-config.schema.json`. */
 export function configJsonSchema(): Record<string, unknown> {

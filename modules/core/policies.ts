@@ -10,6 +10,7 @@ import {
   CROSS_ACCOUNT_VERSIONED_ACTIONS, FEDERATION_ACTIONS, KMS_CROSS_ACCOUNT_ACTIONS, KMS_USE_ACTIONS, OBJECT_ACTIONS,
   OBJECT_TAGGING_ACTIONS, OBJECT_VERSIONED_ACTIONS, OBJECT_VERSION_TAGGING_ACTIONS, RESTRICTED_OBJECT_ACTIONS,
 } from './actions';
+import { storageConfigurationName } from './ica-names';
 import { PolicyDocument, PolicyStatement } from './policy';
 import { AWS_QUOTAS } from './quotas';
 import { OIDC_AUDIENCE } from './regions';
@@ -361,6 +362,8 @@ export function kmsAliasName(config: ResolvedConfig, bucket: ResolvedBucket): st
 
 /** What ICA's "create storage configuration" form needs for one prefix (ICA API field names). */
 export interface StorageConfigurationValues {
+  /** The storage configuration's name in ICA (3 to 63 characters, see ica-names.ts). */
+  readonly name: string;
   readonly bucketName: string;
   readonly keyPrefix: string;
   /** The AWS region the bucket lives in (the ICA region's). */
@@ -381,6 +384,7 @@ export function storageConfigurations(
   return config.buckets.flatMap((bucket) => bucket.prefixes.map((prefix) => {
     const keyArn = refs.kmsKeyArn(bucket);
     return {
+      name: storageConfigurationName(bucket.name, prefix),
       bucketName: bucket.name,
       keyPrefix: prefix,
       region: config.region.awsRegion,

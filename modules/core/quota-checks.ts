@@ -10,32 +10,32 @@ import {
 import { PolicyDocument } from './policy';
 import { AWS_QUOTAS, Quota } from './quotas';
 import { IAM_NAME_MAX_LENGTH } from './rules';
+import { RuleId, ruleProblem } from './rule-catalogue';
 import type { ConfigProblem, ResolvedConfig } from './validate';
 
 /** The problem of one document over a size quota, or none. */
-export function documentSizeProblem(document: PolicyDocument, quota: Quota, path: string, what: string, fix: string): ConfigProblem[] {
+export function documentSizeProblem(document: PolicyDocument, quota: Quota, path: string, rule: RuleId, what: string): ConfigProblem[] {
   const size = document.sizeForQuota();
-  return size <= quota.value ? [] : [{ path, message: `${what} would be ${size} characters, over the ${quota.value} AWS allows (${quota.breaks})`, fix }];
+  return size <= quota.value ? [] : [{ path, ...ruleProblem(rule, undefined, `${what}: ${size} characters, over the ${quota.value} AWS allows; ${quota.breaks}`) }];
 }
 
 function permissionPolicyProblems(config: ResolvedConfig): ConfigProblem[] {
   const documents = permissionPolicies(config, sizingRefs(config));
   // Each split-off policy fits by construction unless a single ARN cannot fit one.
   const problems = documents.flatMap((document, index) => documentSizeProblem(document, AWS_QUOTAS.managedPolicyChars, 'buckets',
-    `the permission policy ${JSON.stringify(permissionPolicyName(config, index))}`, 'shorten the longest prefixes'));
+    'quota.permission-policy-size', `the permission policy ${JSON.stringify(permissionPolicyName(config, index))}`));
   if (documents.length > config.maxManagedPolicies) {
     problems.push({
       path: 'buckets',
-      message: `the permission policy needs ${documents.length} managed policies of at most ${AWS_QUOTAS.managedPolicyChars.value} characters, but the ${config.credential.method} takes ${config.maxManagedPolicies} (maxManagedPolicies)`,
-      fix: `use fewer or shorter prefixes, or split the buckets over several configs; with a raised "Managed policies per ${config.credential.method}" quota (up to ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value}), set maxManagedPolicies to ${documents.length}`,
+      ...ruleProblem('quota.policy-count', undefined, `${documents.length} policies of at most ${AWS_QUOTAS.managedPolicyChars.value} characters; the ${config.credential.method} takes ${config.maxManagedPolicies}`),
     });
   }
   const lastName = permissionPolicyName(config, documents.length - 1);
   if (lastName.length > IAM_NAME_MAX_LENGTH.policy) {
     problems.push({
       path: 'policyName',
-      message: `the permission policy is split over ${documents.length} policies, and ${JSON.stringify(lastName)} is ${lastName.length} characters long`,
-      fix: `shorten policyName to at most ${IAM_NAME_MAX_LENGTH.policy - (lastName.length - config.policyName.length)} characters`,
+      ...ruleProblem('quota.split-policy-name', undefined,
+        `${JSON.stringify(lastName)} is ${lastName.length} characters; give policyName at most ${IAM_NAME_MAX_LENGTH.policy - (lastName.length - config.policyName.length)}`),
     });
   }
   return problems;
@@ -47,17 +47,16 @@ export function quotaProblems(config: ResolvedConfig): ConfigProblem[] {
   const problems = permissionPolicyProblems(config);
   if (config.oidc && config.credential.method === 'role' && refs.oidcProviderArn) {
     problems.push(...documentSizeProblem(trustPolicy(config.oidc, refs.oidcProviderArn, config.credential.sessionNamePrefix), AWS_QUOTAS.trustPolicyChars,
-      'credential', 'the role\'s trust policy', 'shorten sessionNamePrefix'));
+      'credential', 'quota.trust-policy-size', 'the role\'s trust policy'));
   }
   config.buckets.forEach((bucket, index) => {
     const policy = bucketPolicy(config, bucket, refs);
     if (policy) {
-      problems.push(...documentSizeProblem(policy, AWS_QUOTAS.bucketPolicyBytes, 'bucketPolicy.exemptPrincipalArns',
-        `the bucket policy of buckets[${index}]`, 'exempt fewer principals: use wildcards such as arn:aws:iam::<account-id>:role/admins-*'));
+      problems.push(...documentSizeProblem(policy, AWS_QUOTAS.bucketPolicyBytes, 'bucketPolicy.exemptPrincipalArns', 'quota.bucket-policy-size', `the bucket policy of buckets[${index}]`));
     }
   });
   if (config.buckets.some((bucket) => bucket.encryption.type === 'SSE-KMS' && !bucket.encryption.kmsKeyArn)) {
-    problems.push(...documentSizeProblem(kmsKeyPolicy(config, refs), AWS_QUOTAS.keyPolicyBytes, 'buckets', 'the KMS key policy', 'report this: the key policy has a fixed size'));
+    problems.push(...documentSizeProblem(kmsKeyPolicy(config, refs), AWS_QUOTAS.keyPolicyBytes, 'buckets', 'quota.key-policy-size', 'the KMS key policy'));
   }
   return problems;
 }

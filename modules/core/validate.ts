@@ -5,16 +5,20 @@
  */
 import { z } from 'zod';
 import { configName, parseConfigText, readConfigText } from './config-file';
+import { storageConfigurationName } from './ica-names';
 import { BucketConfig, IcaConfig, MANAGEABLE_SETTINGS, ManageableSetting, configSchema } from './config-schema';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
 import { quotaProblems, quotaWarnings } from './quota-checks';
 import { AWS_QUOTAS } from './quotas';
 import { KMS_KEY_ARN_PATTERN, normalisePrefix } from './rules';
+import { RuleId, ruleProblem } from './rule-catalogue';
 
 /** One thing wrong with the config: where, what, and how to fix it. */
 export interface ConfigProblem {
   /** JSON path of the value, such as `buckets[0].prefixes[1]`; `(config)` for the whole file. */
   readonly path: string;
+  /** The catalogue rule the value breaks; the generated module names the same id. */
+  readonly rule: RuleId;
   readonly message: string;
   readonly fix: string;
 }
@@ -140,7 +144,8 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'custom':
-      return [{ path, message: issue.message, fix: String(issue.params?.fix ?? 'see the config reference in README.md') }];
+      // Every custom issue comes from a catalogue rule (config-schema's addProblem).
+      return [{ path, rule: issue.params?.rule as RuleId, message: issue.message, fix: String(issue.params?.fix) }];
     case 'unrecognized_keys': {
       const allowed = allowedKeys(raw, issue.path);
       return issue.keys.map((key) => {
@@ -150,6 +155,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
         const hint = closest && closest.distance <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${closest.candidate}"? ` : '';
         return {
           path: formatPath([...issue.path, key]),
+          rule: 'schema.unknown-key' as const,
           message: `unknown key ${JSON.stringify(key)}`,
           fix: `${hint}remove it or use one of: ${allowed.join(', ')}`,
         };
@@ -158,15 +164,17 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
     case 'invalid_type': {
       const value = valueAt(raw, issue.path);
       if (value === undefined) {
-        return [{ path, message: 'is required', fix: `add ${path} (${issue.expected})` }];
+        return [{ path, rule: 'schema.required', message: 'is required', fix: `add ${path} (${issue.expected})` }];
       }
+      if (issue.expected === 'int' && typeof value === 'number') return [{ path, ...ruleProblem('schema.number', value) }];
       // zod calls a string map a record; the config file calls it an object.
       const expected = issue.expected === 'record' ? 'object' : issue.expected;
-      return [{ path, message: `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}, not ${typeName(value)}`, fix: `write ${path} as ${expected === 'array' ? 'a JSON list' : `a JSON ${expected}`}` }];
+      return [{ path, rule: 'schema.type', message: `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}, not ${typeName(value)}`, fix: `write ${path} as ${expected === 'array' ? 'a JSON list' : `a JSON ${expected}`}` }];
     }
     case 'invalid_value':
       return [{
         path,
+        rule: 'schema.enum',
         message: `${display(valueAt(raw, issue.path))} is not allowed`,
         fix: `use one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`,
       }];
@@ -176,30 +184,33 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       if (discriminated.options) {
         return [{
           path,
+          rule: value === undefined ? 'schema.required' : 'schema.enum',
           message: value === undefined ? 'is required' : `${display(value)} is not allowed`,
           fix: `use one of ${discriminated.options.map((option) => JSON.stringify(option)).join(', ')}`,
         }];
       }
-      return [{ path, message: 'does not match any allowed form', fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: 'does not match any allowed form', fix: 'see the config reference in README.md' }];
     }
     case 'too_small':
-      if (issue.origin === 'number') return [{ path, message: `${display(valueAt(raw, issue.path))} is less than ${String(issue.minimum)}`, fix: `give at least ${String(issue.minimum)}` }];
+      if (issue.origin === 'number') return [{ path, rule: 'schema.too-small', message: `${display(valueAt(raw, issue.path))} is less than ${String(issue.minimum)}`, fix: `give at least ${String(issue.minimum)}` }];
       return [{
         path,
+        rule: 'schema.too-small',
         message: issue.origin === 'array' ? 'is empty' : issue.origin === 'string' ? 'is empty' : issue.message,
         fix: issue.origin === 'array' ? `give at least ${String(issue.minimum)} entry` : 'give a value',
       }];
     case 'too_big':
-      if (issue.origin === 'number') return [{ path, message: `${display(valueAt(raw, issue.path))} is more than ${String(issue.maximum)}`, fix: `give at most ${String(issue.maximum)}` }];
+      if (issue.origin === 'number') return [{ path, rule: 'schema.too-big', message: `${display(valueAt(raw, issue.path))} is more than ${String(issue.maximum)}`, fix: `give at most ${String(issue.maximum)}` }];
       return [{
         path,
+        rule: 'schema.too-big',
         message: issue.origin === 'array' ? `has more than ${String(issue.maximum)} entries` : issue.origin === 'string' ? `is longer than ${String(issue.maximum)} characters` : issue.message,
         fix: issue.origin === 'array' ? `give at most ${String(issue.maximum)} entries` : 'give a shorter value',
       }];
     case 'invalid_format':
-      return [{ path, message: `${display(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: `${display(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
     default:
-      return [{ path, message: issue.message, fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: issue.message, fix: 'see the config reference in README.md' }];
   }
 }
 
@@ -221,11 +232,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
     if (typeof bucket.name === 'string') {
       const first = firstIndexOfName.get(bucket.name);
       if (first !== undefined) {
-        problems.push({
-          path: `buckets[${bucketIndex}].name`,
-          message: `bucket ${JSON.stringify(bucket.name)} is listed twice (also buckets[${first}])`,
-          fix: 'list each bucket once and put all its folders in its "prefixes"',
-        });
+        problems.push({ path: `buckets[${bucketIndex}].name`, ...ruleProblem('buckets.unique', bucket.name, `also buckets[${first}]`) });
       } else firstIndexOfName.set(bucket.name, bucketIndex);
     }
     const prefixes = Array.isArray(bucket.prefixes) ? bucket.prefixes : [];
@@ -236,14 +243,10 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       const path = `buckets[${bucketIndex}].prefixes[${prefixIndex}]`;
       for (const other of seen) {
         if (other.prefix === normalised) {
-          problems.push({ path, message: `prefix ${JSON.stringify(normalised)} is listed twice (also prefixes[${other.index}])`, fix: 'remove the duplicate' });
+          problems.push({ path, ...ruleProblem('prefixes.unique', normalised, `also prefixes[${other.index}]`) });
         } else if (normalised.startsWith(other.prefix) || other.prefix.startsWith(normalised)) {
           const [outer, inner] = normalised.startsWith(other.prefix) ? [other.prefix, normalised] : [normalised, other.prefix];
-          problems.push({
-            path,
-            message: `prefix ${JSON.stringify(inner)} lies inside prefix ${JSON.stringify(outer)} (also prefixes[${other.index}])`,
-            fix: 'ICA refuses overlapping prefixes on one bucket ("Found conflicting storage container notifications with overlapping prefixes"): keep only the outer one or use sibling folders',
-          });
+          problems.push({ path, ...ruleProblem('prefixes.overlap', inner, inner === normalised ? `inside ${JSON.stringify(outer)}, prefixes[${other.index}]` : `prefixes[${other.index}], inside this prefix ${JSON.stringify(outer)}`) });
         }
       }
       seen.push({ prefix: normalised, index: prefixIndex });
@@ -258,8 +261,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
       if (keyRegion && keyRegion !== region.awsRegion) {
         problems.push({
           path: `buckets[${bucketIndex}].encryption.kmsKeyArn`,
-          message: `the KMS key is in ${keyRegion}, but ICA region ${region.code} uses ${region.awsRegion}`,
-          fix: `use a key in ${region.awsRegion}, or omit kmsKeyArn to create one there (SSE-KMS keys must be in the ICA project's region)`,
+          ...ruleProblem('kms-key.region', undefined, `the key is in ${keyRegion}; ICA region ${region.code} uses ${region.awsRegion}`),
         });
       }
     }
@@ -270,11 +272,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
   if (region && credential?.method === 'role' && !region.oidc) {
     const missing = ['oidcProviderId', 'namespace'].filter((key) => typeof credential[key] !== 'string');
     if (missing.length > 0) {
-      problems.push({
-        path: 'credential',
-        message: `the ICA docs publish no OIDC provider for ${region.name} (${region.code}), so the role method needs ${missing.join(' and ')}`,
-        fix: 'use {"method": "user"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidcProviderId and credential.namespace',
-      });
+      problems.push({ path: 'credential', ...ruleProblem('role.oidc-for-region', undefined, `${region.name} (${region.code}); missing: ${missing.join(' and ')}`) });
     }
   }
   return problems;
@@ -287,7 +285,7 @@ function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | un
 function prototypeKeyProblems(tags: unknown, path: readonly PropertyKey[]): ConfigProblem[] {
   const record = asRecord(tags);
   if (!record || !Object.prototype.hasOwnProperty.call(record, '__proto__')) return [];
-  return [{ path: formatPath([...path, '__proto__']), message: 'the tag key "__proto__" cannot be carried: it would be dropped', fix: 'choose another tag key' }];
+  return [{ path: formatPath([...path, '__proto__']), ...ruleProblem('tag-key.proto') }];
 }
 
 /** A bucket and its key carry the top-level tags and their own: together within AWS's limit. */
@@ -295,7 +293,7 @@ function mergedTagProblems(tags: Record<string, unknown> | undefined, bucketTags
   const count = Object.keys({ ...tags, ...bucketTags }).length;
   const max = AWS_QUOTAS.tagsPerResource.value;
   if (count <= max || Object.keys(bucketTags ?? {}).length > max || Object.keys(tags ?? {}).length > max) return [];
-  return [{ path, message: `with the top-level tags the bucket and its key carry ${count} tags; AWS allows ${max} per resource`, fix: `remove ${count - max} tags here or in the top-level "tags"` }];
+  return [{ path, ...ruleProblem('tags.merged-count', undefined, `${count} tags`) }];
 }
 
 /** The adoption fields of one bucket must agree with each other and with `existing`. */
@@ -303,33 +301,26 @@ function adoptionProblems(bucket: Record<string, unknown>, path: string): Config
   const problems: ConfigProblem[] = [];
   const adoptionFields = ['manage', 'existingPolicy', 'keepCorsRules'].filter((key) => bucket[key] !== undefined);
   if (bucket.existing !== true) {
-    for (const key of adoptionFields) {
-      problems.push({ path: `${path}.${key}`, message: 'is only for existing buckets', fix: 'set "existing": true to adopt a bucket that already exists, or remove it (a new bucket gets every setting)' });
-    }
+    for (const key of adoptionFields) problems.push({ path: `${path}.${key}`, ...ruleProblem('adoption.existing-only') });
     return problems;
   }
   const manage = Array.isArray(bucket.manage) ? bucket.manage : [];
   manage.forEach((setting, index) => {
-    if (manage.indexOf(setting) !== index) problems.push({ path: `${path}.manage[${index}]`, message: `${display(setting)} is listed twice`, fix: 'list each setting once' });
+    if (manage.indexOf(setting) !== index) problems.push({ path: `${path}.manage[${index}]`, ...ruleProblem('adoption.manage-unique', setting) });
   });
   if (bucket.forceDestroy === true) {
-    problems.push({ path: `${path}.forceDestroy`, message: 'is set on an existing bucket, which this tool never deletes', fix: 'remove forceDestroy' });
+    problems.push({ path: `${path}.forceDestroy`, ...ruleProblem('adoption.force-destroy') });
   }
   const encryption = asRecord(bucket.encryption);
   if (encryption?.type === 'SSE-KMS' && encryption.kmsKeyArn === undefined && !manage.includes('encryption')) {
-    problems.push({
-      path: `${path}.encryption`,
-      message: 'asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing',
-      fix: 'give the key the bucket uses as encryption.kmsKeyArn, or add "encryption" to manage',
-    });
+    problems.push({ path: `${path}.encryption`, ...ruleProblem('adoption.new-key-unmanaged') });
   }
   const kept = Array.isArray(bucket.keepCorsRules) ? bucket.keepCorsRules : [];
   if (kept.length > 0 && !manage.includes('cors')) {
-    problems.push({ path: `${path}.keepCorsRules`, message: 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)', fix: 'add "cors" to manage, or remove keepCorsRules' });
+    problems.push({ path: `${path}.keepCorsRules`, ...ruleProblem('adoption.kept-cors-unmanaged') });
   }
-  const maxCorsRules = AWS_QUOTAS.corsRulesPerBucket.value;
-  if (kept.length + 1 > maxCorsRules) {
-    problems.push({ path: `${path}.keepCorsRules`, message: `holds ${kept.length} rules; with ICA's rule that is more than the ${maxCorsRules} S3 allows`, fix: 'merge rules that share methods and headers' });
+  if (kept.length + 1 > AWS_QUOTAS.corsRulesPerBucket.value) {
+    problems.push({ path: `${path}.keepCorsRules`, ...ruleProblem('adoption.kept-cors-count', undefined, `${kept.length} rules and ICA's`) });
   }
   return problems;
 }
@@ -339,19 +330,19 @@ function accessKeyProblems(credential: Record<string, unknown>): ConfigProblem[]
   const problems: ConfigProblem[] = [];
   const noKey = credential.createAccessKey === false;
   if (noKey && credential.accessKeys !== undefined) {
-    problems.push({ path: 'credential.accessKeys', message: 'is set while createAccessKey is false', fix: 'remove accessKeys, or set createAccessKey to true' });
+    problems.push({ path: 'credential.accessKeys', ...ruleProblem('access-keys.without-key') });
   }
   if (noKey && credential.secretStore !== undefined) {
-    problems.push({ path: 'credential.secretStore', message: 'is set while createAccessKey is false: there is no secret to store', fix: 'remove secretStore, or set createAccessKey to true' });
+    problems.push({ path: 'credential.secretStore', ...ruleProblem('secret-store.without-key') });
   }
   if (credential.secretStore !== undefined && credential.pgpKey !== undefined) {
-    problems.push({ path: 'credential.secretStore', message: 'is set together with pgpKey, which keeps the plain secret out of Terraform', fix: 'choose one: pgpKey (encrypted output) or secretStore (SSM/Secrets Manager)' });
+    problems.push({ path: 'credential.secretStore', ...ruleProblem('secret-store.with-pgp-key') });
   }
   if (Array.isArray(credential.accessKeys)) {
     const labels = credential.accessKeys;
     labels.forEach((label, index) => {
       if (labels.indexOf(label) !== index) {
-        problems.push({ path: `credential.accessKeys[${index}]`, message: `access key label ${display(label)} is listed twice`, fix: 'give each key its own label' });
+        problems.push({ path: `credential.accessKeys[${index}]`, ...ruleProblem('access-keys.unique', label) });
       }
     });
   }
@@ -401,6 +392,23 @@ function warningsFor(raw: Record<string, unknown>, region: IcaRegion | undefined
   return warnings;
 }
 
+/**
+ * Two prefixes whose ICA storage configuration names are equal: ICA names are unique per tenant,
+ * so the second could not be created. Only readable names can collide ("a.b/" and "a-b/").
+ */
+function storageConfigurationNameProblems(config: ResolvedConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const first = new Map<string, { path: string; location: string }>();
+  config.buckets.forEach((bucket, bucketIndex) => bucket.prefixes.forEach((prefix, prefixIndex) => {
+    const name = storageConfigurationName(bucket.name, prefix);
+    const here = { path: `buckets[${bucketIndex}].prefixes[${prefixIndex}]`, location: `s3://${bucket.name}/${prefix}` };
+    const other = first.get(name);
+    if (!other) { first.set(name, here); return; }
+    problems.push({ path: here.path, ...ruleProblem('ica-names.unique', undefined, `${here.location} and ${other.location} (${other.path}) both get ${JSON.stringify(name)}`) });
+  }));
+  return problems;
+}
+
 /** A key the user brings keeps its own policy: cross-account copy needs a statement added by hand. */
 function broughtKeyWarnings(config: ResolvedConfig): string[] {
   if (!config.bucketPolicy.crossAccountCopy) return [];
@@ -418,7 +426,7 @@ export function validateConfig(raw: unknown): ValidationResult {
     // problem report, never an exception.
     return {
       ok: false,
-      problems: [{ path: '(config)', message: `cannot be read: ${display((error as Error)?.message ?? error)}`, fix: 'pass plain JSON data, as JSON.parse returns it' }],
+      problems: [{ path: '(config)', ...ruleProblem('config.not-object', undefined, `cannot be read: ${display((error as Error)?.message ?? error)}`) }],
       warnings: [],
     };
   }
@@ -427,7 +435,7 @@ export function validateConfig(raw: unknown): ValidationResult {
 function validateRecord(raw: unknown): ValidationResult {
   const record = asRecord(raw);
   if (!record) {
-    return { ok: false, problems: [{ path: '(config)', message: `must be a JSON object, not ${typeName(raw)}`, fix: 'start from examples/ or README.md' }], warnings: [] };
+    return { ok: false, problems: [{ path: '(config)', ...ruleProblem('config.not-object', undefined, `not ${typeName(raw)}`) }], warnings: [] };
   }
   const region = typeof record.icaRegion === 'string' ? findIcaRegion(record.icaRegion) : undefined;
   const parsed = configSchema.safeParse(record);
@@ -438,6 +446,8 @@ function validateRecord(raw: unknown): ValidationResult {
   const warnings = warningsFor(record, region);
   if (!parsed.success || problems.length > 0) return { ok: false, problems, warnings };
   const config = resolve(parsed.data);
+  const nameProblems = storageConfigurationNameProblems(config);
+  if (nameProblems.length > 0) return { ok: false, problems: nameProblems, warnings };
   const quotas = quotaProblems(config);
   if (quotas.length > 0) return { ok: false, problems: quotas, warnings: [...warnings, ...quotaWarnings(config)] };
   return { ok: true, config, warnings: [...warnings, ...quotaWarnings(config), ...broughtKeyWarnings(config)] };

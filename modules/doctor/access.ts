@@ -5,9 +5,10 @@
  */
 import { FEDERATION_ACTIONS, KMS_USE_ACTIONS } from '../core/actions';
 import { bucketArn, icaBucketActions, icaObjectActions } from '../core/policies';
+import { PolicyStatement } from '../core/policy';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
-import { Evaluation, ParsedStatement, Request, evaluate, parsePolicy } from './iam-eval';
-import { PolicySource } from './inspect';
+import { Evaluation, Request, evaluate, parsePolicy } from './iam-eval';
+import { PolicySource } from './facts';
 
 /** The object key the doctor asks about inside each prefix (it is never created). */
 export const PROBE_OBJECT = 'ica-s3-doctor-probe';
@@ -89,8 +90,8 @@ export interface Decision {
 
 /** The identity side of the ICA principal: its policies (and boundary), or the simulator's answers. */
 export class IdentityAccess {
-  private readonly statements: ParsedStatement[];
-  private readonly boundary?: ParsedStatement[];
+  private readonly statements: PolicyStatement[];
+  private readonly boundary?: PolicyStatement[];
   /** Policies that could not be parsed, by name. */
   readonly unparsable: string[] = [];
 
@@ -105,7 +106,7 @@ export class IdentityAccess {
     this.boundary = boundary ? this.parse(boundary) : undefined;
   }
 
-  private parse(policy: PolicySource): ParsedStatement[] {
+  private parse(policy: PolicySource): PolicyStatement[] {
     try {
       return parsePolicy(policy.document);
     } catch {

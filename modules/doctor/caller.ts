@@ -7,7 +7,8 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DoctorClients, EndpointUnreachable } from './clients';
-import { errorText } from './inspect';
+import { errorText } from './facts';
+import { AccountReadOptions } from './types';
 
 export interface Caller {
   readonly accountId: string;
@@ -61,5 +62,28 @@ export async function identifyCaller(clients: DoctorClients): Promise<{ caller: 
     return { caller: { accountId: Account, ...(Arn ? { arn: Arn } : {}) } };
   } catch (error) {
     return { problem: accessProblem(error, clients.emulated) };
+  }
+}
+
+/**
+ * Opens the read-only clients, identifies the caller first (with bad credentials every later read
+ * only answers 403, which says nothing) and then runs `read`; the clients are closed either way.
+ * `unidentified` turns the credentials problem into the command's result.
+ */
+export async function readAccount<T>(
+  region: string,
+  options: AccountReadOptions,
+  read: (clients: DoctorClients, caller: Caller, progress: (step: string) => void) => Promise<T>,
+  unidentified: (problem: AccessProblem) => T,
+): Promise<T> {
+  const clients = new DoctorClients({ region, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
+  const progress = options.progress ?? (() => undefined);
+  try {
+    progress('AWS account (sts:GetCallerIdentity)');
+    const identified = await identifyCaller(clients);
+    if ('problem' in identified) return unidentified(identified.problem);
+    return await read(clients, identified.caller, progress);
+  } finally {
+    clients.destroy();
   }
 }

@@ -10,66 +10,17 @@
  * (SimulatePrincipalPolicy). Nothing here comes from @cloud-copilot/iam-simulate (AGPL), which
  * the tests alone may use.
  */
+import { PolicyDocument, PolicyStatement, Principals, hasPrincipals } from '../core/policy';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 
-export interface ParsedStatement {
-  readonly sid?: string;
-  /** Anything but "Allow" or "Deny" is "Invalid": IAM rejects it, and it grants nothing. */
-  readonly effect: 'Allow' | 'Deny' | 'Invalid';
-  readonly actions?: readonly string[];
-  readonly notActions?: readonly string[];
-  readonly resources?: readonly string[];
-  readonly notResources?: readonly string[];
-  /** Principal type -> values; `'*'` for `"Principal": "*"`. Undefined in identity policies. */
-  readonly principals?: Readonly<Record<string, readonly string[]>> | '*';
-  readonly notPrincipals?: Readonly<Record<string, readonly string[]>> | '*';
-  /** operator -> key -> values, as written. */
-  readonly conditions: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
-}
-
-function list(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-function principalBlock(value: unknown): ParsedStatement['principals'] {
-  if (value === undefined || value === null) return undefined;
-  if (value === '*') return '*';
-  if (typeof value !== 'object') return { AWS: [String(value)] };
-  const block: Record<string, string[]> = {};
-  for (const [type, values] of Object.entries(value as Record<string, unknown>)) block[type] = list(values) ?? [];
-  return block;
-}
-
-/** Reads a policy document as IAM, S3 or KMS returns it (a JSON string, possibly URL-encoded, or an object). */
-export function parsePolicy(document: unknown): ParsedStatement[] {
-  let json = document;
-  if (typeof json === 'string') {
-    const text = json.trim().startsWith('%7B') || json.trim().startsWith('%7b') ? decodeURIComponent(json) : json;
-    json = JSON.parse(text);
-  }
-  const statement = (json as { Statement?: unknown }).Statement;
-  const statements = Array.isArray(statement) ? statement : statement ? [statement] : [];
-  return statements.map((raw) => {
-    const s = raw as Record<string, unknown>;
-    const conditions: Record<string, Record<string, string[]>> = {};
-    for (const [operator, entries] of Object.entries((s.Condition ?? {}) as Record<string, Record<string, unknown>>)) {
-      conditions[operator] = {};
-      for (const [key, values] of Object.entries(entries ?? {})) conditions[operator][key] = list(values) ?? [];
-    }
-    return {
-      sid: typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : undefined,
-      effect: s.Effect === 'Allow' || s.Effect === 'Deny' ? s.Effect : 'Invalid',
-      actions: list(s.Action),
-      notActions: list(s.NotAction),
-      resources: list(s.Resource),
-      notResources: list(s.NotResource),
-      principals: principalBlock(s.Principal),
-      notPrincipals: principalBlock(s.NotPrincipal),
-      conditions,
-    };
-  });
+/**
+ * Reads a policy document as IAM, S3 or KMS returns it (a JSON string, possibly URL-encoded, or
+ * an object) into the core's policy model.
+ */
+export function parsePolicy(document: unknown): PolicyStatement[] {
+  const text = typeof document === 'string' && /^%7b/i.test(document.trim()) ? decodeURIComponent(document) : document;
+  return [...PolicyDocument.fromJSON(text).statements];
 }
 
 function escapeRegExp(text: string): string {
@@ -187,7 +138,7 @@ export function conditionHolds(operator: string, key: string, policyValues: read
   return requestValues.some((value) => (comparator.negated ? !matches(value) : matches(value))) ? 'yes' : 'no';
 }
 
-export function conditionsHold(statement: ParsedStatement, request: Request): Tri {
+export function conditionsHold(statement: PolicyStatement, request: Request): Tri {
   const results: Tri[] = [];
   for (const [operator, entries] of Object.entries(statement.conditions)) {
     for (const [key, values] of Object.entries(entries)) results.push(conditionHolds(operator, key, values, request));
@@ -195,24 +146,24 @@ export function conditionsHold(statement: ParsedStatement, request: Request): Tr
   return all(results);
 }
 
-function actionMatches(statement: ParsedStatement, action: string): Tri {
-  if (statement.actions) return anyMatch(statement.actions, action, true);
-  if (statement.notActions) return not(anyMatch(statement.notActions, action, true));
+function actionMatches(statement: PolicyStatement, action: string): Tri {
+  if (statement.actions.length > 0) return anyMatch(statement.actions, action, true);
+  if (statement.notActions.length > 0) return not(anyMatch(statement.notActions, action, true));
   return 'no';
 }
 
-function resourceMatches(statement: ParsedStatement, resource: string | undefined): Tri {
+function resourceMatches(statement: PolicyStatement, resource: string | undefined): Tri {
   if (resource === undefined) return 'yes';
-  if (statement.resources) return anyMatch(statement.resources, resource, false);
-  if (statement.notResources) return not(anyMatch(statement.notResources, resource, false));
+  if (statement.resources.length > 0) return anyMatch(statement.resources, resource, false);
+  if (statement.notResources.length > 0) return not(anyMatch(statement.notResources, resource, false));
   // Trust policies and some key policies omit Resource: the policy's own resource is meant.
   return 'yes';
 }
 
 /** Does a Principal block name this principal? Accounts match every principal of the account. */
-export function principalIn(block: Readonly<Record<string, readonly string[]>> | '*', principal: RequestPrincipal): Tri {
+export function principalIn(block: Principals, principal: RequestPrincipal): Tri {
   if (block === '*') return 'yes';
-  const values = Object.entries(block).find(([type]) => type === principal.type)?.[1] ?? [];
+  const values = block[principal.type] ?? [];
   const results = values.map((value): Tri => {
     if (value === '*') return 'yes';
     if (value === principal.arn) return 'yes';
@@ -223,34 +174,38 @@ export function principalIn(block: Readonly<Record<string, readonly string[]>> |
   return any(results);
 }
 
-function principalMatches(statement: ParsedStatement, principal: RequestPrincipal | undefined): Tri {
+function principalMatches(statement: PolicyStatement, principal: RequestPrincipal | undefined): Tri {
   if (!principal) return 'yes';
-  if (statement.principals) return principalIn(statement.principals, principal);
-  if (statement.notPrincipals) return not(principalIn(statement.notPrincipals, principal));
+  if (hasPrincipals(statement.principals)) return principalIn(statement.principals, principal);
+  if (hasPrincipals(statement.notPrincipals)) return not(principalIn(statement.notPrincipals, principal));
   return 'no';
 }
 
-/** Whether a statement applies to a request (its effect aside). */
-export function statementApplies(statement: ParsedStatement, request: Request): Tri {
+/** Whether a statement's action, resource and principal match a request (its conditions and effect aside). */
+export function statementMatches(statement: PolicyStatement, request: Request): Tri {
   return all([
     actionMatches(statement, request.action),
     resourceMatches(statement, request.resource),
     principalMatches(statement, request.principal),
-    conditionsHold(statement, request),
   ]);
+}
+
+/** Whether a statement applies to a request (its effect aside). */
+export function statementApplies(statement: PolicyStatement, request: Request): Tri {
+  return all([statementMatches(statement, request), conditionsHold(statement, request)]);
 }
 
 export interface Evaluation {
   /** allowed: an Allow applies and no Deny can; denied: a Deny applies; implicit: nothing allows it; unknown: cannot tell. */
   readonly decision: 'allowed' | 'denied' | 'implicit' | 'unknown';
   /** Statements that deny it (decision denied), or might (decision unknown). */
-  readonly denying: readonly ParsedStatement[];
+  readonly denying: readonly PolicyStatement[];
   /** Statements that allow it, or might. */
-  readonly allowing: readonly ParsedStatement[];
+  readonly allowing: readonly PolicyStatement[];
 }
 
 /** AWS's order for one set of statements: an explicit Deny wins, then an Allow, else implicit deny. */
-export function evaluate(statements: readonly ParsedStatement[], request: Request): Evaluation {
+export function evaluate(statements: readonly PolicyStatement[], request: Request): Evaluation {
   const deny = statements.filter((s) => s.effect === 'Deny').map((s) => ({ s, applies: statementApplies(s, request) }));
   const allow = statements.filter((s) => s.effect === 'Allow').map((s) => ({ s, applies: statementApplies(s, request) }));
   const denies = deny.filter((d) => d.applies === 'yes').map((d) => d.s);
@@ -265,6 +220,6 @@ export function evaluate(statements: readonly ParsedStatement[], request: Reques
 }
 
 /** A short label for a statement in messages: its Sid, or its position. */
-export function statementLabel(statement: ParsedStatement, statements: readonly ParsedStatement[]): string {
+export function statementLabel(statement: PolicyStatement, statements: readonly PolicyStatement[]): string {
   return statement.sid ? `statement "${statement.sid}"` : `statement #${statements.indexOf(statement) + 1}`;
 }

@@ -8,7 +8,7 @@ import { GetPolicyCommand, GetRoleCommand, GetUserCommand } from '@aws-sdk/clien
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetBucketLocationCommand, GetBucketVersioningCommand, HeadBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ResolvedConfig } from '../core/validate';
-import { Caller, identifyCaller } from './caller';
+import { Caller, readAccount } from './caller';
 import { DoctorClients } from './clients';
 import { formatCheck } from './format';
 import { DeployerFacts, applyRequirements, callerPrincipal, checkDeployerExempt, checkDeployerPermissions } from './checks/preflight-deployer';
@@ -16,10 +16,10 @@ import {
   BucketOwner, BucketPreflightFacts, ExistingResource, ManagedResource, PlannedResource, bucketPreflightChecks, checkOidcProviderName,
   checkPlannedResource, plannedResources,
 } from './checks/preflight-resources';
-import { OidcProviderFacts, Versioning, bucketRegionFromLocation, inspectOidc, read } from './inspect';
+import { OidcProviderFacts, Versioning, bucketRegionFromLocation, read } from './facts';
+import { inspectOidc } from './read-principal';
 import { simulatePrincipal } from './simulate';
-import { AwsTimeouts } from './timeouts';
-import { CheckResult, CheckStatus, Fact, absent, fail, info, ok, pass, unreadable } from './types';
+import { AccountReadOptions, CheckResult, CheckTally, Fact, absent, fail, info, ok, pass, tally, unreadable } from './types';
 
 export interface PreflightFacts {
   readonly accountId: string;
@@ -192,43 +192,23 @@ export async function readPreflightFacts(
   return { accountId, buckets, resources, ...(oidcProvider ? { oidcProvider } : {}), ...(deployer ? { deployer } : {}) };
 }
 
-export interface PreflightReport {
-  /** False when any check failed (exit status 1). */
-  readonly ok: boolean;
-  readonly counts: Readonly<Record<CheckStatus, number>>;
-  readonly checks: readonly CheckResult[];
-}
+export type PreflightReport = CheckTally;
 
 export function preflightReport(checks: readonly CheckResult[]): PreflightReport {
-  const counts: Record<CheckStatus, number> = { PASS: 0, WARN: 0, FAIL: 0, INFO: 0 };
-  for (const check of checks) counts[check.status] += 1;
-  return { ok: counts.FAIL === 0, counts, checks };
+  return tally(checks);
 }
 
-export interface PreflightOptions {
-  /** Emulator endpoint. @default - real AWS */
-  readonly endpointUrl?: string;
-  /** @default DEFAULT_TIMEOUTS */
-  readonly timeouts?: AwsTimeouts;
+export interface PreflightOptions extends AccountReadOptions {
   /** What the stack's state manages already (`--state`). */
   readonly state?: readonly ManagedResource[];
-  /** Called before each step, for a progress indicator. */
-  readonly progress?: (step: string) => void;
 }
 
 /** Reads the account and runs every check. Read-only: the clients refuse any other call. */
 export async function runPreflight(config: ResolvedConfig, options: PreflightOptions = {}): Promise<PreflightReport> {
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
-  const progress = options.progress ?? (() => undefined);
-  try {
-    progress('AWS account (sts:GetCallerIdentity)');
-    const identified = await identifyCaller(clients);
-    if ('problem' in identified) return preflightReport([fail('aws.account', '(credentials)', identified.problem.found, undefined, identified.problem.fix)]);
-    const facts = await readPreflightFacts(clients, config, identified.caller, progress);
+  return readAccount(config.region.awsRegion, options, async (clients, caller, progress) => {
+    const facts = await readPreflightFacts(clients, config, caller, progress);
     return preflightReport(preflightChecks(config, facts, { emulated: clients.emulated, state: options.state }));
-  } finally {
-    clients.destroy();
-  }
+  }, (problem) => preflightReport([fail('aws.account', '(credentials)', problem.found, undefined, problem.fix)]));
 }
 
 export function formatPreflightReport(config: ResolvedConfig, report: PreflightReport): string {

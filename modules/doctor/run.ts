@@ -7,18 +7,19 @@ import { StorageConfigurationValues, bucketArn, storageConfigurations } from '..
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from './access';
-import { bucketPolicyChecks, federationCheck, keyArnOf, kmsChecks, permissionChecks } from './checks/access';
+import { federationCheck, keyArnOf, permissionChecks } from './checks/access';
+import { bucketPolicyChecks, kmsChecks } from './checks/resource-policies';
 import { bucketChecks } from './checks/bucket';
 import { checkObjectKeys } from './checks/objects';
 import {
   checkAccessKey, checkOidcProvider, checkPolicyAttached, checkPrincipalExists, checkSessionDuration, checkTrustPolicy, principalArnOf,
 } from './checks/principal';
-import { identifyCaller } from './caller';
+import { readAccount } from './caller';
 import { DoctorClients } from './clients';
-import { DoctorFacts, inspect } from './inspect';
+import { DoctorFacts } from './facts';
+import { inspect } from './inspect';
 import { simulatePrincipal } from './simulate';
-import { AwsTimeouts } from './timeouts';
-import { CheckResult, CheckStatus, Fact, fail, info, pass, warn } from './types';
+import { AccountReadOptions, CheckResult, CheckTally, Fact, fail, info, pass, tally, warn } from './types';
 
 export interface SimulationFacts {
   /** Identity policies only (the policy.* checks). */
@@ -130,50 +131,29 @@ export function icaValues(config: ResolvedConfig, facts: DoctorFacts, expectedAc
   };
 }
 
-export interface DoctorReport {
-  /** False when any check failed (exit status 1). */
-  readonly ok: boolean;
-  readonly counts: Readonly<Record<CheckStatus, number>>;
-  readonly checks: readonly CheckResult[];
+export interface DoctorReport extends CheckTally {
   readonly ica: { readonly lines: readonly string[]; readonly storageConfigurations: readonly StorageConfigurationValues[] };
 }
 
 export function report(config: ResolvedConfig, checks: readonly CheckResult[], facts?: DoctorFacts, expectedAccessKeyId?: string): DoctorReport {
-  const counts: Record<CheckStatus, number> = { PASS: 0, WARN: 0, FAIL: 0, INFO: 0 };
-  for (const check of checks) counts[check.status] += 1;
   const ica = facts
     ? icaValues(config, facts, expectedAccessKeyId)
     : { lines: [...storageCredentialSteps(config), ...storageConfigurationSteps(storageConfigurations(config, placeholderRefs(config)))], storageConfigurations: storageConfigurations(config, placeholderRefs(config)) };
-  return { ok: counts.FAIL === 0, counts, checks, ica };
+  return { ...tally(checks), ica };
 }
 
-export interface DoctorOptions {
-  /** Emulator endpoint. @default - real AWS */
-  readonly endpointUrl?: string;
-  /** @default DEFAULT_TIMEOUTS */
-  readonly timeouts?: AwsTimeouts;
+export interface DoctorOptions extends AccountReadOptions {
   /** Check this access key (user method), from Terraform's outputs. */
   readonly expectedAccessKeyId?: string;
-  /** Called before each step, for a progress indicator. */
-  readonly progress?: (step: string) => void;
 }
 
 /** Reads the account and runs every check. Read-only: the clients refuse any other call. */
 export async function runDoctor(config: ResolvedConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
-  const progress = options.progress ?? (() => undefined);
-  try {
-    progress('AWS account (sts:GetCallerIdentity)');
-    const identified = await identifyCaller(clients);
-    if ('problem' in identified) {
-      return report(config, [fail('aws.account', '(credentials)', identified.problem.found, '(none yet: the doctor itself cannot read AWS)', identified.problem.fix)]);
-    }
-    const facts = await inspect(clients, config, identified.caller, progress);
+  return readAccount(config.region.awsRegion, options, async (clients, caller, progress) => {
+    const facts = await inspect(clients, config, caller, progress);
     const simulation = await simulate(clients, config, facts, progress);
     return report(config, checkFacts(config, { facts, simulation, emulated: clients.emulated, expectedAccessKeyId: options.expectedAccessKeyId }), facts, options.expectedAccessKeyId);
-  } finally {
-    clients.destroy();
-  }
+  }, (problem) => report(config, [fail('aws.account', '(credentials)', problem.found, '(none yet: the doctor itself cannot read AWS)', problem.fix)]));
 }
 
 async function simulate(clients: DoctorClients, config: ResolvedConfig, facts: DoctorFacts, progress: (step: string) => void): Promise<SimulationFacts | undefined> {

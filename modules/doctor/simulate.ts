@@ -5,7 +5,7 @@
  */
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { Requirement, SimulatedDecision, simulationKey } from './access';
-import { errorText } from './inspect';
+import { errorText } from './facts';
 import { Fact, ok, unreadable } from './types';
 
 /** One simulator call per resource, every action at once; the decisions by `action resource`. */

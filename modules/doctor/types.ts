@@ -1,4 +1,5 @@
 /** The result shapes of `ica-s3 doctor` and `ica-s3 preflight`. */
+import type { AwsTimeouts } from './timeouts';
 
 /**
  * PASS: ICA will be fine with this. WARN: it works, but is risky or could not be verified.
@@ -37,6 +38,30 @@ export function warn(id: string, subject: string, found: string, icaError: strin
 /** Preflight's failures leave `icaError` undefined: the first apply fails before ICA is involved. */
 export function fail(id: string, subject: string, found: string, icaError: string | undefined, fix: string): CheckResult {
   return { id, subject, status: 'FAIL', found, ...(icaError ? { icaError } : {}), fix };
+}
+
+/** The outcome of a list of checks: how many of each status, and whether none failed (exit status 0). */
+export interface CheckTally {
+  /** False when any check failed (exit status 1). */
+  readonly ok: boolean;
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  readonly checks: readonly CheckResult[];
+}
+
+export function tally(checks: readonly CheckResult[]): CheckTally {
+  const counts: Record<CheckStatus, number> = { PASS: 0, WARN: 0, FAIL: 0, INFO: 0 };
+  for (const check of checks) counts[check.status] += 1;
+  return { ok: counts.FAIL === 0, counts, checks };
+}
+
+/** How the doctor and preflight reach AWS, and whom they tell what they read. */
+export interface AccountReadOptions {
+  /** Emulator endpoint. @default - real AWS */
+  readonly endpointUrl?: string;
+  /** @default DEFAULT_TIMEOUTS */
+  readonly timeouts?: AwsTimeouts;
+  /** Called before each step, for a progress indicator. */
+  readonly progress?: (step: string) => void;
 }
 
 /**

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../core/files';
 import { ResolvedConfig, loadConfigFile } from '../core/validate';
 import { attributeLines, hclPretty } from './hcl';
 import { Render, createRenderer, templatesDir } from './templates';
+import { MOCKS, exampleRun, validationRuns } from './module-tests';
 import { MODULE_OUTPUTS, MODULE_VARIABLES, moduleArguments, moduleInputs, moduleViewModel } from './view-model';
 
 export const MODULE_DIR = join('modules', 'ica-s3-connect');
@@ -99,7 +100,8 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
 
   const main = render('module/main.tf.hbs', view);
   files.set(moduleFile('main.tf'), main);
-  files.set(moduleFile('variables.tf'), render('module/variables.tf.hbs', view));
+  const variables = render('module/variables.tf.hbs', view);
+  files.set(moduleFile('variables.tf'), variables);
   files.set(moduleFile('outputs.tf'), render('module/outputs.tf.hbs', view));
   files.set(moduleFile('versions.tf'), render('module/versions.tf.hbs', view));
   files.set(moduleFile('README.md'), render('module/README.md.hbs', {
@@ -108,6 +110,12 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
   for (const example of exampleList) {
     files.set(moduleFile(join('examples', example.name, 'main.tf')), renderExample(render, options, example));
   }
+  files.set(moduleFile(join('tests', 'examples.tftest.hcl')), render('module/tests/examples.tftest.hcl.hbs', {
+    ...header, mocks: MOCKS, examples: exampleList.map((example) => exampleRun(example.name, example.config)),
+  }));
+  files.set(moduleFile(join('tests', 'validations.tftest.hcl')), render('module/tests/validations.tftest.hcl.hbs', { ...header, runs: validationRuns(MODULE_VARIABLES) }));
+  files.set(moduleFile(join('tests', 'validations', 'main.tf')), render('module/tests/validations/main.tf.hbs', view));
+  files.set(moduleFile(join('tests', 'validations', 'variables.tf')), variables);
 
   const rootView = {
     ...header,

@@ -14,14 +14,12 @@ import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
 import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
-import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, icaRegionChoices, ICA_REGION_SPELLINGS } from '../core/regions';
-import {
-  ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, IAM_NAME_MAX_LENGTH,
-  IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN, PGP_KEY_PATTERN,
-  PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SESSION_NAME_PREFIX_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN, TAG_PATTERN,
-} from '../core/rules';
+import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, ICA_REGION_SPELLINGS } from '../core/regions';
 import { ResolvedConfig } from '../core/validate';
 import { attributeLines, hclHeredoc, hclPretty, hclString, hclValue } from './hcl';
+import { Validation, moduleValidations, moduleWords, snakeCase } from './validations';
+
+export { snakeCase } from './validations';
 
 // ---------------------------------------------------------------------------------------------
 // The config's JSON Schema as module inputs
@@ -56,14 +54,6 @@ export interface SchemaField {
 
 /** Config keys that are not module inputs: the root configuration handles them. */
 const ROOT_ONLY_KEYS = new Set(['$schema', 'backend']);
-
-/**
- * `sessionNamePrefix` -> `session_name_prefix`, and S3's own spelling of kept CORS rules
- * (`AllowedMethods`, `ID`) -> `allowed_methods`, `id`: config keys as Terraform attribute names.
- */
-export function snakeCase(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
-}
 
 const SCHEMA = configJsonSchema() as SchemaNode;
 
@@ -189,26 +179,8 @@ export function withoutDefaults(value: unknown, node: SchemaNode): unknown {
   return Object.fromEntries(kept);
 }
 
-/** Every key the config schema knows, camelCase -> snake_case, for descriptions that name keys. */
-const KEY_NAMES = (() => {
-  const names = new Map<string, string>();
-  const visit = (node: SchemaNode | undefined) => {
-    if (!node) return;
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
-      if (/[A-Z]/.test(key)) names.set(key, snakeCase(key));
-      visit(child);
-    }
-    for (const variant of forms(node) ?? []) visit(variant);
-    visit(node.items);
-  };
-  visit(SCHEMA);
-  return names;
-})();
-
 /** A schema description as the module's user reads it: config keys named as module attributes. */
-export function terraformWords(text: string): string {
-  return text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (word) => KEY_NAMES.get(word) ?? word);
-}
+export const terraformWords = moduleWords;
 
 /** A default in words for descriptions: `"Disabled"`, `["primary"]`. */
 function defaultText(node: SchemaNode): string {
@@ -224,11 +196,6 @@ function fieldLines(node: SchemaNode, depth: number): string[] {
     const line = `${'  '.repeat(depth)}- ${field.name}${scope}: ${terraformWords(field.node.description ?? '')}${field.required ? ' Required.' : defaultText(field.node)}`;
     return [line, ...fieldLines(field.node, depth + 1)];
   });
-}
-
-export interface Validation {
-  readonly condition: string;
-  readonly errorMessage: string;
 }
 
 export interface ModuleVariable {
@@ -248,193 +215,6 @@ export interface ModuleVariable {
   /** description, type and default as `terraform fmt` lays them out. */
   readonly attributes: string;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Validations: the naming rules of modules/core/rules.ts as Terraform conditions
-// ---------------------------------------------------------------------------------------------
-
-/** `can(regex(...))` for one value; RE2 understands every pattern used here. */
-function matches(pattern: string, value: string): string {
-  return `can(regex(${hclString(pattern)}, ${value}))`;
-}
-
-function iamName(kind: keyof typeof IAM_NAME_MAX_LENGTH, value: string): string {
-  return `${matches(IAM_NAME_PATTERN, value)} && length(${value}) <= ${IAM_NAME_MAX_LENGTH[kind]}`;
-}
-
-/** A prefix as ICA stores it (the module normalises the same way). */
-const normalised = (prefix: string) => `endswith(${prefix}, "/") ? ${prefix} : "\${${prefix}}/"`;
-
-/** The settings an adopted bucket hands over: none when `manage` is left out, as the core resolves it. */
-const managed = (bucket: string) => `coalesce(${bucket}.manage, [])`;
-
-const KEPT_CORS_METHODS = KEPT_CORS_RULE_SCHEMA.properties?.AllowedMethods?.items?.enum as readonly string[];
-
-/** Each kept CORS rule of each bucket satisfies `condition` (HCL over `rule`). */
-const everyKeptCorsRule = (condition: string) => `alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : ${condition}]]))`;
-
-/** The adoption fields' rules: modules/core/validate.ts `adoptionProblems` and the kept CORS rules' schema. */
-const ADOPTION_VALIDATIONS: readonly Validation[] = [
-  {
-    condition: 'alltrue([for bucket in var.buckets : bucket.existing || bucket.manage == null && !bucket.existing_policy && length(bucket.keep_cors_rules) == 0])',
-    errorMessage: 'buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets; set existing = true to adopt a bucket that already exists, or remove them (a new bucket gets every setting).',
-  },
-  {
-    condition: `alltrue([for bucket in var.buckets : alltrue([for setting in ${managed('bucket')} : contains(${hclValue(MANAGEABLE_SETTINGS)}, setting)]) && length(distinct(${managed('bucket')})) == length(${managed('bucket')})])`,
-    errorMessage: `buckets[].manage: list each of ${MANAGEABLE_SETTINGS.map((setting) => JSON.stringify(setting)).join(', ')} at most once.`,
-  },
-  {
-    condition: 'alltrue([for bucket in var.buckets : !(bucket.existing && bucket.force_destroy)])',
-    errorMessage: 'buckets[].force_destroy: is set on an existing bucket, which this module never deletes; remove force_destroy.',
-  },
-  {
-    condition: `alltrue([for bucket in var.buckets : !bucket.existing || bucket.encryption.type != "SSE-KMS" || bucket.encryption.kms_key_arn != null || contains(${managed('bucket')}, "encryption")])`,
-    errorMessage: 'buckets[].encryption: asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing; give the key the bucket uses as kms_key_arn, or add "encryption" to manage.',
-  },
-  {
-    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) == 0 || contains(${managed('bucket')}, "cors")])`,
-    errorMessage: 'buckets[].keep_cors_rules: is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway); add "cors" to manage, or remove keep_cors_rules.',
-  },
-  {
-    condition: `alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= ${AWS_QUOTAS.corsRulesPerBucket.value}])`,
-    errorMessage: `buckets[].keep_cors_rules: with ICA's rule there are more than the ${AWS_QUOTAS.corsRulesPerBucket.value} CORS rules S3 allows; merge rules that share methods and headers.`,
-  },
-  {
-    condition: everyKeptCorsRule(`rule.id == null || ${matches(CORS_RULE_ID_PATTERN, 'coalesce(rule.id, " ")')}`),
-    errorMessage: 'buckets[].keep_cors_rules[].id: use up to 255 letters, digits, spaces and . _ : / + = @ -.',
-  },
-  {
-    condition: everyKeptCorsRule(`length(rule.allowed_methods) >= 1 && alltrue([for method in rule.allowed_methods : contains(${hclValue(KEPT_CORS_METHODS)}, method)])`),
-    errorMessage: `buckets[].keep_cors_rules[].allowed_methods: give one or more of ${KEPT_CORS_METHODS.join(', ')}.`,
-  },
-  {
-    condition: everyKeptCorsRule(`length(rule.allowed_origins) >= 1 && alltrue([for origin in rule.allowed_origins : ${matches(KEPT_CORS_ORIGIN_PATTERN, 'origin')}])`),
-    errorMessage: 'buckets[].keep_cors_rules[].allowed_origins: give one or more origins: "*" or an origin such as "https://app.example.com".',
-  },
-  {
-    condition: everyKeptCorsRule(`alltrue([for header in concat(coalesce(rule.allowed_headers, []), coalesce(rule.expose_headers, [])) : ${matches(CORS_HEADER_PATTERN, 'header')}])`),
-    errorMessage: 'buckets[].keep_cors_rules[]: allowed_headers and expose_headers are header names such as "Authorization", "ETag" or "*".',
-  },
-  {
-    condition: everyKeptCorsRule('rule.max_age_seconds == null || coalesce(rule.max_age_seconds, 0) >= 0 && floor(coalesce(rule.max_age_seconds, 0)) == coalesce(rule.max_age_seconds, 0)'),
-    errorMessage: 'buckets[].keep_cors_rules[].max_age_seconds: give a whole number of seconds, 0 or more.',
-  },
-];
-
-/** Validation blocks by config key. Cross-variable checks need Terraform >= 1.9 (versions.tf). */
-const VALIDATIONS: Readonly<Record<string, readonly Validation[]>> = {
-  name: [{ condition: matches(STACK_NAME_PATTERN, 'var.name'), errorMessage: 'name: start with a letter; use up to 40 letters, digits, - and _.' }],
-  icaRegion: [{
-    condition: 'contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))',
-    errorMessage: `ica_region: use one of ${icaRegionChoices()}, by code, name or AWS region.`,
-  }],
-  credential: [
-    { condition: 'contains(["user", "role"], var.credential.method)', errorMessage: 'credential.method: use "user" or "role".' },
-    {
-      condition: `var.credential.method != "role" || ${matches(SESSION_NAME_PREFIX_PATTERN, 'coalesce(var.credential.session_name_prefix, " ")')}`,
-      errorMessage: 'credential.session_name_prefix: the role method needs the RoleSessionName prefix ICA generated (1-62 of letters, digits and + = , . @ _ -).',
-    },
-    { condition: iamName('role', 'var.credential.role_name'), errorMessage: 'credential.role_name: use 1-64 letters, digits and + = , . @ _ -.' },
-    { condition: iamName('user', 'var.credential.user_name'), errorMessage: 'credential.user_name: use 1-64 letters, digits and + = , . @ _ -.' },
-    { condition: 'contains(["create", "existing"], var.credential.oidc_provider)', errorMessage: 'credential.oidc_provider: use "create" or "existing".' },
-    {
-      condition: `var.credential.oidc_provider_id == null || ${matches(OIDC_PROVIDER_ID_PATTERN, 'coalesce(var.credential.oidc_provider_id, " ")')}`,
-      errorMessage: 'credential.oidc_provider_id: use the 32 hexadecimal characters at the end of the provider URL.',
-    },
-    {
-      condition: `var.credential.namespace == null || ${matches(NAMESPACE_PATTERN, 'coalesce(var.credential.namespace, " ")')}`,
-      errorMessage: 'credential.namespace: use the 2-16 lowercase letters and digits Illumina gives for the region, such as "use1".',
-    },
-    {
-      condition: 'var.credential.method != "role" || try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)',
-      errorMessage: 'credential: the ICA docs publish no OIDC provider for this ICA region, so the role method needs oidc_provider_id and namespace (ask Illumina support), or use the user method.',
-    },
-    {
-      condition: `length(var.credential.access_keys) >= 1 && length(var.credential.access_keys) <= 2 && length(distinct(var.credential.access_keys)) == length(var.credential.access_keys) && alltrue([for label in var.credential.access_keys : ${matches(ACCESS_KEY_LABEL_PATTERN, 'label')}])`,
-      errorMessage: 'credential.access_keys: give one or two distinct labels of 1-32 lowercase letters, digits and -.',
-    },
-    {
-      condition: `var.credential.pgp_key == null || ${matches(PGP_KEY_PATTERN, 'coalesce(var.credential.pgp_key, " ")')}`,
-      errorMessage: 'credential.pgp_key: give a base64-encoded PGP public key (gpg --export KEYID | base64) or "keybase:<username>".',
-    },
-    {
-      condition: 'var.credential.secret_store == null || (contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, "")) && var.credential.pgp_key == null && var.credential.create_access_key)',
-      errorMessage: 'credential.secret_store: type "ssm" or "secretsmanager", only with create_access_key and not together with pgp_key.',
-    },
-    {
-      condition: `try(var.credential.secret_store.name, null) == null || try(${matches(SSM_PARAMETER_NAME_PATTERN, 'var.credential.secret_store.name')} && var.credential.secret_store.type == "ssm" || ${matches(SECRET_NAME_PATTERN, 'var.credential.secret_store.name')} && var.credential.secret_store.type == "secretsmanager", false)`,
-      errorMessage: 'credential.secret_store.name: an SSM parameter name is a path such as "/ica-s3-connect/acme/access-key"; a secret name uses letters, digits and / _ + = . @ -.',
-    },
-  ],
-  policyName: [{ condition: iamName('policy', 'var.policy_name'), errorMessage: 'policy_name: use 1-128 letters, digits and + = , . @ _ -.' }],
-  buckets: [
-    { condition: 'length(var.buckets) >= 1', errorMessage: 'buckets: give at least one bucket.' },
-    { condition: 'length(distinct(var.buckets[*].name)) == length(var.buckets)', errorMessage: 'buckets: list each bucket once and put all its folders in its prefixes.' },
-    {
-      condition: `alltrue([for bucket in var.buckets : ${matches(BUCKET_NAME_PATTERN, 'bucket.name')} && !strcontains(bucket.name, "..")])`,
-      errorMessage: 'buckets[].name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.',
-    },
-    {
-      condition: 'alltrue([for bucket in var.buckets : contains(["Enabled", "Suspended", "Disabled"], bucket.versioning)])',
-      errorMessage: 'buckets[].versioning: use "Enabled", "Suspended" or "Disabled".',
-    },
-    {
-      condition: `alltrue([for bucket in var.buckets : contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type) && (bucket.encryption.kms_key_arn == null || bucket.encryption.type == "SSE-KMS" && ${matches(KMS_KEY_ARN_PATTERN, 'coalesce(bucket.encryption.kms_key_arn, " ")')})])`,
-      errorMessage: 'buckets[].encryption: type "SSE-S3" or "SSE-KMS"; kms_key_arn only with SSE-KMS, as a key ARN (arn:aws:kms:<region>:<account-id>:key/<key-id>, not an alias).',
-    },
-    {
-      condition: `alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex(${hclString(KMS_KEY_ARN_PATTERN)}, bucket.encryption.kms_key_arn)[0] == local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].aws_region, true)])`,
-      errorMessage: "buckets[].encryption.kms_key_arn: SSE-KMS keys must be in the ICA region's AWS region; use a key there, or omit kms_key_arn to create one.",
-    },
-    {
-      condition: 'alltrue([for bucket in var.buckets : contains(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"], bucket.object_ownership)])',
-      errorMessage: 'buckets[].object_ownership: use "BucketOwnerEnforced", "BucketOwnerPreferred" or "ObjectWriter".',
-    },
-    {
-      condition: `alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : ${matches(PREFIX_PATTERN, 'prefix')} && length(prefix) <= ${PREFIX_MAX_LENGTH} && trim(prefix, "/") != "" && !startswith(prefix, "/") && !startswith(prefix, "./") && !startswith(prefix, "../") && !strcontains(prefix, "//") && !contains(split("/", prefix), ".") && !contains(split("/", prefix), "..")]]))`,
-      errorMessage: "buckets[].prefixes: name folders such as \"ica-data/\" (never the bucket root, no leading /, ./ or ../, no empty, . or .. folder names; letters, digits, spaces, / and ! _ . ' ( ) -).",
-    },
-    {
-      condition: `alltrue([for bucket in var.buckets : length(bucket.prefixes) >= 1 && length(distinct([for prefix in bucket.prefixes : ${normalised('prefix')}])) == length(bucket.prefixes)])`,
-      errorMessage: 'buckets[].prefixes: give at least one prefix per bucket and list each once.',
-    },
-    {
-      condition: `alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : outer == inner || !startswith(${normalised('inner')}, ${normalised('outer')})]]]))`,
-      errorMessage: 'buckets[].prefixes: one prefix lies inside another; ICA refuses overlapping prefixes on one bucket.',
-    },
-    {
-      condition: `alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : ${tagCondition('key', 'value')}]]))`,
-      errorMessage: 'buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.',
-    },
-    {
-      condition: `alltrue([for bucket in var.buckets : length(merge(var.tags, bucket.tags)) <= ${AWS_QUOTAS.tagsPerResource.value}])`,
-      errorMessage: `buckets[].tags: with the top-level tags a bucket and its key carry more than the ${AWS_QUOTAS.tagsPerResource.value} tags AWS allows per resource; remove some.`,
-    },
-    ...ADOPTION_VALIDATIONS,
-  ],
-  tags: [{
-    condition: `length(var.tags) <= ${AWS_QUOTAS.tagsPerResource.value} && alltrue([for key, value in var.tags : ${tagCondition('key', 'value')}])`,
-    errorMessage: `tags: at most ${AWS_QUOTAS.tagsPerResource.value}, keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no "aws:" keys.`,
-  }],
-  bucketPolicy: [{
-    condition: `alltrue([for arn in var.bucket_policy.exempt_principal_arns : ${matches(PRINCIPAL_ARN_PATTERN, 'arn')}])`,
-    errorMessage: 'bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>.',
-  }],
-  maxManagedPolicies: [{
-    condition: `var.max_managed_policies >= 1 && var.max_managed_policies <= ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value} && floor(var.max_managed_policies) == var.max_managed_policies`,
-    errorMessage: `max_managed_policies: give a whole number from 1 to ${AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value} (AWS allows ${AWS_QUOTAS.managedPoliciesPerPrincipal.value} unless the quota is raised).`,
-  }],
-  objectTagging: [],
-  corsAllowedOrigins: [{
-    condition: `length(var.cors_allowed_origins) >= 1 && alltrue([for origin in var.cors_allowed_origins : ${matches(CORS_ORIGIN_PATTERN, 'origin')}])`,
-    errorMessage: 'cors_allowed_origins: give http(s) origins such as "https://ica.illumina.com".',
-  }],
-};
-
-function tagCondition(key: string, value: string): string {
-  return `${matches(TAG_PATTERN, key)} && ${matches(TAG_PATTERN, value)} && length(${key}) >= 1 && length(${key}) <= 128 && length(${value}) <= 256 && !startswith(lower(${key}), "aws:")`;
-}
-
 
 // ---------------------------------------------------------------------------------------------
 // The variables
@@ -459,8 +239,7 @@ function moduleVariable(key: string, node: SchemaNode, required: boolean): Modul
   const description = fields.length > 0 ? `${summary}\n${fields.join('\n')}` : summary;
   const type = renderType(typeOf(node), 2);
   const defaultValue = required ? undefined : { value: moduleValue(node.default, node) };
-  const validations = VALIDATIONS[key];
-  if (!validations) throw new Error(`config key ${key} has no entry in the generator's VALIDATIONS table`);
+  const validations = moduleValidations(key);
   return {
     name, configKey: key, type, description, summary,
     hasDefault: !required, default: defaultValue?.value,

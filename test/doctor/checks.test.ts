@@ -7,7 +7,7 @@ import { permissionPolicy, trustPolicy, oidcProviderArn } from '../../modules/co
 import { ResolvedConfig } from '../../modules/core/validate';
 import { checkFacts } from '../../modules/doctor/run';
 import { ICA_ERRORS } from '../../modules/doctor/ica-errors';
-import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/doctor/inspect';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/doctor/facts';
 import { CheckResult, Fact, absent, ok, unreadable } from '../../modules/doctor/types';
 import { versioningChangeProblem } from '../../modules/doctor/versioning';
 import { ACCOUNT, healthyFacts, inputs, keyArn, keyMetadata, refs, roleConfig, userConfig } from './fixtures';

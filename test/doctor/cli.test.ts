@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
-import { createProgress } from '../../modules/cli/commands/doctor';
+import { createProgress } from '../../modules/cli/progress';
 import {
-  ICA_REGION_ID_PLACEHOLDER, SECRET_PLACEHOLDER, STORAGE_CREDENTIAL_ID_PLACEHOLDER, configurationName, icaPayloads, parseTerraformOutputs,
-} from '../../modules/doctor/ica-payload';
+  ICA_REGION_ID_PLACEHOLDER, SECRET_PLACEHOLDER, STORAGE_CREDENTIAL_ID_PLACEHOLDER, icaPayloads, parseTerraformOutputs,
+} from '../../modules/ica/payload';
+import { storageConfigurationName } from '../../modules/core/ica-names';
 import { formatCheck } from '../../modules/doctor/format';
 import { fail, pass } from '../../modules/doctor/types';
 import { resolveConfig } from '../../modules/core/validate';
@@ -170,6 +171,6 @@ describe('ica-payload', () => {
   });
 
   test('configuration names keep letters, digits, - and _', () => {
-    expect(configurationName('my.bucket', 'projects/ica data/')).toBe('my-bucket-projects-ica-data');
+    expect(storageConfigurationName('my.bucket', 'projects/ica data/')).toBe('my-bucket-projects-ica-data');
   });
 });

@@ -10,7 +10,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { bucketPolicy } from '../../modules/core/policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { RequestPrincipal, evaluate, parsePolicy } from '../../modules/doctor/iam-eval';
-import { principalContext } from '../../modules/doctor/checks/access';
+import { principalContext } from '../../modules/doctor/checks/resource-policies';
 
 const ACCOUNT = '111122223333';
 const BUCKET = 'diff-data';

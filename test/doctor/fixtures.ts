@@ -10,7 +10,7 @@ import {
   PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
 } from '../../modules/core/policies';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
-import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/doctor/inspect';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/doctor/facts';
 import { CheckInputs } from '../../modules/doctor/run';
 import { Fact, absent, ok } from '../../modules/doctor/types';
 

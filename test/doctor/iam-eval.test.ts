@@ -1,4 +1,5 @@
-import { ParsedStatement, Request, conditionHolds, evaluate, parsePolicy, wildcardMatch } from '../../modules/doctor/iam-eval';
+import { PolicyStatement } from '../../modules/core/policy';
+import { Request, conditionHolds, evaluate, parsePolicy, wildcardMatch } from '../../modules/doctor/iam-eval';
 
 const ica = 'arn:aws:iam::111122223333:role/Illumina_ICA_Role';
 const other = 'arn:aws:iam::111122223333:role/SomeoneElse';
@@ -13,7 +14,7 @@ function s3Request(principalArn: string, action = 's3:GetObject'): Request {
   };
 }
 
-function denyUnless(operator: string, values: string[]): ParsedStatement[] {
+function denyUnless(operator: string, values: string[]): PolicyStatement[] {
   return parsePolicy({
     Statement: [{
       Effect: 'Deny', Principal: '*', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::bucket/*',

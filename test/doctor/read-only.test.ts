@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DoctorClients, MutatingCallRefused, READ_ONLY_COMMAND } from '../../modules/doctor/clients';
 import { simulatePrincipal } from '../../modules/doctor/simulate';
-import { bucketRegionFromLocation, errorText } from '../../modules/doctor/inspect';
+import { bucketRegionFromLocation, errorText } from '../../modules/doctor/facts';
 
 function sources(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -17,7 +17,7 @@ function sources(directory: string): string[] {
   });
 }
 
-const runtimeFiles = [...sources(join(__dirname, '../../modules/doctor')), ...['doctor.ts', 'ica-payload.ts'].map((name) => join(__dirname, '../../modules/cli/commands', name))];
+const runtimeFiles = [...sources(join(__dirname, '../../modules/doctor')), ...sources(join(__dirname, '../../modules/adoption')), ...['doctor.ts', 'ica-payload.ts'].map((name) => join(__dirname, '../../modules/cli/commands', name))];
 
 test('every AWS command the doctor names is a read', () => {
   const commands = new Set<string>();

@@ -73,7 +73,7 @@ export function stableStringify(value: unknown): string {
 
 /** A policy with statements, actions, resources and principals in a canonical order. */
 export function normalisePolicy(text: string): unknown {
-  const document = PolicyDocument.fromJSON(text);
+  const document = PolicyDocument.fromJSON(text).canonical();
   const statements = document.statements.map((statement) => statement.toJSON());
   statements.sort((a, b) => stableStringify(a).localeCompare(stableStringify(b)));
   return { ...document.toJSON(), Statement: statements };

@@ -1,9 +1,10 @@
 /**
  * Bad input, at volume (issue 4, section 5): a corpus of invalid configs, one small file each, in
- * invalid-configs/. Their expectations (JSON path and a fragment of the message) are one table,
- * invalid-configs/expected.json. Each file is checked twice: `validateConfig` (the library) and
- * `ica-s3 validate -c FILE` (the CLI: exit status 1, the problem printed, no stack trace, no raw
- * control characters).
+ * invalid-configs/. Their expectations (JSON path, catalogue rule id and a fragment of the message)
+ * are one table, invalid-configs/expected.json: the rule is the one the file's fault breaks, so the
+ * table is also the oracle of what the generated module must report. Each file is checked twice:
+ * `validateConfig` (the library) and `ica-s3 validate -c FILE` (the CLI: exit status 1, the problem
+ * printed, no stack trace, no raw control characters).
  *
  * File name prefixes: not-json-, top- (not an object), missing-, type-, enum-, unknown- (keys),
  * size-, rule- (one per rule of rules.ts, config-schema.ts and validate.ts) and
@@ -14,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { Output } from '../../modules/cli/output';
+import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 import { ConfigProblem, loadConfigFile, validateConfig } from '../../modules/core/validate';
 
 const DIR = join(__dirname, 'invalid-configs');
@@ -21,6 +23,8 @@ const DIR = join(__dirname, 'invalid-configs');
 interface Expectation {
   /** The JSON path of one of the problems, exactly. */
   readonly path: string;
+  /** The rule of the catalogue (modules/core/rule-catalogue.ts) that problem names. */
+  readonly rule: RuleId;
   /** A fragment of that problem's message. */
   readonly message: string;
   /** What is wrong with the file, in words. */
@@ -85,17 +89,25 @@ test('the corpus has at least 60 configs, each with one expectation, and covers 
   }
 });
 
+test('every expectation names a rule of the catalogue', () => {
+  const unknown = Object.entries(expected).filter(([, expectation]) => !Object.prototype.hasOwnProperty.call(RULES, expectation.rule));
+  expect(unknown.map(([file, expectation]) => `${file}: ${String(expectation.rule)}`)).toEqual([]);
+});
+
 describe.each(files.map((file) => [file] as const))('%s', (file) => {
   const expectation = expected[file];
 
-  test(`validateConfig reports ${expectation.path}: …${expectation.message}…`, () => {
+  test(`validateConfig reports ${expectation.path}: [${expectation.rule}] …${expectation.message}…`, () => {
     const problems = problemsOf(file);
     expect(problems.length).toBeGreaterThan(0);
-    const hit = problems.find((problem) => problem.path === expectation.path && problem.message.includes(expectation.message));
+    const hit = problems.find((problem) => problem.path === expectation.path && problem.rule === expectation.rule && problem.message.includes(expectation.message));
     if (!hit) {
-      throw new Error(`${file} (${expectation.why}): expected ${expectation.path}: …${expectation.message}…, got\n` +
-        problems.map((problem) => `  ${problem.path}: ${problem.message}`).join('\n'));
+      throw new Error(`${file} (${expectation.why}): expected ${expectation.path}: [${expectation.rule}] …${expectation.message}…, got\n` +
+        problems.map((problem) => `  ${problem.path}: [${problem.rule}] ${problem.message}`).join('\n'));
     }
+    // Problems of the catalogue's own rules carry its fix; the structural (schema.*) and file
+    // (config.file) problems build theirs from the schema and the parser.
+    if (!expectation.rule.startsWith('schema.') && expectation.rule !== 'config.file') expect(hit.fix).toBe(RULES[expectation.rule].fix);
     for (const problem of problems) {
       expect(problem.path.trim()).not.toBe('');
       expect(problem.message.trim()).not.toBe('');

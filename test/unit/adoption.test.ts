@@ -25,9 +25,10 @@ import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, keptCorsConfiguration,
 } from '../../modules/core/adoption';
 import { SID } from '../../modules/core/policies';
+import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
-import { planAdoption } from '../../modules/doctor/adopt';
-import { BucketFacts, KeyFacts } from '../../modules/doctor/inspect';
+import { planAdoption } from '../../modules/adoption/adopt';
+import { BucketFacts, KeyFacts } from '../../modules/doctor/facts';
 import { absent, ok, unreadable } from '../../modules/doctor/types';
 
 type Json = Record<string, any>;
@@ -41,11 +42,23 @@ function config(bucket: Json, extra: Json = {}): Json {
   };
 }
 
-function problemsOf(raw: Json): [string, string][] {
+/** The config's problems; a catalogue rule's problem says the rule's words and gives its fix. */
+function problemList(raw: Json): ConfigProblem[] {
   const result = validateConfig(raw);
   if (result.ok) return [];
-  for (const problem of result.problems) expect(problem.fix.trim()).not.toBe('');
-  return result.problems.map((problem: ConfigProblem) => [problem.path, problem.message]);
+  for (const problem of result.problems) {
+    expect(problem.fix.trim()).not.toBe('');
+    if (!problem.rule.startsWith('schema.')) {
+      expect(problem.message).toContain(RULES[problem.rule].message);
+      expect(problem.fix).toBe(RULES[problem.rule].fix);
+    }
+  }
+  return result.problems;
+}
+
+/** The config's problems as [path, rule id]. */
+function problemsOf(raw: Json): [string, RuleId][] {
+  return problemList(raw).map((problem) => [problem.path, problem.rule]);
 }
 
 describe('config rules', () => {
@@ -65,11 +78,13 @@ describe('config rules', () => {
 
   test.each(['manage', 'existingPolicy', 'keepCorsRules'])('%s on a bucket that is not existing', (field) => {
     const value = { manage: ['cors'], existingPolicy: true, keepCorsRules: [THEIR_RULE] }[field];
-    expect(problemsOf(config({ [field]: value }))).toEqual([[`buckets[0].${field}`, 'is only for existing buckets']]);
+    expect(problemsOf(config({ [field]: value }))).toEqual([[`buckets[0].${field}`, 'adoption.existing-only']]);
   });
 
   test('a setting listed twice in manage', () => {
-    expect(problemsOf(config({ existing: true, manage: ['cors', 'cors'] }))).toEqual([['buckets[0].manage[1]', '"cors" is listed twice']]);
+    const problems = problemList(config({ existing: true, manage: ['cors', 'cors'] }));
+    expect(problems.map((problem) => [problem.path, problem.rule])).toEqual([['buckets[0].manage[1]', 'adoption.manage-unique']]);
+    expect(problems[0].message).toContain('"cors"');
   });
 
   test('an unknown setting in manage', () => {
@@ -77,39 +92,38 @@ describe('config rules', () => {
   });
 
   test('forceDestroy on an existing bucket', () => {
-    expect(problemsOf(config({ existing: true, forceDestroy: true }))).toEqual([['buckets[0].forceDestroy', 'is set on an existing bucket, which this tool never deletes']]);
+    expect(problemsOf(config({ existing: true, forceDestroy: true }))).toEqual([['buckets[0].forceDestroy', 'adoption.force-destroy']]);
   });
 
   test('a created KMS key for an existing bucket whose encryption is not managed', () => {
     expect(problemsOf(config({ existing: true, encryption: { type: 'SSE-KMS' } }))).toEqual([
-      ['buckets[0].encryption', 'asks for a new KMS key, but the existing bucket\'s encryption is not managed, so the key would encrypt nothing'],
+      ['buckets[0].encryption', 'adoption.new-key-unmanaged'],
     ]);
     expect(problemsOf(config({ existing: true, manage: ['encryption'], encryption: { type: 'SSE-KMS' } }))).toEqual([]);
   });
 
   test('keepCorsRules without "cors" in manage', () => {
     expect(problemsOf(config({ existing: true, keepCorsRules: [THEIR_RULE] }))).toEqual([
-      ['buckets[0].keepCorsRules', 'is set, but the bucket\'s CORS configuration is not managed (it stays as it is anyway)'],
+      ['buckets[0].keepCorsRules', 'adoption.kept-cors-unmanaged'],
     ]);
   });
 
   test('more CORS rules than S3 allows next to ICA\'s', () => {
     const rules = Array.from({ length: 100 }, (_, index) => ({ ...THEIR_RULE, ID: `rule-${index}` }));
-    expect(problemsOf(config({ existing: true, manage: ['cors'], keepCorsRules: rules }))).toEqual([
-      ['buckets[0].keepCorsRules', 'holds 100 rules; with ICA\'s rule that is more than the 100 S3 allows'],
-    ]);
+    const problems = problemList(config({ existing: true, manage: ['cors'], keepCorsRules: rules }));
+    expect(problems.map((problem) => [problem.path, problem.rule])).toEqual([['buckets[0].keepCorsRules', 'adoption.kept-cors-count']]);
+    expect(problems[0].message).toContain('(100 rules and ICA\'s)');
   });
 
-  test.each([
-    ['an origin with an interpolation', { AllowedOrigins: ['https://${var.x}'] }, 'buckets[0].keepCorsRules[0].AllowedOrigins[0]'],
-    ['a header with a template directive', { AllowedHeaders: ['%{if true}x'] }, 'buckets[0].keepCorsRules[0].AllowedHeaders[0]'],
-    ['an unknown method', { AllowedMethods: ['PATCH'] }, 'buckets[0].keepCorsRules[0].AllowedMethods[0]'],
-    ['no origins', { AllowedOrigins: [] }, 'buckets[0].keepCorsRules[0].AllowedOrigins'],
-    ['a negative MaxAgeSeconds', { MaxAgeSeconds: -1 }, 'buckets[0].keepCorsRules[0].MaxAgeSeconds'],
-    ['an unknown key', { Origin: 'x' }, 'buckets[0].keepCorsRules[0].Origin'],
-  ])('a kept CORS rule with %s', (_, patch, path) => {
-    const problems = problemsOf(config({ existing: true, manage: ['cors'], keepCorsRules: [{ ...THEIR_RULE, ...patch }] }));
-    expect(problems.map(([problemPath]) => problemPath)).toEqual([path]);
+  test.each<[string, Json, string, RuleId]>([
+    ['an origin with an interpolation', { AllowedOrigins: ['https://${var.x}'] }, 'buckets[0].keepCorsRules[0].AllowedOrigins[0]', 'kept-cors-origin.pattern'],
+    ['a header with a template directive', { AllowedHeaders: ['%{if true}x'] }, 'buckets[0].keepCorsRules[0].AllowedHeaders[0]', 'kept-cors-header.pattern'],
+    ['an unknown method', { AllowedMethods: ['PATCH'] }, 'buckets[0].keepCorsRules[0].AllowedMethods[0]', 'schema.enum'],
+    ['no origins', { AllowedOrigins: [] }, 'buckets[0].keepCorsRules[0].AllowedOrigins', 'schema.too-small'],
+    ['a negative MaxAgeSeconds', { MaxAgeSeconds: -1 }, 'buckets[0].keepCorsRules[0].MaxAgeSeconds', 'schema.too-small'],
+    ['an unknown key', { Origin: 'x' }, 'buckets[0].keepCorsRules[0].Origin', 'schema.unknown-key'],
+  ])('a kept CORS rule with %s', (_, patch, path, rule) => {
+    expect(problemsOf(config({ existing: true, manage: ['cors'], keepCorsRules: [{ ...THEIR_RULE, ...patch }] }))).toEqual([[path, rule]]);
   });
 
   test('an adopted bucket without "cors" warns that ICA\'s browser uploads need the rule', () => {
@@ -149,9 +163,9 @@ describe('CDKTF', () => {
   });
 
   test.each([
-    ['manage without existing', { manage: ['cors'] }, /manage: only an existing bucket takes it/],
-    ['kept CORS rules without managed CORS', { existing: true, keptCorsRules: [THEIR_RULE] }, /keptCorsRules: the CORS configuration is not managed/],
-    ['forceDestroy on an existing bucket', { existing: true, forceDestroy: true }, /forceDestroy: an existing bucket is never deleted/],
+    ['manage without existing', { manage: ['cors'] }, `manage: ${RULES['adoption.existing-only'].message}; fix: ${RULES['adoption.existing-only'].fix}`],
+    ['kept CORS rules without managed CORS', { existing: true, keptCorsRules: [THEIR_RULE] }, `keptCorsRules: ${RULES['adoption.kept-cors-unmanaged'].message}; fix: ${RULES['adoption.kept-cors-unmanaged'].fix}`],
+    ['forceDestroy on an existing bucket', { existing: true, forceDestroy: true }, `forceDestroy: ${RULES['adoption.force-destroy'].message}; fix: ${RULES['adoption.force-destroy'].fix}`],
   ])('IcaBucket refuses %s, naming the prop and the fix', (_, props, message) => {
     expect(() => Testing.synthScope((scope) => {
       new IcaBucket(scope, 'bucket', { bucketName: 'acme-ica-data', prefixes: ['ica/'], ...(props as object) });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { OUTPUT_MANIFEST } from '../../modules/cli/files';
 import { writeFileAtomic } from '../../modules/core/files';
-import { adoptBucket } from '../../modules/doctor/adopt';
+import { adoptBucket } from '../../modules/adoption/adopt';
 
-jest.mock('../../modules/doctor/adopt', () => ({ ...jest.requireActual('../../modules/doctor/adopt'), adoptBucket: jest.fn() }));
+jest.mock('../../modules/adoption/adopt', () => ({ ...jest.requireActual('../../modules/adoption/adopt'), adoptBucket: jest.fn() }));
 const adoptBucketMock = adoptBucket as jest.MockedFunction<typeof adoptBucket>;
 
 const CONFIG = {

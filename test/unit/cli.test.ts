@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { Output } from '../../modules/cli/output';
 import { ENDPOINT_ENV } from '../../modules/core/emulator';
+import { RULES } from '../../modules/core/rule-catalogue';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -159,16 +160,21 @@ describe('validate', () => {
     expect(out.logs).toEqual([]);
     const text = out.errors.join('\n');
     expect(text).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 6 problems\n`));
-    for (const line of [
-      '  icaRegion: unknown ICA region "Mars"',
-      '  credential.sessionNamePrefix: sessionNamePrefix "bad prefix" contains characters a RoleSessionName cannot hold',
-      '  buckets[0].name: bucket name "Bad_Bucket" contains characters S3 does not allow',
-      '  buckets[0].prefixes[0]: prefix "/" is the bucket root',
-      '  buckets[0].prefixes[2]: prefix "a/" is listed twice (also prefixes[1])',
-      '  typo: unknown key "typo"',
-    ]) {
-      expect(text).toContain(`${line}\n    fix: `);
+    // Each problem's line: the path, the quoted value and the catalogue rule's words (a detail may
+    // follow); the next line: the rule's fix.
+    const lines = text.split('\n');
+    for (const [path, rule, value] of [
+      ['icaRegion', 'ica-region.known', 'Mars'],
+      ['credential.sessionNamePrefix', 'session-name-prefix.characters', 'bad prefix'],
+      ['buckets[0].name', 'bucket-name.characters', 'Bad_Bucket'],
+      ['buckets[0].prefixes[0]', 'prefix.root', '/'],
+      ['buckets[0].prefixes[2]', 'prefixes.unique', 'a/'],
+    ] as const) {
+      const at = lines.findIndex((line) => line.startsWith(`  ${path}: ${JSON.stringify(value)} ${RULES[rule].message}`));
+      expect({ path, rule, printed: at >= 0 }).toEqual({ path, rule, printed: true });
+      expect(lines[at + 1]).toBe(`    fix: ${RULES[rule].fix}`);
     }
+    expect(text).toContain('  typo: unknown key "typo"\n    fix: ');
     expect(text).not.toMatch(STACK_FRAME);
     expect(text).not.toMatch(/ZodError|ConfigError|Error:/);
   });
@@ -254,12 +260,12 @@ describe('policies', () => {
 
     expect(readJson(join(outDir, 'ica-storage-configuration.json'))).toEqual([
       {
-        bucketName: 'acme-ica-data', keyPrefix: 'ica-data/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_ROLE',
+        name: 'acme-ica-data-ica-data', bucketName: 'acme-ica-data', keyPrefix: 'ica-data/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_ROLE',
         credential: 'arn:aws:iam::YOUR_ACCOUNT_ID:role/Illumina_ICA_Role',
         serverSideEncryptionAlgorithm: 'aws:kms', serverSideEncryptionKey: 'arn:aws:kms:us-east-1:YOUR_ACCOUNT_ID:key/YOUR_KEY_ID',
       },
       {
-        bucketName: 'acme-ica-plain', keyPrefix: 'runs/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_ROLE',
+        name: 'acme-ica-plain-runs', bucketName: 'acme-ica-plain', keyPrefix: 'runs/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_ROLE',
         credential: 'arn:aws:iam::YOUR_ACCOUNT_ID:role/Illumina_ICA_Role', serverSideEncryptionAlgorithm: 'AES256',
       },
     ]);
@@ -291,7 +297,7 @@ describe('policies', () => {
     const { status, out } = await run('policies', '-c', path, '-o', outDir);
     expect(status).toBe(1);
     expect(existsSync(outDir)).toBe(false);
-    expect(out.errors.join('\n')).toContain('icaRegion: unknown ICA region "Mars"');
+    expect(out.errors.join('\n')).toContain(`icaRegion: "Mars" ${RULES['ica-region.known'].message}`);
   });
 });
 
@@ -379,7 +385,7 @@ describe('the real process', () => {
     const result = spawnSync(process.execPath, [entry, 'validate', '-c', path], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('icaRegion: unknown ICA region "Mars"');
+    expect(result.stderr).toContain(`icaRegion: "Mars" ${RULES['ica-region.known'].message}`);
     expect(result.stderr).toContain('typo: unknown key "typo"');
     expect(result.stderr).not.toMatch(STACK_FRAME);
   });

@@ -3,6 +3,7 @@
  * assertions name resource types through the provider classes and parse every policy JSON string
  * before looking at it.
  */
+import { RULES } from '../../modules/core/rule-catalogue';
 import { Testing } from 'cdktf';
 // The types of cdktf's jest matchers (test/support/setup-cdktf.ts registers them).
 import 'cdktf/lib/testing/adapters/jest';
@@ -168,24 +169,24 @@ describe('IcaBucket', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/^Invalid IcaBucket props:\n/);
-    expect(message).toContain('bucketName: bucket name "Bad_Name" contains characters S3 does not allow');
-    expect(message).toContain('prefixes: "no-slash" does not end in "/"; write "no-slash/"');
-    expect(message).toContain('prefixes: prefix "/root/" starts with "/"');
+    expect(message).toContain(`bucketName: "Bad_Name" ${RULES['bucket-name.characters'].message}; fix: ${RULES['bucket-name.characters'].fix}`);
+    expect(message).toContain(`prefixes: "no-slash" ${RULES['prefix.trailing-slash'].message}; fix: ${RULES['prefix.trailing-slash'].fix}`);
+    expect(message).toContain(`prefixes: "/root/" ${RULES['prefix.leading-slash'].message}`);
     expect(message).not.toContain('"ok/"');
   });
 
   test('no prefixes is an error', () => {
-    expect(() => bucketSynth({ prefixes: [] })).toThrow(/prefixes: none given/);
+    expect(() => bucketSynth({ prefixes: [] })).toThrow(`prefixes: ${RULES['schema.too-small'].message}`);
   });
 
   test('the bucket root as prefix is an error', () => {
-    expect(() => bucketSynth({ prefixes: ['/'] })).toThrow(/prefixes: prefix "\/" is the bucket root/);
+    expect(() => bucketSynth({ prefixes: ['/'] })).toThrow(`prefixes: "/" ${RULES['prefix.root'].message}`);
   });
 
   test('validateProps returns the problems without throwing', () => {
     expect(IcaBucket.validateProps({ bucketName: 'acme-ica-data', prefixes: ['ica/'] })).toEqual([]);
     expect(IcaBucket.validateProps({ bucketName: 'ab', prefixes: ['ica/'] })).toEqual([
-      expect.stringMatching(/^bucketName: bucket name "ab" is 2 characters long; /),
+      `bucketName: "ab" ${RULES['bucket-name.length'].message} (2); fix: ${RULES['bucket-name.length'].fix}`,
     ]);
   });
 });
@@ -255,8 +256,8 @@ describe('IcaRoleCredential', () => {
   });
 
   test('invalid props throw naming the prop', () => {
-    expect(() => roleSynth({ roleName: 'bad/role' })).toThrow(/^Invalid IcaRoleCredential props:\n  roleName: IAM role name "bad\/role" contains characters IAM does not allow/);
-    expect(() => roleSynth({ sessionNamePrefix: 'bad prefix' })).toThrow(/sessionNamePrefix: sessionNamePrefix "bad prefix" contains characters/);
+    expect(() => roleSynth({ roleName: 'bad/role' })).toThrow(`Invalid IcaRoleCredential props:\n  roleName: "bad/role" ${RULES['role-name.characters'].message}`);
+    expect(() => roleSynth({ sessionNamePrefix: 'bad prefix' })).toThrow(`sessionNamePrefix: "bad prefix" ${RULES['session-name-prefix.characters'].message}`);
   });
 });
 
@@ -296,9 +297,9 @@ describe('IcaUserCredential', () => {
   });
 
   test('invalid props throw naming the prop', () => {
-    expect(() => userSynth({ userName: 'bad user' })).toThrow(/^Invalid IcaUserCredential props:\n  userName: IAM user name "bad user" contains characters IAM does not allow/);
-    expect(() => userSynth({ accessKeyLabels: ['a', 'b', 'c'] })).toThrow(/accessKeyLabels: 3 labels; AWS allows at most 2/);
-    expect(() => userSynth({ accessKeyLabels: ['a', 'a'] })).toThrow(/accessKeyLabels: a label is listed twice/);
+    expect(() => userSynth({ userName: 'bad user' })).toThrow(`Invalid IcaUserCredential props:\n  userName: "bad user" ${RULES['user-name.characters'].message}`);
+    expect(() => userSynth({ accessKeyLabels: ['a', 'b', 'c'] })).toThrow(/accessKeyLabels: is over its maximum \(3 labels; AWS allows at most 2 access keys per user\)/);
+    expect(() => userSynth({ accessKeyLabels: ['a', 'a'] })).toThrow(`accessKeyLabels: "a" ${RULES['access-keys.unique'].message}`);
   });
 });
 

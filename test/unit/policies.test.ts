@@ -592,7 +592,7 @@ describe('KMS key policy', () => {
   test('the cross-account statement equals the SSE-KMS page\'s statement', () => {
     const ours = kmsKeyPolicy(resolved, refs).statement(SID.keyCrossAccount)!;
     const seed = PolicyStatement.fromJSON(substitute(SEED_KMS_CROSS_ACCOUNT_STATEMENT, SEED_VALUES));
-    expect(ours.toJSON()).toEqual(seed.toJSON());
+    expect(ours.toJSON()).toEqual(seed.canonical().toJSON());
     expect(sorted(expand({ Statement: [ours.toJSON()] }))).toEqual(sorted(expand({ Statement: [substitute(SEED_KMS_CROSS_ACCOUNT_STATEMENT, SEED_VALUES)] })));
   });
 
@@ -680,9 +680,9 @@ describe('storage configuration values', () => {
       ],
     });
     expect(storageConfigurations(resolved, placeholderRefs(resolved))).toEqual([
-      { bucketName: 'acme-a', keyPrefix: 'a/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'AES256' },
-      { bucketName: 'acme-a', keyPrefix: 'b/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'AES256' },
-      { bucketName: 'acme-b', keyPrefix: 'x/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'aws:kms', serverSideEncryptionKey: KEY_ARN },
+      { name: 'acme-a-a', bucketName: 'acme-a', keyPrefix: 'a/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'AES256' },
+      { name: 'acme-a-b', bucketName: 'acme-a', keyPrefix: 'b/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'AES256' },
+      { name: 'acme-b-x', bucketName: 'acme-b', keyPrefix: 'x/', region: 'us-east-1', icaRegion: 'US', credentialType: 'AWS_USER', credential: 'YOUR_ACCESS_KEY_ID', serverSideEncryptionAlgorithm: 'aws:kms', serverSideEncryptionKey: KEY_ARN },
     ]);
   });
 
@@ -752,13 +752,15 @@ describe('PolicyDocument and PolicyStatement normalisation', () => {
   });
 
   test('fromJSON reads the forms IAM accepts: a single statement object, Principal "*", empty Sid', () => {
-    const document = PolicyDocument.fromJSON(JSON.stringify({
+    const written = {
       Version: '2012-10-17',
       Statement: { Sid: '', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
-    }));
-    expect(document.toJSON()).toEqual({
+    };
+    const document = PolicyDocument.fromJSON(JSON.stringify(written));
+    expect(document.toJSON()).toEqual(written);
+    expect(document.canonical().toJSON()).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
     });
   });
 

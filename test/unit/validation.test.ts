@@ -1,6 +1,7 @@
 /**
- * One test per validation rule: each asserts the JSON path, the message and that a fix is given.
- * The configs start from a valid one and break one thing.
+ * One test per validation rule: each asserts the JSON path, the catalogue rule, what the message
+ * must name (the quoted value, the detail that matters) and, for catalogue rules, the rule's words
+ * and fix (modules/core/rule-catalogue.ts). The configs start from a valid one and break one thing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { SID, permissionPolicies, permissionPolicy, sizingRefs } from '../../mod
 import { PolicyDocument, PolicyStatement } from '../../modules/core/policy';
 import { documentSizeProblem } from '../../modules/core/quota-checks';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
+import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 
 type Raw = Record<string, any>;
 
@@ -39,20 +41,43 @@ function broken(patch: (config: Raw) => void, start: () => Raw = validConfig): C
   return problemsOf(config);
 }
 
+/** A value as the messages quote it. */
+const q = (value: unknown): string => JSON.stringify(value);
+
 /**
- * Asserts the config has exactly the given problems (path and message; the message as a string
- * or a pattern) and that each comes with a non-empty fix. Returns the problems.
+ * One expected problem: its JSON path, the catalogue rule it names, and fragments (strings or
+ * patterns) its message must hold: the quoted value, the detail that matters.
  */
-function expectProblems(problems: ConfigProblem[], expected: ReadonlyArray<readonly [string, string | RegExp]>): ConfigProblem[] {
-  expect(problems.map((problem) => [problem.path, problem.message])).toEqual(
-    expected.map(([path, message]) => [path, typeof message === 'string' ? message : expect.stringMatching(message)]),
-  );
-  for (const problem of problems) expect(problem.fix.trim()).not.toBe('');
+type Expected = readonly [path: string, rule: RuleId, ...fragments: Array<string | RegExp>];
+
+/** zod's structural problems and the file's problems build their own words; every other rule takes the catalogue's. */
+const fromCatalogue = (rule: RuleId): boolean => !rule.startsWith('schema.') && rule !== 'config.file';
+
+/**
+ * Asserts the config has exactly the given problems, in order (path and rule); that each message
+ * holds its fragments; that a catalogue rule's problem says the rule's words and gives its fix, and
+ * any other a non-empty fix. Returns the problems.
+ */
+function expectProblems(problems: ConfigProblem[], expected: readonly Expected[]): ConfigProblem[] {
+  expect(problems.map((problem) => [problem.path, problem.rule])).toEqual(expected.map(([path, rule]) => [path, rule]));
+  problems.forEach((problem, index) => {
+    const [, rule, ...fragments] = expected[index];
+    for (const fragment of fragments) {
+      if (typeof fragment === 'string') expect(problem.message).toContain(fragment);
+      else expect(problem.message).toMatch(fragment);
+    }
+    if (fromCatalogue(rule)) {
+      expect(problem.message).toContain(RULES[rule].message);
+      expect(problem.fix).toBe(RULES[rule].fix);
+    } else {
+      expect(problem.fix.trim()).not.toBe('');
+    }
+  });
   return problems;
 }
 
-function expectOnly(problems: ConfigProblem[], path: string, message: string | RegExp): ConfigProblem {
-  return expectProblems(problems, [[path, message]])[0];
+function expectOnly(problems: ConfigProblem[], ...expected: Expected): ConfigProblem {
+  return expectProblems(problems, [expected])[0];
 }
 
 function expectValid(raw: unknown): Extract<ValidationResult, { ok: true }> {
@@ -68,24 +93,25 @@ test('the starting configs are valid', () => {
 
 describe('characters outside the allowed sets are named; non-ASCII letters as such', () => {
   test('bucket, IAM and prefix names', () => {
-    expectProblems(broken((config) => {
+    const problems = expectProblems(broken((config) => {
       config.credential.userName = 'müller';
       config.buckets[0].name = 'bücket-data';
       config.buckets[0].prefixes = ['dätä/', 'a$b/'];
     }), [
-      ['credential.userName', 'IAM user name "müller" contains non-ASCII characters ("ü"); IAM takes ASCII only'],
-      ['buckets[0].name', 'bucket name "bücket-data" contains non-ASCII characters ("ü"); S3 takes ASCII only'],
-      ['buckets[0].prefixes[0]', 'prefix "dätä/" contains non-ASCII characters ("ä"); an ICA prefix takes ASCII only'],
-      ['buckets[0].prefixes[1]', 'prefix "a$b/" contains characters outside S3\'s safe set'],
+      ['credential.userName', 'user-name.characters', q('müller'), '(non-ASCII characters "ü"; IAM takes ASCII only)'],
+      ['buckets[0].name', 'bucket-name.characters', q('bücket-data'), '(non-ASCII characters "ü"; S3 takes ASCII only)'],
+      ['buckets[0].prefixes[0]', 'prefix.characters', q('dätä/'), '(non-ASCII characters "ä"; an ICA prefix takes ASCII only)'],
+      ['buckets[0].prefixes[1]', 'prefix.characters', q('a$b/')],
     ]);
+    expect(problems[3].message).not.toContain('non-ASCII');
   });
 });
 
 test('a "__proto__" tag key is refused, not dropped with its value unchecked', () => {
   const raw = JSON.parse('{"name":"acme-ica","icaRegion":"US","credential":{"method":"user"},"tags":{"__proto__":"${var.x}"},"buckets":[{"name":"acme-ica-data","prefixes":["ica/"],"tags":{"__proto__":"x"}}]}');
   expectProblems(problemsOf(raw), [
-    ['buckets[0].tags.__proto__', 'the tag key "__proto__" cannot be carried: it would be dropped'],
-    ['tags.__proto__', 'the tag key "__proto__" cannot be carried: it would be dropped'],
+    ['buckets[0].tags.__proto__', 'tag-key.proto', '"__proto__"'],
+    ['tags.__proto__', 'tag-key.proto', '"__proto__"'],
   ]);
 });
 
@@ -99,11 +125,11 @@ describe('AWS tag quotas: 50 per resource, the top-level tags counted on each bu
   });
 
   test('51 top-level tags, 51 on a bucket, or 30 plus 21 of a bucket are over it', () => {
-    expectOnly(broken((config) => { config.tags = tags('t', 51); }), 'tags', 'holds 51 tags; AWS allows 50 per resource');
-    expectOnly(broken((config) => { config.buckets[0].tags = tags('b', 51); }), 'buckets[0].tags', 'holds 51 tags; AWS allows 50 per resource');
+    expectOnly(broken((config) => { config.tags = tags('t', 51); }), 'tags', 'tags.count', '(51 tags)');
+    expectOnly(broken((config) => { config.buckets[0].tags = tags('b', 51); }), 'buckets[0].tags', 'tags.count', '(51 tags)');
     const merged = expectOnly(broken((config) => { config.tags = tags('t', 30); config.buckets[0].tags = tags('b', 21); }),
-      'buckets[0].tags', 'with the top-level tags the bucket and its key carry 51 tags; AWS allows 50 per resource');
-    expect(merged.fix).toContain('remove 1 tags');
+      'buckets[0].tags', 'tags.merged-count', '(51 tags)');
+    expect(merged.fix).toContain('top-level "tags"');
   });
 
   test('a bucket tag that repeats a top-level key counts once', () => {
@@ -113,9 +139,10 @@ describe('AWS tag quotas: 50 per resource, the top-level tags counted on each bu
 
 describe('region', () => {
   test('unknown icaRegion', () => {
-    const problem = expectOnly(broken((c) => { c.icaRegion = 'Mars'; }), 'icaRegion', 'unknown ICA region "Mars"');
-    expect(problem.fix).toContain('US (United States, us-east-1)');
-    expect(problem.fix).toContain('EU/DE (Germany, eu-central-1)');
+    // The known regions are listed in the message: the fix says how they may be written.
+    const problem = expectOnly(broken((c) => { c.icaRegion = 'Mars'; }), 'icaRegion', 'ica-region.known', q('Mars'),
+      'US (United States, us-east-1)', 'EU/DE (Germany, eu-central-1)');
+    expect(problem.fix).toContain('code, name or AWS region');
   });
 
   test.each([
@@ -126,7 +153,8 @@ describe('region', () => {
     const problem = expectOnly(
       broken((c) => { c.icaRegion = code; }, roleConfig),
       'credential',
-      `the ICA docs publish no OIDC provider for ${name} (${code}), so the role method needs oidcProviderId and namespace`,
+      'role.oidc-for-region',
+      `(${name} (${code}); missing: oidcProviderId and namespace)`,
     );
     expect(problem.fix).toContain('{"method": "user"}');
     expect(problem.fix).toContain('credential.oidcProviderId');
@@ -136,12 +164,14 @@ describe('region', () => {
     expectOnly(
       broken((c) => { c.icaRegion = 'ID'; c.credential.namespace = 'aps4'; }, roleConfig),
       'credential',
-      /so the role method needs oidcProviderId$/,
+      'role.oidc-for-region',
+      /; missing: oidcProviderId\)$/,
     );
     expectOnly(
       broken((c) => { c.icaRegion = 'ID'; c.credential.oidcProviderId = 'ABCDEF0123456789ABCDEF0123456789'; }, roleConfig),
       'credential',
-      /so the role method needs namespace$/,
+      'role.oidc-for-region',
+      /; missing: namespace\)$/,
     );
   });
 
@@ -169,41 +199,42 @@ describe('region', () => {
   });
 
   test('malformed oidcProviderId', () => {
-    expectOnly(broken((c) => { c.credential.oidcProviderId = 'xyz'; }, roleConfig), 'credential.oidcProviderId', '"xyz" is not an OIDC provider id');
+    expectOnly(broken((c) => { c.credential.oidcProviderId = 'xyz'; }, roleConfig), 'credential.oidcProviderId', 'oidc-provider-id.pattern', q('xyz'));
   });
 
   test('malformed namespace', () => {
-    expectOnly(broken((c) => { c.credential.namespace = 'A!'; }, roleConfig), 'credential.namespace', '"A!" is not an ICA namespace');
+    expectOnly(broken((c) => { c.credential.namespace = 'A!'; }, roleConfig), 'credential.namespace', 'namespace.pattern', q('A!'));
   });
 });
 
 describe('bucket names (every rule of rules.ts)', () => {
   const path = 'buckets[0].name';
-  test.each([
-    ['too short', 'ab', 'bucket name "ab" is 2 characters long'],
-    ['too long', 'a'.repeat(64), `bucket name "${'a'.repeat(64)}" is 64 characters long`],
-    ['uppercase letters', 'Acme-data', 'bucket name "Acme-data" contains characters S3 does not allow'],
-    ['underscore', 'acme_data', 'bucket name "acme_data" contains characters S3 does not allow'],
-    ['starting with a hyphen', '-acme', 'bucket name "-acme" must start and end with a letter or digit'],
-    ['ending with a dot', 'acme.', 'bucket name "acme." must start and end with a letter or digit'],
-    ['two adjacent dots', 'acme..data', 'bucket name "acme..data" contains two adjacent dots'],
-    ['an IP address', '192.168.5.4', 'bucket name "192.168.5.4" is formatted as an IP address'],
-    ['reserved prefix xn--', 'xn--acme', 'bucket name "xn--acme" starts with the reserved prefix "xn--"'],
-    ['reserved prefix sthree-', 'sthree-acme', 'bucket name "sthree-acme" starts with the reserved prefix "sthree-"'],
-    ['reserved prefix amzn-s3-demo-', 'amzn-s3-demo-acme', 'bucket name "amzn-s3-demo-acme" starts with the reserved prefix "amzn-s3-demo-"'],
-    ['reserved suffix -s3alias', 'acme-s3alias', 'bucket name "acme-s3alias" ends with the reserved suffix "-s3alias"'],
-    ['reserved suffix --ol-s3', 'acme--ol-s3', 'bucket name "acme--ol-s3" ends with the reserved suffix "--ol-s3"'],
-    ['reserved suffix .mrap', 'acme.mrap', 'bucket name "acme.mrap" ends with the reserved suffix ".mrap"'],
-    ['reserved suffix --x-s3', 'acme--x-s3', 'bucket name "acme--x-s3" ends with the reserved suffix "--x-s3"'],
-    ['reserved suffix --table-s3', 'acme--table-s3', 'bucket name "acme--table-s3" ends with the reserved suffix "--table-s3"'],
-  ])('%s', (_rule, name, message) => {
-    expectOnly(broken((c) => { c.buckets[0].name = name; }), path, message);
+  // The name, quoted, and the detail that matters: the length, the reserved prefix or suffix.
+  test.each<[string, string, RuleId, ...string[]]>([
+    ['too short', 'ab', 'bucket-name.length', '(2)'],
+    ['too long', 'a'.repeat(64), 'bucket-name.length', '(64)'],
+    ['uppercase letters', 'Acme-data', 'bucket-name.characters'],
+    ['underscore', 'acme_data', 'bucket-name.characters'],
+    ['starting with a hyphen', '-acme', 'bucket-name.ends'],
+    ['ending with a dot', 'acme.', 'bucket-name.ends'],
+    ['two adjacent dots', 'acme..data', 'bucket-name.adjacent-dots'],
+    ['an IP address', '192.168.5.4', 'bucket-name.ip-address'],
+    ['reserved prefix xn--', 'xn--acme', 'bucket-name.reserved-prefix', '(xn--)'],
+    ['reserved prefix sthree-', 'sthree-acme', 'bucket-name.reserved-prefix', '(sthree-)'],
+    ['reserved prefix amzn-s3-demo-', 'amzn-s3-demo-acme', 'bucket-name.reserved-prefix', '(amzn-s3-demo-)'],
+    ['reserved suffix -s3alias', 'acme-s3alias', 'bucket-name.reserved-suffix', '(-s3alias)'],
+    ['reserved suffix --ol-s3', 'acme--ol-s3', 'bucket-name.reserved-suffix', '(--ol-s3)'],
+    ['reserved suffix .mrap', 'acme.mrap', 'bucket-name.reserved-suffix', '(.mrap)'],
+    ['reserved suffix --x-s3', 'acme--x-s3', 'bucket-name.reserved-suffix', '(--x-s3)'],
+    ['reserved suffix --table-s3', 'acme--table-s3', 'bucket-name.reserved-suffix', '(--table-s3)'],
+  ])('%s', (_label, name, rule, ...details) => {
+    expectOnly(broken((c) => { c.buckets[0].name = name; }), path, rule, q(name), ...details);
   });
 
   test('one name can break several rules, each reported', () => {
     expectProblems(broken((c) => { c.buckets[0].name = 'A'; }), [
-      [path, 'bucket name "A" is 1 characters long'],
-      [path, 'bucket name "A" contains characters S3 does not allow'],
+      [path, 'bucket-name.length', q('A'), '(1)'],
+      [path, 'bucket-name.characters', q('A')],
     ]);
   });
 
@@ -215,7 +246,9 @@ describe('bucket names (every rule of rules.ts)', () => {
     const problem = expectOnly(
       broken((c) => { c.buckets.push({ name: 'acme-ica-data', prefixes: ['other/'] }); }),
       'buckets[1].name',
-      'bucket "acme-ica-data" is listed twice (also buckets[0])',
+      'buckets.unique',
+      q('acme-ica-data'),
+      '(also buckets[0])',
     );
     expect(problem.fix).toContain('prefixes');
   });
@@ -226,63 +259,60 @@ describe('prefixes', () => {
   const setPrefixes = (...prefixes: string[]) => broken((c) => { c.buckets[0].prefixes = prefixes; });
 
   test.each(['', '/', '//', '   '])('the bucket root %j', (prefix) => {
-    const problem = expectOnly(setPrefixes(prefix), path, `prefix ${JSON.stringify(prefix)} is the bucket root`);
+    const problem = expectOnly(setPrefixes(prefix), path, 'prefix.root', q(prefix));
     expect(problem.fix).toContain('Conflict while updating file/folder');
   });
 
-  test.each([
-    ['./data', 'prefix "./data" starts with "./"'],
-    ['.', 'prefix "." starts with "./"'],
-  ])('starting with ./ (%j)', (prefix, message) => {
-    const problem = expectOnly(setPrefixes(prefix), path, message);
+  test.each(['./data', '.'])('starting with ./ (%j)', (prefix) => {
+    const problem = expectOnly(setPrefixes(prefix), path, 'prefix.dot-start', q(prefix));
     expect(problem.fix).toContain('./');
   });
 
-  test.each([
-    ['../data', 'prefix "../data" starts with "../"'],
-    ['..', 'prefix ".." starts with "../"'],
-  ])('starting with ../ (%j)', (prefix, message) => {
-    expectOnly(setPrefixes(prefix), path, message);
+  test.each(['../data', '..'])('starting with ../ (%j)', (prefix) => {
+    const problem = expectOnly(setPrefixes(prefix), path, 'prefix.dot-start', q(prefix));
+    expect(problem.fix).toContain('../');
   });
 
   test('starting with /', () => {
-    const problem = expectOnly(setPrefixes('/data/'), path, 'prefix "/data/" starts with "/"');
-    expect(problem.fix).toContain('"data/"');
+    const problem = expectOnly(setPrefixes('/data/'), path, 'prefix.leading-slash', q('/data/'), '(write "data/")');
+    expect(problem.fix).toContain('remove the leading slash');
   });
 
   test('an empty folder name (//)', () => {
-    expectOnly(setPrefixes('data//raw/'), path, 'prefix "data//raw/" has an empty folder name ("//")');
+    expectOnly(setPrefixes('data//raw/'), path, 'prefix.empty-folder', q('data//raw/'));
   });
 
   test.each(['data/./raw/', 'data/../raw/', 'data/..'])('a "." or ".." folder inside (%j)', (prefix) => {
-    expectOnly(setPrefixes(prefix), path, `prefix "${prefix}" has a "." or ".." folder`);
+    expectOnly(setPrefixes(prefix), path, 'prefix.dot-folder', q(prefix));
   });
 
   test.each(['data$/', 'da*ta/', 'data?/', 'da"ta/', 'data{x}/', 'data%/', 'da\nta/'])('unsafe characters (%j)', (prefix) => {
-    expectOnly(setPrefixes(prefix), path, `prefix ${JSON.stringify(prefix)} contains characters outside S3's safe set`);
+    expectOnly(setPrefixes(prefix), path, 'prefix.characters', q(prefix));
   });
 
   test('a non-ASCII letter is named as such', () => {
-    expectOnly(setPrefixes('daté/'), path, 'prefix "daté/" contains non-ASCII characters ("é"); an ICA prefix takes ASCII only');
+    expectOnly(setPrefixes('daté/'), path, 'prefix.characters', q('daté/'), '(non-ASCII characters "é"; an ICA prefix takes ASCII only)');
   });
 
   test('too long', () => {
-    const problem = expectOnly(setPrefixes('a'.repeat(513)), path, 'prefix is 513 characters long');
+    // The length is named; the value is left out: it would bury the message.
+    const problem = expectOnly(setPrefixes('a'.repeat(513)), path, 'prefix.length', '(513 characters)');
+    expect(problem.message).not.toContain('a'.repeat(513));
     expect(problem.fix).toContain('512');
     expectValid({ ...validConfig(), buckets: [{ name: 'acme-ica-data', prefixes: ['a'.repeat(512)] }] });
   });
 
   test('duplicates after normalisation ("a" and "a/")', () => {
-    expectOnly(setPrefixes('a', 'a/'), 'buckets[0].prefixes[1]', 'prefix "a/" is listed twice (also prefixes[0])');
+    expectOnly(setPrefixes('a', 'a/'), 'buckets[0].prefixes[1]', 'prefixes.unique', q('a/'), '(also prefixes[0])');
   });
 
   test('one prefix inside another', () => {
-    const problem = expectOnly(setPrefixes('runs/', 'runs/2026/'), 'buckets[0].prefixes[1]', 'prefix "runs/2026/" lies inside prefix "runs/" (also prefixes[0])');
+    const problem = expectOnly(setPrefixes('runs/', 'runs/2026/'), 'buckets[0].prefixes[1]', 'prefixes.overlap', q('runs/2026/'), '(inside "runs/", prefixes[0])');
     expect(problem.fix).toContain('overlapping prefixes');
   });
 
-  test('one prefix inside another, inner one first', () => {
-    expectOnly(setPrefixes('runs/2026', 'runs'), 'buckets[0].prefixes[1]', 'prefix "runs/2026/" lies inside prefix "runs/" (also prefixes[0])');
+  test('one prefix inside another, inner one first: the index names the inner one', () => {
+    expectOnly(setPrefixes('runs/2026', 'runs'), 'buckets[0].prefixes[1]', 'prefixes.overlap', q('runs/2026/'), '(prefixes[0], inside this prefix "runs/")');
   });
 
   test('siblings sharing a name start do not overlap', () => {
@@ -299,7 +329,7 @@ describe('prefixes', () => {
   });
 
   test('an empty prefix list', () => {
-    expectOnly(setPrefixes(), 'buckets[0].prefixes', 'is empty');
+    expectOnly(setPrefixes(), 'buckets[0].prefixes', 'schema.too-small', 'is empty');
   });
 });
 
@@ -308,18 +338,19 @@ describe('role credential', () => {
     const problem = expectOnly(
       broken((c) => { c.credential.sessionNamePrefix = 'Ab 12$'; }, roleConfig),
       'credential.sessionNamePrefix',
-      'sessionNamePrefix "Ab 12$" contains characters a RoleSessionName cannot hold',
+      'session-name-prefix.characters',
+      q('Ab 12$'),
     );
     expect(problem.fix).toContain('AWS_Role');
   });
 
   test('sessionNamePrefix too long', () => {
-    expectOnly(broken((c) => { c.credential.sessionNamePrefix = 'a'.repeat(63); }, roleConfig), 'credential.sessionNamePrefix', 'sessionNamePrefix is 63 characters long');
+    expectOnly(broken((c) => { c.credential.sessionNamePrefix = 'a'.repeat(63); }, roleConfig), 'credential.sessionNamePrefix', 'session-name-prefix.length', q('a'.repeat(63)), '(63)');
     expectValid({ ...roleConfig(), credential: { method: 'role', sessionNamePrefix: 'a'.repeat(62) } });
   });
 
   test('sessionNamePrefix empty', () => {
-    expectOnly(broken((c) => { c.credential.sessionNamePrefix = ''; }, roleConfig), 'credential.sessionNamePrefix', 'sessionNamePrefix is 0 characters long');
+    expectOnly(broken((c) => { c.credential.sessionNamePrefix = ''; }, roleConfig), 'credential.sessionNamePrefix', 'session-name-prefix.length', '"" ', '(0)');
   });
 
   test('sessionNamePrefix accepts the whole RoleSessionName character set', () => {
@@ -327,42 +358,42 @@ describe('role credential', () => {
   });
 
   test('sessionNamePrefix missing', () => {
-    expectOnly(broken((c) => { delete c.credential.sessionNamePrefix; }, roleConfig), 'credential.sessionNamePrefix', 'is required');
+    expectOnly(broken((c) => { delete c.credential.sessionNamePrefix; }, roleConfig), 'credential.sessionNamePrefix', 'schema.required', 'is required');
   });
 
   test('roleName with characters IAM does not allow', () => {
-    expectOnly(broken((c) => { c.credential.roleName = 'ica/role'; }, roleConfig), 'credential.roleName', 'IAM role name "ica/role" contains characters IAM does not allow');
+    expectOnly(broken((c) => { c.credential.roleName = 'ica/role'; }, roleConfig), 'credential.roleName', 'role-name.characters', q('ica/role'));
   });
 
   test('roleName too long', () => {
-    const problem = expectOnly(broken((c) => { c.credential.roleName = 'r'.repeat(65); }, roleConfig), 'credential.roleName', 'IAM role name is 65 characters long');
+    const problem = expectOnly(broken((c) => { c.credential.roleName = 'r'.repeat(65); }, roleConfig), 'credential.roleName', 'role-name.length', q('r'.repeat(65)), '(65)');
     expect(problem.fix).toContain('1-64');
   });
 
   test('bad oidcProvider enum value', () => {
-    expectOnly(broken((c) => { c.credential.oidcProvider = 'import'; }, roleConfig), 'credential.oidcProvider', '"import" is not allowed');
+    expectOnly(broken((c) => { c.credential.oidcProvider = 'import'; }, roleConfig), 'credential.oidcProvider', 'schema.enum', '"import" is not allowed');
   });
 
   test('a user-method key on the role form', () => {
-    expectOnly(broken((c) => { c.credential.userName = 'x'; }, roleConfig), 'credential.userName', 'unknown key "userName"');
+    expectOnly(broken((c) => { c.credential.userName = 'x'; }, roleConfig), 'credential.userName', 'schema.unknown-key', 'unknown key "userName"');
   });
 });
 
 describe('user credential', () => {
   test('userName with characters IAM does not allow', () => {
-    expectOnly(broken((c) => { c.credential.userName = 'ica admin'; }), 'credential.userName', 'IAM user name "ica admin" contains characters IAM does not allow');
+    expectOnly(broken((c) => { c.credential.userName = 'ica admin'; }), 'credential.userName', 'user-name.characters', q('ica admin'));
   });
 
   test('userName too long', () => {
-    expectOnly(broken((c) => { c.credential.userName = 'u'.repeat(65); }), 'credential.userName', 'IAM user name is 65 characters long');
+    expectOnly(broken((c) => { c.credential.userName = 'u'.repeat(65); }), 'credential.userName', 'user-name.length', q('u'.repeat(65)), '(65)');
   });
 
   test('userName empty', () => {
-    expectOnly(broken((c) => { c.credential.userName = ''; }), 'credential.userName', 'IAM user name is 0 characters long');
+    expectOnly(broken((c) => { c.credential.userName = ''; }), 'credential.userName', 'user-name.length', '"" ', '(0)');
   });
 
   test('pgpKey that is neither base64 nor keybase:', () => {
-    const problem = expectOnly(broken((c) => { c.credential.pgpKey = 'not a key!'; }), 'credential.pgpKey', '"not a key!" is not a PGP key');
+    const problem = expectOnly(broken((c) => { c.credential.pgpKey = 'not a key!'; }), 'credential.pgpKey', 'pgp-key.pattern', q('not a key!'));
     expect(problem.fix).toContain('keybase:');
   });
 
@@ -371,49 +402,49 @@ describe('user credential', () => {
   });
 
   test('accessKeys while createAccessKey is false', () => {
-    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.accessKeys = ['primary']; }), 'credential.accessKeys', 'is set while createAccessKey is false');
+    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.accessKeys = ['primary']; }), 'credential.accessKeys', 'access-keys.without-key');
   });
 
   test('secretStore while createAccessKey is false', () => {
-    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', /^is set while createAccessKey is false/);
+    expectOnly(broken((c) => { c.credential.createAccessKey = false; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', 'secret-store.without-key');
   });
 
   test('secretStore together with pgpKey', () => {
-    expectOnly(broken((c) => { c.credential.pgpKey = 'keybase:alice'; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', /^is set together with pgpKey/);
+    expectOnly(broken((c) => { c.credential.pgpKey = 'keybase:alice'; c.credential.secretStore = { type: 'ssm' }; }), 'credential.secretStore', 'secret-store.with-pgp-key');
   });
 
   test('an access key label listed twice', () => {
-    expectOnly(broken((c) => { c.credential.accessKeys = ['primary', 'primary']; }), 'credential.accessKeys[1]', 'access key label "primary" is listed twice');
+    expectOnly(broken((c) => { c.credential.accessKeys = ['primary', 'primary']; }), 'credential.accessKeys[1]', 'access-keys.unique', q('primary'));
   });
 
   test('more than two access keys', () => {
-    expectOnly(broken((c) => { c.credential.accessKeys = ['a', 'b', 'c']; }), 'credential.accessKeys', 'has more than 2 entries');
+    expectOnly(broken((c) => { c.credential.accessKeys = ['a', 'b', 'c']; }), 'credential.accessKeys', 'schema.too-big', 'has more than 2 entries');
   });
 
   test('a malformed access key label', () => {
-    expectOnly(broken((c) => { c.credential.accessKeys = ['Bad_Label']; }), 'credential.accessKeys[0]', '"Bad_Label" is not an access key label');
+    expectOnly(broken((c) => { c.credential.accessKeys = ['Bad_Label']; }), 'credential.accessKeys[0]', 'access-key-label.pattern', q('Bad_Label'));
   });
 
   test('bad secretStore type', () => {
-    expectOnly(broken((c) => { c.credential.secretStore = { type: 'vault' }; }), 'credential.secretStore.type', '"vault" is not allowed');
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'vault' }; }), 'credential.secretStore.type', 'schema.enum', '"vault" is not allowed');
   });
 
   test('malformed SSM parameter name', () => {
-    expectOnly(broken((c) => { c.credential.secretStore = { type: 'ssm', name: 'no-leading-slash' }; }), 'credential.secretStore.name', '"no-leading-slash" is not an SSM parameter name');
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'ssm', name: 'no-leading-slash' }; }), 'credential.secretStore.name', 'ssm-parameter-name.pattern', q('no-leading-slash'));
   });
 
   test('malformed Secrets Manager name', () => {
-    expectOnly(broken((c) => { c.credential.secretStore = { type: 'secretsmanager', name: 'bad name' }; }), 'credential.secretStore.name', '"bad name" is not a secret name');
+    expectOnly(broken((c) => { c.credential.secretStore = { type: 'secretsmanager', name: 'bad name' }; }), 'credential.secretStore.name', 'secret-name.pattern', q('bad name'));
   });
 });
 
 describe('policy name', () => {
   test('characters IAM does not allow', () => {
-    expectOnly(broken((c) => { c.policyName = 'ica policy'; }), 'policyName', 'IAM policy name "ica policy" contains characters IAM does not allow');
+    expectOnly(broken((c) => { c.policyName = 'ica policy'; }), 'policyName', 'policy-name.characters', q('ica policy'));
   });
 
   test('too long', () => {
-    const problem = expectOnly(broken((c) => { c.policyName = 'p'.repeat(129); }), 'policyName', 'IAM policy name is 129 characters long');
+    const problem = expectOnly(broken((c) => { c.policyName = 'p'.repeat(129); }), 'policyName', 'policy-name.length', '(129)');
     expect(problem.fix).toContain('1-128');
     expectValid({ ...validConfig(), policyName: 'p'.repeat(128) });
   });
@@ -421,7 +452,7 @@ describe('policy name', () => {
 
 describe('stack name', () => {
   test.each(['1acme', 'acme ica', 'a'.repeat(41)])('%j is not a stack name', (name) => {
-    expectOnly(broken((c) => { c.name = name; }), 'name', `${JSON.stringify(name)} is not a stack name`);
+    expectOnly(broken((c) => { c.name = name; }), 'name', 'name.pattern', q(name));
   });
 });
 
@@ -434,7 +465,7 @@ describe('KMS and principal ARNs', () => {
     '1234abcd-12ab-34cd-56ef-1234567890ab',
     'arn:aws:s3:::bucket',
   ])('malformed kmsKeyArn %j', (arn) => {
-    const problem = expectOnly(kms(arn), 'buckets[0].encryption.kmsKeyArn', `${JSON.stringify(arn)} is not a KMS key ARN`);
+    const problem = expectOnly(kms(arn), 'buckets[0].encryption.kmsKeyArn', 'kms-key-arn.pattern', q(arn));
     expect(problem.fix).toContain('not an alias');
   });
 
@@ -442,9 +473,10 @@ describe('KMS and principal ARNs', () => {
     const problem = expectOnly(
       kms('arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
       'buckets[0].encryption.kmsKeyArn',
-      'the KMS key is in eu-west-1, but ICA region US uses us-east-1',
+      'kms-key.region',
+      '(the key is in eu-west-1; ICA region US uses us-east-1)',
     );
-    expect(problem.fix).toContain('us-east-1');
+    expect(problem.fix).toContain('use a key in the ICA region');
   });
 
   test('kmsKeyArn in the ICA region is accepted', () => {
@@ -459,6 +491,7 @@ describe('KMS and principal ARNs', () => {
     expectOnly(
       broken((c) => { c.buckets[0].encryption = { type: 'SSE-S3', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abcd' }; }),
       'buckets[0].encryption.kmsKeyArn',
+      'schema.unknown-key',
       'unknown key "kmsKeyArn"',
     );
   });
@@ -467,7 +500,8 @@ describe('KMS and principal ARNs', () => {
     expectOnly(
       broken((c) => { c.bucketPolicy = { restrictToIca: true, exemptPrincipalArns: ['arn:aws:iam::111122223333:role/Admin', arn] }; }),
       'bucketPolicy.exemptPrincipalArns[1]',
-      `${JSON.stringify(arn)} is not an IAM or STS principal ARN`,
+      'principal-arn.pattern',
+      q(arn),
     );
   });
 
@@ -483,23 +517,23 @@ describe('KMS and principal ARNs', () => {
 
 describe('unknown keys', () => {
   test('at the root, with a "did you mean" hint', () => {
-    const problem = expectOnly(broken((c) => { c.buckts = []; }), 'buckts', 'unknown key "buckts"');
+    const problem = expectOnly(broken((c) => { c.buckts = []; }), 'buckts', 'schema.unknown-key', 'unknown key "buckts"');
     expect(problem.fix).toMatch(/^did you mean "buckets"\? /);
     expect(problem.fix).toContain('name, icaRegion, credential');
   });
 
   test('in a bucket, with a hint', () => {
-    const problem = expectOnly(broken((c) => { c.buckets[0].prefix = ['x/']; }), 'buckets[0].prefix', 'unknown key "prefix"');
+    const problem = expectOnly(broken((c) => { c.buckets[0].prefix = ['x/']; }), 'buckets[0].prefix', 'schema.unknown-key', 'unknown key "prefix"');
     expect(problem.fix).toMatch(/^did you mean "prefixes"\?/);
   });
 
   test('in the credential, with a hint for its form', () => {
-    const problem = expectOnly(broken((c) => { c.credential.usrName = 'x'; }), 'credential.usrName', 'unknown key "usrName"');
+    const problem = expectOnly(broken((c) => { c.credential.usrName = 'x'; }), 'credential.usrName', 'schema.unknown-key', 'unknown key "usrName"');
     expect(problem.fix).toMatch(/^did you mean "userName"\?/);
   });
 
   test('in bucketPolicy, with a hint', () => {
-    const problem = expectOnly(broken((c) => { c.bucketPolicy = { restrictToICA: true }; }), 'bucketPolicy.restrictToICA', 'unknown key "restrictToICA"');
+    const problem = expectOnly(broken((c) => { c.bucketPolicy = { restrictToICA: true }; }), 'bucketPolicy.restrictToICA', 'schema.unknown-key', 'unknown key "restrictToICA"');
     expect(problem.fix).toMatch(/^did you mean "restrictToIca"\?/);
   });
 
@@ -507,13 +541,14 @@ describe('unknown keys', () => {
     const problem = expectOnly(
       broken((c) => { c.backend = { type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'us-east-1', dynamodbTable: 'locks' }; }),
       'backend.dynamodbTable',
+      'schema.unknown-key',
       'unknown key "dynamodbTable"',
     );
     expect(problem.fix).toContain('type, bucket, key, region, useLockfile');
   });
 
   test('far from every allowed key: no hint', () => {
-    const problem = expectOnly(broken((c) => { c.zzzqqq = 1; }), 'zzzqqq', 'unknown key "zzzqqq"');
+    const problem = expectOnly(broken((c) => { c.zzzqqq = 1; }), 'zzzqqq', 'schema.unknown-key', 'unknown key "zzzqqq"');
     expect(problem.fix).not.toContain('did you mean');
     expect(problem.fix).toMatch(/^remove it or use one of: /);
   });
@@ -531,13 +566,21 @@ describe('wrong types', () => {
     ['tags.team', (c: Raw) => { c.tags = { team: 1 }; }, 'must be a string, not number'],
     ['bucketPolicy', (c: Raw) => { c.bucketPolicy = null; }, 'must be an object, not null'],
   ])('%s', (path, patch, message) => {
-    const problem = expectOnly(broken(patch), path, message);
+    const problem = expectOnly(broken(patch), path, 'schema.type', message);
     expect(problem.fix).toMatch(new RegExp(`^write ${path.replace(/[.[\]]/g, '\\$&')} as a JSON `));
   });
 
+  test('a fraction where a whole number belongs', () => {
+    expectOnly(problemsOf({ ...validConfig(), maxManagedPolicies: 2.5 }), 'maxManagedPolicies', 'schema.number', `2.5 ${RULES['schema.number'].message}`);
+    expectOnly(problemsOf({
+      ...validConfig(),
+      buckets: [{ name: 'acme-ica-data', prefixes: ['a/'], existing: true, manage: ['cors'], keepCorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], MaxAgeSeconds: 1.5 }] }],
+    }), 'buckets[0].keepCorsRules[0].MaxAgeSeconds', 'schema.number', `1.5 ${RULES['schema.number'].message}`);
+  });
+
   test('the whole file is not an object', () => {
-    expectOnly(problemsOf([1, 2]), '(config)', 'must be a JSON object, not array');
-    expectOnly(problemsOf(null), '(config)', 'must be a JSON object, not null');
+    expectOnly(problemsOf([1, 2]), '(config)', 'config.not-object', '(not array)');
+    expectOnly(problemsOf(null), '(config)', 'config.not-object', '(not null)');
   });
 });
 
@@ -550,21 +593,21 @@ describe('missing required fields', () => {
     ['buckets[0].name', (c: Raw) => { delete c.buckets[0].name; }],
     ['buckets[0].prefixes', (c: Raw) => { delete c.buckets[0].prefixes; }],
   ])('%s', (path, patch) => {
-    const problem = expectOnly(broken(patch), path, 'is required');
+    const problem = expectOnly(broken(patch), path, 'schema.required', 'is required');
     expect(problem.fix).toMatch(new RegExp(`^add ${path.replace(/[.[\]]/g, '\\$&')} \\(`));
   });
 
   test('credential.method', () => {
-    const problem = expectOnly(broken((c) => { c.credential = {}; }), 'credential.method', 'is required');
+    const problem = expectOnly(broken((c) => { c.credential = {}; }), 'credential.method', 'schema.required', 'is required');
     expect(problem.fix).toBe('use one of "user", "role"');
   });
 
   test('encryption.type', () => {
-    expectOnly(broken((c) => { c.buckets[0].encryption = {}; }), 'buckets[0].encryption.type', 'is required');
+    expectOnly(broken((c) => { c.buckets[0].encryption = {}; }), 'buckets[0].encryption.type', 'schema.required', 'is required');
   });
 
   test('no buckets at all', () => {
-    expectOnly(broken((c) => { c.buckets = []; }), 'buckets', 'is empty');
+    expectOnly(broken((c) => { c.buckets = []; }), 'buckets', 'schema.too-small', 'is empty');
   });
 });
 
@@ -576,31 +619,31 @@ describe('bad enum values', () => {
     ['buckets[0].encryption.type', (c: Raw) => { c.buckets[0].encryption = { type: 'AES256' }; }, '"AES256" is not allowed', 'use one of "SSE-S3", "SSE-KMS"'],
     ['backend.type', (c: Raw) => { c.backend = { type: 'gcs' }; }, '"gcs" is not allowed', 'use one of "local", "s3", "cloud"'],
   ])('%s', (path, patch, message, fix) => {
-    expect(expectOnly(broken(patch), path, message).fix).toBe(fix);
+    expect(expectOnly(broken(patch), path, 'schema.enum', message).fix).toBe(fix);
   });
 });
 
 describe('backend', () => {
   test('s3 without its required fields', () => {
     expectProblems(broken((c) => { c.backend = { type: 's3' }; }), [
-      ['backend.bucket', 'is required'],
-      ['backend.key', 'is required'],
-      ['backend.region', 'is required'],
+      ['backend.bucket', 'schema.required', 'is required'],
+      ['backend.key', 'schema.required', 'is required'],
+      ['backend.region', 'schema.required', 'is required'],
     ]);
   });
 
   test('s3 with malformed fields', () => {
     expectProblems(broken((c) => { c.backend = { type: 's3', bucket: 'State_Bucket', key: '/state/', region: 'mars' }; }), [
-      ['backend.bucket', 'bucket name "State_Bucket" contains characters S3 does not allow'],
-      ['backend.key', '"/state/" is not a state object key'],
-      ['backend.region', '"mars" is not an AWS region'],
+      ['backend.bucket', 'bucket-name.characters', q('State_Bucket')],
+      ['backend.key', 'backend.key', q('/state/')],
+      ['backend.region', 'backend.region', q('mars')],
     ]);
   });
 
   test('s3 useLockfile of the wrong type', () => {
     expectOnly(
       broken((c) => { c.backend = { type: 's3', bucket: 'acme-state', key: 'ica/terraform.tfstate', region: 'eu-west-1', useLockfile: 'yes' }; }),
-      'backend.useLockfile', 'must be a boolean, not string',
+      'backend.useLockfile', 'schema.type', 'must be a boolean, not string',
     );
   });
 
@@ -610,31 +653,31 @@ describe('backend', () => {
   });
 
   test('cloud without workspace or workspaceTags', () => {
-    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme' }; }), 'backend.workspace', 'the cloud backend names no workspace');
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme' }; }), 'backend.workspace', 'backend.workspace-choice', '(neither is given)');
   });
 
   test('cloud with both workspace and workspaceTags', () => {
     const problem = expectOnly(
       broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspace: 'ica', workspaceTags: ['ica'] }; }),
-      'backend.workspace', 'the cloud backend gives both workspace and workspaceTags',
+      'backend.workspace', 'backend.workspace-choice', '(both are given)',
     );
     expect(problem.fix).toBe('give exactly one of "workspace" (a name) and "workspaceTags" (a list)');
   });
 
   test('cloud with an empty workspaceTags list', () => {
-    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: [] }; }), 'backend.workspaceTags', 'is empty');
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: [] }; }), 'backend.workspaceTags', 'schema.too-small', 'is empty');
   });
 
   test('cloud with malformed fields', () => {
     expectProblems(broken((c) => { c.backend = { type: 'cloud', organization: 'acme corp', workspace: 'ica prod', hostname: 'tfe host' }; }), [
-      ['backend.organization', '"acme corp" is not an organization name'],
-      ['backend.workspace', '"ica prod" is not a workspace name'],
-      ['backend.hostname', '"tfe host" is not a hostname'],
+      ['backend.organization', 'backend.organization', q('acme corp')],
+      ['backend.workspace', 'backend.workspace', q('ica prod')],
+      ['backend.hostname', 'backend.hostname', q('tfe host')],
     ]);
   });
 
   test('cloud with a malformed workspace tag', () => {
-    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: ['ok', 'not ok'] }; }), 'backend.workspaceTags[1]', '"not ok" is not a workspace tag');
+    expectOnly(broken((c) => { c.backend = { type: 'cloud', organization: 'acme', workspaceTags: ['ok', 'not ok'] }; }), 'backend.workspaceTags[1]', 'backend.workspace-tag', q('not ok'));
   });
 
   test.each([
@@ -648,32 +691,32 @@ describe('backend', () => {
 
 describe('tags', () => {
   test('a key with the reserved aws: prefix', () => {
-    expectOnly(broken((c) => { c.tags = { 'aws:owner': 'x' }; }), 'tags["aws:owner"]', 'tag key "aws:owner" uses the reserved "aws:" prefix');
+    expectOnly(broken((c) => { c.tags = { 'aws:owner': 'x' }; }), 'tags["aws:owner"]', 'tag-key.reserved', '("aws:owner")');
   });
 
   test('an empty key', () => {
-    expectOnly(broken((c) => { c.tags = { '': 'x' }; }), 'tags[""]', 'tag key is 0 characters long');
+    expectOnly(broken((c) => { c.tags = { '': 'x' }; }), 'tags[""]', 'tag-key.length', '(0 characters)');
   });
 
   test('a key that is too long', () => {
     const key = 'k'.repeat(129);
-    expectOnly(broken((c) => { c.tags = { [key]: 'x' }; }), `tags.${key}`, 'tag key is 129 characters long');
+    expectOnly(broken((c) => { c.tags = { [key]: 'x' }; }), `tags.${key}`, 'tag-key.length', '(129 characters)');
   });
 
   test('a key with characters tags cannot hold', () => {
-    expectOnly(broken((c) => { c.tags = { 'team!': 'x' }; }), 'tags["team!"]', 'tag key "team!" contains characters AWS tags cannot hold');
+    expectOnly(broken((c) => { c.tags = { 'team!': 'x' }; }), 'tags["team!"]', 'tag-key.characters', '("team!")');
   });
 
   test('a value that is too long', () => {
-    expectOnly(broken((c) => { c.tags = { team: 'v'.repeat(257) }; }), 'tags.team', 'tag value of "team" is 257 characters long');
+    expectOnly(broken((c) => { c.tags = { team: 'v'.repeat(257) }; }), 'tags.team', 'tag-value.length', '("team": 257 characters)');
   });
 
   test('a value with interpolation characters', () => {
-    expectOnly(broken((c) => { c.tags = { team: '${var.x}' }; }), 'tags.team', 'tag value of "team" contains characters AWS tags cannot hold');
+    expectOnly(broken((c) => { c.tags = { team: '${var.x}' }; }), 'tags.team', 'tag-value.characters', '("team")');
   });
 
   test('bucket tags follow the same rules', () => {
-    expectOnly(broken((c) => { c.buckets[0].tags = { 'aws:x': 'y' }; }), 'buckets[0].tags["aws:x"]', 'tag key "aws:x" uses the reserved "aws:" prefix');
+    expectOnly(broken((c) => { c.buckets[0].tags = { 'aws:x': 'y' }; }), 'buckets[0].tags["aws:x"]', 'tag-key.reserved', '("aws:x")');
   });
 
   test('tags in any script, with spaces and the allowed punctuation, are accepted', () => {
@@ -683,15 +726,15 @@ describe('tags', () => {
 
 describe('corsAllowedOrigins', () => {
   test('an origin without a scheme', () => {
-    expectOnly(broken((c) => { c.corsAllowedOrigins = ['ica.illumina.com']; }), 'corsAllowedOrigins[0]', '"ica.illumina.com" is not an http(s) origin');
+    expectOnly(broken((c) => { c.corsAllowedOrigins = ['ica.illumina.com']; }), 'corsAllowedOrigins[0]', 'cors-origin.pattern', q('ica.illumina.com'));
   });
 
   test('an origin with a path', () => {
-    expectOnly(broken((c) => { c.corsAllowedOrigins = ['https://ica.illumina.com/', 'https://ok.example.com']; }), 'corsAllowedOrigins[0]', '"https://ica.illumina.com/" is not an http(s) origin');
+    expectOnly(broken((c) => { c.corsAllowedOrigins = ['https://ica.illumina.com/', 'https://ok.example.com']; }), 'corsAllowedOrigins[0]', 'cors-origin.pattern', q('https://ica.illumina.com/'));
   });
 
   test('an empty list', () => {
-    expectOnly(broken((c) => { c.corsAllowedOrigins = []; }), 'corsAllowedOrigins', 'is empty');
+    expectOnly(broken((c) => { c.corsAllowedOrigins = []; }), 'corsAllowedOrigins', 'schema.too-small', 'is empty');
   });
 
   test('wildcard subdomain and port are accepted', () => {
@@ -743,10 +786,12 @@ test('ALL problems are reported at once', () => {
     expect(problem.message.trim()).not.toBe('');
     expect(problem.fix.trim()).not.toBe('');
   }
-  expect(problems.find((problem) => problem.path === 'buckets[0].prefixes[3]')?.message).toBe('prefix "a/" is listed twice (also prefixes[2])');
-  expect(problems.filter((problem) => problem.path === 'buckets[1].name').map((problem) => problem.message)).toEqual([
-    'bucket name "Bad_Bucket" contains characters S3 does not allow',
-    'bucket "Bad_Bucket" is listed twice (also buckets[0])',
+  expectProblems(problems.filter((problem) => problem.path === 'buckets[0].prefixes[3]'), [
+    ['buckets[0].prefixes[3]', 'prefixes.unique', q('a/'), '(also prefixes[2])'],
+  ]);
+  expectProblems(problems.filter((problem) => problem.path === 'buckets[1].name'), [
+    ['buckets[1].name', 'bucket-name.characters', q('Bad_Bucket')],
+    ['buckets[1].name', 'buckets.unique', q('Bad_Bucket'), '(also buckets[0])'],
   ]);
 });
 
@@ -882,9 +927,9 @@ describe('AWS quotas of the permission policy, its split and the other documents
     const needed = policiesOf(withPrefixes(prefixes(400))).length;
     expect(needed).toBeGreaterThan(2);
     expectValid(withPrefixes(prefixes(400), { maxManagedPolicies: needed }));
-    const problem = expectOnly(problemsOf(withPrefixes(prefixes(400), { maxManagedPolicies: needed - 1 })), 'buckets',
-      `the permission policy needs ${needed} managed policies of at most 6144 characters, but the user takes ${needed - 1} (maxManagedPolicies)`);
-    expect(problem.fix).toContain(`set maxManagedPolicies to ${needed}`);
+    const problem = expectOnly(problemsOf(withPrefixes(prefixes(400), { maxManagedPolicies: needed - 1 })), 'buckets', 'quota.policy-count',
+      `(${needed} policies of at most 6144 characters; the user takes ${needed - 1})`);
+    expect(problem.fix).toContain('raise maxManagedPolicies');
   });
 
   test('the default quota is 10; more needs a raised quota (a warning), more than 20 is refused', () => {
@@ -892,29 +937,32 @@ describe('AWS quotas of the permission policy, its split and the other documents
     expect(expectValid({ ...validConfig(), maxManagedPolicies: 10 }).warnings).toEqual([]);
     expect(expectValid({ ...validConfig(), maxManagedPolicies: 11 }).warnings).toEqual([expect.stringMatching(/^maxManagedPolicies: 11 needs the account's "Managed policies per user" quota raised from 10/)]);
     expectValid({ ...validConfig(), maxManagedPolicies: 20 });
-    expectOnly(problemsOf({ ...validConfig(), maxManagedPolicies: 21 }), 'maxManagedPolicies', '21 is more than 20');
+    expectOnly(problemsOf({ ...validConfig(), maxManagedPolicies: 21 }), 'maxManagedPolicies', 'schema.too-big', '21 is more than 20');
   });
 
   test('the split policies\' names fit IAM\'s 128 characters: "<policyName>-2" at 128 is valid, at 129 an error', () => {
     const twoPolicies = sizedTo(AWS_QUOTAS.managedPolicyChars.value + 1);
     expect(policiesOf(twoPolicies)).toHaveLength(2);
     expectValid({ ...twoPolicies, policyName: 'p'.repeat(126) });
-    expectOnly(problemsOf({ ...twoPolicies, policyName: 'p'.repeat(127) }), 'policyName', /"p{127}-2" is 129 characters long/);
+    expectOnly(problemsOf({ ...twoPolicies, policyName: 'p'.repeat(127) }), 'policyName', 'quota.split-policy-name', /\("p{127}-2" is 129 characters; give policyName at most 126\)/);
   });
 
   test('a document at a size quota passes; one character over is a problem naming the size, the quota and what fails', () => {
     for (const quota of [AWS_QUOTAS.trustPolicyChars, AWS_QUOTAS.bucketPolicyBytes, AWS_QUOTAS.keyPolicyBytes, AWS_QUOTAS.managedPolicyChars]) {
       const empty = new PolicyDocument([new PolicyStatement({ sid: 'S', actions: ['s3:GetObject'], resources: [''] })]);
       const fill = (extra: number) => new PolicyDocument([new PolicyStatement({ sid: 'S', actions: ['s3:GetObject'], resources: ['x'.repeat(quota.value - empty.sizeForQuota() + extra)] })]);
-      expect(documentSizeProblem(fill(0), quota, 'p', 'it', 'fix it')).toEqual([]);
-      expect(documentSizeProblem(fill(1), quota, 'p', 'it', 'fix it')).toEqual([{ path: 'p', message: `it would be ${quota.value + 1} characters, over the ${quota.value} AWS allows (${quota.breaks})`, fix: 'fix it' }]);
+      expect(documentSizeProblem(fill(0), quota, 'p', 'quota.trust-policy-size', 'it')).toEqual([]);
+      expect(documentSizeProblem(fill(1), quota, 'p', 'quota.trust-policy-size', 'it')).toEqual([{
+        path: 'p', rule: 'quota.trust-policy-size', fix: RULES['quota.trust-policy-size'].fix,
+        message: `${RULES['quota.trust-policy-size'].message} (it: ${quota.value + 1} characters, over the ${quota.value} AWS allows; ${quota.breaks})`,
+      }]);
     }
   });
 
   test('a bucket policy over 20 KB (too many exempt principals) is an error at exemptPrincipalArns', () => {
     const exempt = Array.from({ length: 400 }, (_, index) => `arn:aws:iam::111122223333:role/break-glass-administrators-${String(index).padStart(3, '0')}`);
     expectOnly(problemsOf({ ...validConfig(), bucketPolicy: { restrictToIca: true, exemptPrincipalArns: exempt } }), 'bucketPolicy.exemptPrincipalArns',
-      /^the bucket policy of buckets\[0\] would be \d+ characters, over the 20480 AWS allows/);
+      'quota.bucket-policy-size', /\(the bucket policy of buckets\[0\]: \d+ characters, over the 20480 AWS allows/);
     expectValid({ ...validConfig(), bucketPolicy: { restrictToIca: true, exemptPrincipalArns: exempt.slice(0, 100) } });
   });
 });
@@ -929,7 +977,7 @@ describe('loadConfigFile', () => {
     const result = loadConfigFile(path);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expectOnly(result.problems, '(config)', `${path} does not exist`);
+    expectOnly(result.problems, '(config)', 'config.file', `${path} does not exist`);
     expect(result.problems[0].fix).toContain('-c FILE');
   });
 
@@ -939,14 +987,14 @@ describe('loadConfigFile', () => {
     const result = loadConfigFile(path);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expectOnly(result.problems, '(config)', new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON: `));
+    expectOnly(result.problems, '(config)', 'config.file', new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON: `));
   });
 
   test('a directory instead of a file', () => {
     const result = loadConfigFile(dir);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expectOnly(result.problems, '(config)', /cannot be read/);
+    expectOnly(result.problems, '(config)', 'config.file', /cannot be read/);
   });
 
   test('a valid file', () => {
@@ -962,7 +1010,7 @@ describe('loadConfigFile', () => {
     const result = loadConfigFile(path);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expectOnly(result.problems, 'icaRegion', 'unknown ICA region "Mars"');
+    expectOnly(result.problems, 'icaRegion', 'ica-region.known', q('Mars'));
   });
 });
 
@@ -977,11 +1025,11 @@ describe('resolveConfig, formatProblems and formatPath', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const configError = error as ConfigError;
     expect(configError.problems.map((problem) => problem.path)).toEqual(['icaRegion', 'policyName']);
-    expect(configError.message).toContain('icaRegion: unknown ICA region "Mars"');
+    expect(configError.message).toContain(`icaRegion: ${q('Mars')} ${RULES['ica-region.known'].message}`);
   });
 
   test('formatProblems prints path, message and fix', () => {
-    expect(formatProblems([{ path: 'buckets[0].name', message: 'is wrong', fix: 'fix it' }])).toBe('  buckets[0].name: is wrong\n    fix: fix it');
+    expect(formatProblems([{ path: 'buckets[0].name', rule: 'bucket-name.length', message: 'is wrong', fix: 'fix it' }])).toBe('  buckets[0].name: is wrong\n    fix: fix it');
   });
 
   test.each([

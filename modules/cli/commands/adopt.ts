@@ -1,13 +1,11 @@
 import { statSync } from 'node:fs';
 import { STANDARD_INPUT, configName, stripByteOrderMark } from '../../core/config-file';
-import { resolveEndpointUrl } from '../../core/emulator';
-import { TIMEOUTS_HELP, resolveTimeouts } from '../../doctor/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, parseCommandArgs, UsageError } from '../args';
-import { loadConfigSourceOrReport } from '../config';
+import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
+import { Command, startCommand } from '../command';
 import { editBucketEntry } from '../config-edit';
 import { writeConfigFile } from '../files';
 import { Output } from '../output';
-import type { Command } from '../command';
 
 /** --write puts the entry back into the config file: standard input or a pipe has no file to write. */
 function refuseUnwritableConfig(path: string): void {
@@ -46,18 +44,16 @@ ${ENDPOINT_HELP}
 
 ${TIMEOUTS_HELP}`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, {
-      ...CONFIG_OPTIONS,
-      bucket: { type: 'string', short: 'b' },
-      write: { type: 'boolean', default: false },
-      ...ENDPOINT_OPTIONS,
+    const start = startCommand(this, args, out, {
+      options: { ...CONFIG_OPTIONS, bucket: { type: 'string', short: 'b' }, write: { type: 'boolean', default: false }, ...ENDPOINT_OPTIONS },
+      aws: true,
+      check(values) {
+        if (!values.bucket) throw new UsageError('--bucket is required');
+        if (values.write) refuseUnwritableConfig(values.config);
+      },
     });
-    if (values.help) { out.log(this.usage); return 0; }
-    if (!values.bucket) throw new UsageError('--bucket is required');
-    if (values.write) refuseUnwritableConfig(values.config);
-    const source = loadConfigSourceOrReport(values.config, out);
-    if (!source) return 1;
-    const { config, text } = source;
+    if (typeof start === 'number') return start;
+    const { values, config, configText: text, aws } = start;
     // Valid JSON already: loadConfigSourceOrReport parsed this same text.
     const raw = JSON.parse(stripByteOrderMark(text)) as Record<string, unknown>;
     const rawBuckets = raw.buckets as Record<string, unknown>[];
@@ -66,10 +62,8 @@ ${TIMEOUTS_HELP}`,
       out.error(`${configName(values.config)}: no bucket named ${JSON.stringify(values.bucket)}; add it to "buckets" with its prefixes (and "manage" if this tool should take over settings), then run adopt again`);
       return 1;
     }
-    const timeouts = resolveTimeouts();
-    if ('problem' in timeouts) throw new UsageError(timeouts.problem);
-    const { adoptBucket, adoptedConfig } = await import('../../doctor/adopt');
-    const result = await adoptBucket(config, rawBuckets[index], resolveEndpointUrl(values['endpoint-url']), timeouts.timeouts);
+    const { adoptBucket, adoptedConfig } = await import('../../adoption/adopt');
+    const result = await adoptBucket(config, rawBuckets[index], aws.endpointUrl, aws.timeouts);
     for (const note of result.notes) out.log(`  ${note}`);
     if (!result.bucket) {
       out.error(`bucket ${values.bucket} cannot be adopted:\n${result.problems.map((problem) => `  ${problem}`).join('\n')}`);

@@ -1,36 +1,12 @@
-import { resolveEndpointUrl } from '../../core/emulator';
-import { parseTerraformOutputs } from '../../doctor/ica-payload';
-import { TIMEOUTS_HELP, resolveTimeouts } from '../../doctor/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
-import { readInputFile } from '../files';
+import { parseTerraformOutputs } from '../../ica/payload';
+import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { ENDPOINT_HELP, REPORT_OPTIONS } from '../args';
+import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
-import type { Command } from '../command';
+import { withProgress } from '../progress';
 
-/** Where a progress indicator may write: a terminal, never a pipe or a file. */
-export interface ProgressStream {
-  readonly isTTY?: boolean;
-  write(text: string): unknown;
-}
-
-/**
- * A one-line progress indicator ("⠋ [3] reading bucket acme-ica-data") that rewrites itself on a
- * terminal and stays silent elsewhere; `done` clears the line.
- */
-export function createProgress(stream: ProgressStream): { step(text: string): void; done(): void } {
-  if (!stream.isTTY) return { step: () => undefined, done: () => undefined };
-  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-  let count = 0;
-  return {
-    step(text: string) {
-      count += 1;
-      stream.write(`\r\x1b[K${frames[count % frames.length]} checking ${text} ...`);
-    },
-    done() {
-      if (count > 0) stream.write('\r\x1b[K');
-    },
-  };
-}
+// connect.ts imports the stream type from here; its home is ../progress.
+export type { ProgressStream } from '../progress';
 
 export const doctorCommand: Command = {
   summary: 'check a live AWS account against everything ICA needs (read-only)',
@@ -55,38 +31,16 @@ ${ENDPOINT_HELP}
 
 ${TIMEOUTS_HELP}`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, {
-      ...CONFIG_OPTIONS,
-      json: { type: 'boolean', default: false },
-      ...ENDPOINT_OPTIONS,
-      outputs: { type: 'string' },
-    });
-    if (values.help) { out.log(this.usage); return 0; }
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
-    let expectedAccessKeyId: string | undefined;
-    if (values.outputs) {
-      const text = readInputFile('--outputs', values.outputs);
-      try {
-        expectedAccessKeyId = parseTerraformOutputs(JSON.parse(text)).accessKeyId;
-      } catch (error) {
-        out.error(`ica-s3 doctor: ${values.outputs} ${(error as Error).message}`);
-        return 1;
-      }
-    }
-    const endpointUrl = resolveEndpointUrl(values['endpoint-url']);
-    const timeouts = resolveTimeouts();
-    if ('problem' in timeouts) throw new UsageError(timeouts.problem);
+    const start = startCommand(this, args, out, { options: { ...REPORT_OPTIONS, outputs: { type: 'string' } }, aws: true });
+    if (typeof start === 'number') return start;
+    const { values, config, aws } = start;
+    const outputs = readJsonOption(out, 'doctor', '--outputs', values.outputs, parseTerraformOutputs);
+    if (!outputs) return 1;
+    const expectedAccessKeyId = outputs.value?.accessKeyId;
     // The AWS SDK loads only here, so validate and synth stay fast.
     const { runDoctor } = await import('../../doctor/run');
     const { formatReport, reportJson } = await import('../../doctor/format');
-    const progress = createProgress(values.json ? {} as ProgressStream : process.stderr);
-    let report;
-    try {
-      report = await runDoctor(config, { endpointUrl, timeouts: timeouts.timeouts, expectedAccessKeyId, progress: progress.step });
-    } finally {
-      progress.done();
-    }
+    const report = await withProgress(values.json, (progress) => runDoctor(config, { ...aws, expectedAccessKeyId, progress }));
     out.log(values.json ? JSON.stringify(reportJson(config, report), null, 2) : formatReport(config, report));
     return report.ok ? 0 : 1;
   },

@@ -1,9 +1,8 @@
 import { icaStepsAfterApply } from '../../core/next-steps';
-import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
+import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';
+import { Command, startCommand } from '../command';
 import { writeOutputFiles } from '../files';
 import { Output } from '../output';
-import type { Command } from '../command';
 
 export const DEFAULT_GENERATE_DIR = 'terraform-out';
 
@@ -24,10 +23,9 @@ Options:
       --force         overwrite files in DIR that ica-s3-connect did not write
   -h, --help          show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: DEFAULT_GENERATE_DIR }, ...FORCE_OPTIONS });
-    if (values.help) { out.log(this.usage); return 0; }
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
+    const start = startCommand(this, args, out, { options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: DEFAULT_GENERATE_DIR }, ...FORCE_OPTIONS } });
+    if (typeof start === 'number') return start;
+    const { values, config } = start;
     const { generateFiles } = await import('../../generator/generate');
     const files = generateFiles(config, { configFile: values.config, outputDir: values.output });
     const written = writeOutputFiles('-o', values.output, [...files].map(([path, content]) => ({ path, content })), values.force);

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { configName } from '../../core/config-file';
-import { ICA_API, PayloadError, TerraformOutputs, icaPayloads, parseTerraformOutputs } from '../../doctor/ica-payload';
-import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
-import { GENERATED_MARKER, OUTPUT_MANIFEST, OutputFile, readInputFile, writeOutputFiles } from '../files';
+import { ICA_API, PayloadError, icaPayloads, parseTerraformOutputs } from '../../ica/payload';
+import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';
+import { Command, readJsonOption, startCommand } from '../command';
+import { GENERATED_MARKER, OUTPUT_MANIFEST, OutputFile, writeOutputFiles } from '../files';
 import { Output } from '../output';
-import type { Command } from '../command';
 
 /** The README of the output: the order of the calls, under the header of every generated file. */
 function readme(configFile: string, notes: readonly string[]): string {
@@ -44,29 +43,22 @@ Options:
       --force           overwrite files in DIR that ica-s3-connect did not write
   -h, --help            show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, {
-      ...CONFIG_OPTIONS,
-      output: { type: 'string', short: 'o', default: 'ica-payload' },
-      outputs: { type: 'string' },
-      'include-secret': { type: 'boolean', default: false },
-      ...FORCE_OPTIONS,
+    const start = startCommand(this, args, out, {
+      options: {
+        ...CONFIG_OPTIONS,
+        output: { type: 'string', short: 'o', default: 'ica-payload' },
+        outputs: { type: 'string' },
+        'include-secret': { type: 'boolean', default: false },
+        ...FORCE_OPTIONS,
+      },
     });
-    if (values.help) { out.log(this.usage); return 0; }
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
-    let outputs: TerraformOutputs | undefined;
-    if (values.outputs) {
-      const text = readInputFile('--outputs', values.outputs);
-      try {
-        outputs = parseTerraformOutputs(JSON.parse(text));
-      } catch (error) {
-        out.error(`ica-s3 ica-payload: ${values.outputs} ${(error as Error).message}`);
-        return 1;
-      }
-    }
+    if (typeof start === 'number') return start;
+    const { values, config } = start;
+    const outputs = readJsonOption(out, 'ica-payload', '--outputs', values.outputs, parseTerraformOutputs);
+    if (!outputs) return 1;
     let payloads;
     try {
-      payloads = icaPayloads(config, { outputs, includeSecret: values['include-secret'] });
+      payloads = icaPayloads(config, { outputs: outputs.value, includeSecret: values['include-secret'] });
     } catch (error) {
       if (error instanceof PayloadError) { out.error(`ica-s3 ica-payload: ${error.message}`); return 1; }
       throw error;

@@ -1,11 +1,10 @@
 import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfigurations, trustPolicy } from '../../core/policies';
 import { placeholderRefs } from '../../core/placeholders';
 import { ResolvedConfig } from '../../core/validate';
-import { CONFIG_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
+import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';
+import { Command, startCommand } from '../command';
 import { OUTPUT_MANIFEST, writeOutputFiles } from '../files';
 import { Output } from '../output';
-import type { Command } from '../command';
 
 /** The documents a console user pastes, by file name, with the seeds' placeholders. */
 export function policyFiles(config: ResolvedConfig): Record<string, unknown> {
@@ -44,10 +43,9 @@ Options:
       --force         overwrite files in DIR that ica-s3-connect did not write
   -h, --help          show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' }, ...FORCE_OPTIONS });
-    if (values.help) { out.log(this.usage); return 0; }
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
+    const start = startCommand(this, args, out, { options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' }, ...FORCE_OPTIONS } });
+    if (typeof start === 'number') return start;
+    const { values, config } = start;
     const files = Object.entries(policyFiles(config)).map(([path, document]) => ({ path, content: `${JSON.stringify(document, null, 2)}\n` }));
     for (const path of writeOutputFiles('-o', values.output, files, values.force)) out.log(`wrote ${path}`);
     return 0;

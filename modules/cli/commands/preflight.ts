@@ -1,28 +1,9 @@
-import { resolveEndpointUrl } from '../../core/emulator';
-import { ManagedResource, parseState } from '../../doctor/checks/preflight-resources';
-import { TIMEOUTS_HELP, resolveTimeouts } from '../../doctor/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
-import { readInputFile } from '../files';
+import { parseState } from '../../doctor/checks/preflight-resources';
+import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { ENDPOINT_HELP, REPORT_OPTIONS } from '../args';
+import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
-import type { Command } from '../command';
-import { ProgressStream, createProgress } from './doctor';
-
-/** The managed resources of the --state file, or why it cannot be used. */
-function readState(path: string): { state: ManagedResource[] } | { problem: string } {
-  const text = readInputFile('--state', path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { problem: `--state ${path} is not JSON (${(error as Error).message})` };
-  }
-  try {
-    return { state: parseState(json) };
-  } catch (error) {
-    return { problem: `--state ${path} ${(error as Error).message}` };
-  }
-}
+import { withProgress } from '../progress';
 
 export const preflightCommand: Command = {
   summary: 'check, before the first apply, what would make it fail (read-only)',
@@ -51,37 +32,15 @@ ${ENDPOINT_HELP}
 
 ${TIMEOUTS_HELP}`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, {
-      ...CONFIG_OPTIONS,
-      json: { type: 'boolean', default: false },
-      ...ENDPOINT_OPTIONS,
-      state: { type: 'string' },
-    });
-    if (values.help) { out.log(this.usage); return 0; }
-    const endpointUrl = resolveEndpointUrl(values['endpoint-url']);
-    const timeouts = resolveTimeouts();
-    if ('problem' in timeouts) throw new UsageError(timeouts.problem);
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
-    let state: ManagedResource[] | undefined;
-    if (values.state) {
-      const read = readState(values.state);
-      if ('problem' in read) {
-        out.error(`ica-s3 preflight: ${read.problem}`);
-        return 1;
-      }
-      state = read.state;
-    }
+    const start = startCommand(this, args, out, { options: { ...REPORT_OPTIONS, state: { type: 'string' } }, aws: true });
+    if (typeof start === 'number') return start;
+    const { values, config, aws } = start;
+    const state = readJsonOption(out, 'preflight', '--state', values.state, parseState);
+    if (!state) return 1;
     // The AWS SDK loads only here, so validate and synth stay fast.
     const { runPreflight, formatPreflightReport } = await import('../../doctor/preflight');
     const { checksJson } = await import('../../doctor/format');
-    const progress = createProgress(values.json ? {} as ProgressStream : process.stderr);
-    let report;
-    try {
-      report = await runPreflight(config, { endpointUrl, timeouts: timeouts.timeouts, state, progress: progress.step });
-    } finally {
-      progress.done();
-    }
+    const report = await withProgress(values.json, (progress) => runPreflight(config, { ...aws, state: state.value, progress }));
     out.log(values.json ? JSON.stringify(checksJson(config, report), null, 2) : formatPreflightReport(config, report));
     return report.ok ? 0 : 1;
   },

@@ -2,11 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { resolveEndpointUrl } from '../../core/emulator';
 import { icaStepsAfterApply } from '../../core/next-steps';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, FORCE_OPTIONS, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, FORCE_OPTIONS } from '../args';
+import { Command, startCommand } from '../command';
 import { OutputFile, withScratchDirectory, writeOutputFiles } from '../files';
 import { Output } from '../output';
-import type { Command } from '../command';
 
 /** Every file under `dir`, by its path relative to `dir`. */
 function filesUnder(dir: string): OutputFile[] {
@@ -31,15 +30,11 @@ ${ENDPOINT_HELP}
       --force            overwrite files in DIR that ica-s3-connect did not write
   -h, --help             show this help`,
   async run(args: string[], out: Output): Promise<number> {
-    const { values } = parseCommandArgs(args, {
-      ...CONFIG_OPTIONS,
-      output: { type: 'string', short: 'o', default: 'cdktf.out' },
-      ...ENDPOINT_OPTIONS,
-      ...FORCE_OPTIONS,
+    const start = startCommand(this, args, out, {
+      options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'cdktf.out' }, ...ENDPOINT_OPTIONS, ...FORCE_OPTIONS },
     });
-    if (values.help) { out.log(this.usage); return 0; }
-    const config = loadConfigOrReport(values.config, out);
-    if (!config) return 1;
+    if (typeof start === 'number') return start;
+    const { values, config } = start;
     const endpointUrl = resolveEndpointUrl(values['endpoint-url']);
     // cdktf and the provider bindings load only here, so validate and policies stay fast.
     const { synthesize } = await import('../../cdktf/app');

@@ -1,19 +1,15 @@
 /**
- * Who may do what: the ICA principal's permission policy (coverage of every prefix, the variant
- * for the bucket's versioning, KMS use, federation), the bucket policy (it must not deny ICA, the
- * federated users ICA hands out, or Illumina's cross-account role) and the KMS key policy.
+ * What the ICA principal's own policies let it do: coverage of the bucket and every prefix, the
+ * variant for the bucket's versioning, KMS use and federation. What the bucket and key policies
+ * let through is resource-policies.ts.
  */
-import { KMS_CROSS_ACCOUNT_ACTIONS, KMS_USE_ACTIONS } from '../../core/actions';
-import { bucketArn, crossAccountActions, isVersioned } from '../../core/policies';
-import { ILLUMINA_CROSS_ACCOUNT_ID } from '../../core/regions';
+import { KMS_USE_ACTIONS } from '../../core/actions';
+import { bucketArn } from '../../core/policies';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import {
-  IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements, probeObjectArn,
-} from '../access';
+import { IdentityAccess, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements } from '../access';
 import { ICA_ERRORS } from '../ica-errors';
-import { ParsedStatement, Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../iam-eval';
-import { BucketFacts, GrantFacts, Versioning } from '../inspect';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
+import { BucketFacts, Versioning } from '../facts';
+import { CheckResult, fail, pass, warn } from '../types';
 import { bucketPath } from './bucket';
 
 /** The versioning the policy must fit: the bucket's real state when known, else the config's. */
@@ -21,108 +17,128 @@ export function effectiveVersioning(bucket: ResolvedBucket, facts: BucketFacts):
   return facts.versioning.state === 'ok' ? facts.versioning.value : bucket.versioning;
 }
 
-function actionsOf(requirements: readonly Requirement[]): string {
+export function actionsOf(requirements: readonly Requirement[]): string {
   return [...new Set(requirements.map((r) => r.action))].join(', ');
 }
 
-interface Coverage {
-  readonly missing: Requirement[];
-  readonly unknown: Requirement[];
-  readonly source: string;
-}
-
-function coverage(access: IdentityAccess, requirements: readonly Requirement[]): Coverage {
-  const missing: Requirement[] = [];
-  const unknown: Requirement[] = [];
-  let source = 'built-in evaluator';
-  for (const requirement of requirements) {
-    const decision = access.decide(requirement);
-    source = decision.source;
-    if (decision.decision === 'unknown') unknown.push(requirement);
-    else if (decision.decision !== 'allowed') missing.push(requirement);
-  }
-  return { missing, unknown, source };
-}
-
-function principalWords(config: ResolvedConfig): string {
+export function principalWords(config: ResolvedConfig): string {
   return config.credential.method === 'role' ? `role ${config.credential.roleName}` : `user ${config.credential.userName}`;
 }
 
 const POLICY_FIX = (config: ResolvedConfig) =>
   `apply the stack (it writes the policy "${config.policyName}" and attaches it to the ${principalWords(config)}), or paste permission-policy.json from "ica-s3 policies" into IAM > Policies > ${config.policyName} and attach it`;
+const CHECK_CONDITIONS = 'check the conditions of the permission policy';
+const CHECK_CONDITIONS_OR_SIMULATE = `${CHECK_CONDITIONS}, or run the doctor on real AWS where IAM's policy simulator decides`;
+
+/** What a check says in one outcome; the ICA error defaults to "access forbidden". */
+interface Words {
+  readonly found: string;
+  readonly fix: string;
+  readonly icaError?: string;
+}
+
+/** One identity-policy check: the requests it asks about and its words for each outcome. */
+interface CoverageCheck {
+  readonly id: string;
+  readonly subject: string;
+  readonly requirements: readonly Requirement[];
+  /** Some request is not allowed: `actions` lists them. */
+  notAllowed(actions: string, missing: readonly Requirement[]): Words;
+  /** Some request cannot be decided (and none is refused). */
+  undecided(actions: string): Words;
+  /** Every request is allowed. */
+  readonly allowed: string;
+}
+
+/** FAIL when a request is not allowed, WARN when one cannot be decided, else PASS; each says who decided. */
+function coverageCheck(access: IdentityAccess, check: CoverageCheck): CheckResult {
+  const missing: Requirement[] = [];
+  const unknown: Requirement[] = [];
+  let source = 'built-in evaluator';
+  for (const requirement of check.requirements) {
+    const decision = access.decide(requirement);
+    source = decision.source;
+    if (decision.decision === 'unknown') unknown.push(requirement);
+    else if (decision.decision !== 'allowed') missing.push(requirement);
+  }
+  const by = `(decided by the ${source})`;
+  if (missing.length > 0) {
+    const words = check.notAllowed(actionsOf(missing), missing);
+    return fail(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? ICA_ERRORS.accessForbidden, words.fix);
+  }
+  if (unknown.length > 0) {
+    const words = check.undecided(actionsOf(unknown));
+    return warn(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? ICA_ERRORS.accessForbidden, words.fix);
+  }
+  return pass(check.id, check.subject, `${check.allowed} ${by}`);
+}
+
+function bucketCoverage(config: ResolvedConfig, bucket: ResolvedBucket): CoverageCheck {
+  const arn = bucketArn(bucket.name);
+  const requirements = bucketRequirements(bucket).base;
+  return {
+    id: 'policy.bucket', subject: bucket.name, requirements,
+    notAllowed: (actions, missing) => ({
+      found: `the ${principalWords(config)} may not ${actions} on ${arn}`,
+      icaError: missing.some((r) => r.action === 's3:GetBucketLocation') ? ICA_ERRORS.getBucketLocationForbidden : ICA_ERRORS.accessForbidden,
+      fix: `the policy's bucket statement must name "Resource": "${arn}"; ${POLICY_FIX(config)}`,
+    }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on ${arn}: a condition or policy variable depends on the request`, fix: CHECK_CONDITIONS_OR_SIMULATE }),
+    allowed: `the ${principalWords(config)} may ${actionsOf(requirements)} on the bucket`,
+  };
+}
+
+function prefixCoverage(config: ResolvedConfig, bucket: ResolvedBucket, prefix: string): CoverageCheck {
+  const requirements = prefixRequirements(config, bucket, prefix).base;
+  return {
+    id: 'policy.prefix', subject: `${bucket.name}/${prefix}`, requirements,
+    notAllowed: (actions) => ({
+      found: `the ${principalWords(config)} may not ${actions} on objects under ${prefix}`,
+      fix: `the policy's object statement must name "Resource": "${bucketArn(bucket.name)}/${prefix}*"; ${POLICY_FIX(config)}`,
+    }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on objects under ${prefix}`, fix: CHECK_CONDITIONS_OR_SIMULATE }),
+    allowed: `the ${principalWords(config)} may ${actionsOf(requirements)} under ${prefix}`,
+  };
+}
+
+function variantCoverage(config: ResolvedConfig, bucket: ResolvedBucket, versioning: Exclude<Versioning, 'Disabled'>): CoverageCheck {
+  const state = versioning === 'Enabled' ? 'versioned' : 'versioning-suspended';
+  return {
+    id: 'policy.variant', subject: bucket.name,
+    requirements: [...bucketRequirements(bucket).versioned, ...bucket.prefixes.flatMap((prefix) => prefixRequirements(config, bucket, prefix).versioned)],
+    notAllowed: (actions) => ({
+      found: `the bucket is ${state} but the policy is the unversioned variant: it does not allow ${actions}`,
+      fix: `set ${bucketPath(config, bucket)}.versioning to "${versioning}" and apply (the policy gets the "Versioned OR Suspended" actions), or paste that tab's policy`,
+    }),
+    undecided: (actions) => ({ found: `could not decide ${actions}`, fix: CHECK_CONDITIONS }),
+    allowed: `${state} bucket, and the policy is the versioned/suspended variant`,
+  };
+}
+
+function kmsCoverage(config: ResolvedConfig, bucket: ResolvedBucket, keyArn: string): CoverageCheck {
+  return {
+    id: 'policy.kms', subject: bucket.name, requirements: kmsRequirements(keyArn),
+    notAllowed: (actions) => ({
+      found: `the ${principalWords(config)} may not ${actions} on ${keyArn}`,
+      fix: `the policy needs ${KMS_USE_ACTIONS.join(', ')} on the key (SSE-KMS page); ${POLICY_FIX(config)}`,
+    }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on ${keyArn}`, fix: CHECK_CONDITIONS }),
+    allowed: `the ${principalWords(config)} may ${KMS_USE_ACTIONS.join(', ')} on ${keyArn}`,
+  };
+}
 
 /** The identity-policy checks of one bucket: bucket actions, each prefix, the versioning variant, KMS. */
 export function permissionChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts, access: IdentityAccess): CheckResult[] {
-  const results: CheckResult[] = [];
-  const onBucket = bucketRequirements(bucket);
-  const bucketCoverage = coverage(access, onBucket.base);
-  const by = `(decided by the ${bucketCoverage.source})`;
-  if (bucketCoverage.missing.length > 0) {
-    const missingLocation = bucketCoverage.missing.some((r) => r.action === 's3:GetBucketLocation');
-    results.push(fail('policy.bucket', bucket.name,
-      `the ${principalWords(config)} may not ${actionsOf(bucketCoverage.missing)} on ${bucketArn(bucket.name)} ${by}`,
-      missingLocation ? ICA_ERRORS.getBucketLocationForbidden : ICA_ERRORS.accessForbidden,
-      `the policy's bucket statement must name "Resource": "${bucketArn(bucket.name)}"; ${POLICY_FIX(config)}`));
-  } else if (bucketCoverage.unknown.length > 0) {
-    results.push(warn('policy.bucket', bucket.name, `could not decide ${actionsOf(bucketCoverage.unknown)} on ${bucketArn(bucket.name)}: a condition or policy variable depends on the request ${by}`,
-      ICA_ERRORS.accessForbidden, 'check the conditions of the permission policy, or run the doctor on real AWS where IAM\'s policy simulator decides'));
-  } else {
-    results.push(pass('policy.bucket', bucket.name, `the ${principalWords(config)} may ${actionsOf(onBucket.base)} on the bucket ${by}`));
-  }
-
-  for (const prefix of bucket.prefixes) {
-    const subject = `${bucket.name}/${prefix}`;
-    const onPrefix = prefixRequirements(config, bucket, prefix);
-    const prefixCoverage = coverage(access, onPrefix.base);
-    const byPrefix = `(decided by the ${prefixCoverage.source})`;
-    if (prefixCoverage.missing.length > 0) {
-      results.push(fail('policy.prefix', subject,
-        `the ${principalWords(config)} may not ${actionsOf(prefixCoverage.missing)} on objects under ${prefix} ${byPrefix}`,
-        ICA_ERRORS.accessForbidden,
-        `the policy's object statement must name "Resource": "${bucketArn(bucket.name)}/${prefix}*"; ${POLICY_FIX(config)}`));
-    } else if (prefixCoverage.unknown.length > 0) {
-      results.push(warn('policy.prefix', subject, `could not decide ${actionsOf(prefixCoverage.unknown)} on objects under ${prefix} ${byPrefix}`,
-        ICA_ERRORS.accessForbidden, 'check the conditions of the permission policy, or run the doctor on real AWS where IAM\'s policy simulator decides'));
-    } else {
-      results.push(pass('policy.prefix', subject, `the ${principalWords(config)} may ${actionsOf(onPrefix.base)} under ${prefix} ${byPrefix}`));
-    }
-  }
-
   const versioning = effectiveVersioning(bucket, facts);
-  if (versioning === 'Disabled') {
-    results.push(pass('policy.variant', bucket.name, 'unversioned bucket: the unversioned policy variant is enough'));
-  } else {
-    const extras = [...onBucket.versioned, ...bucket.prefixes.flatMap((prefix) => prefixRequirements(config, bucket, prefix).versioned)];
-    const variantCoverage = coverage(access, extras);
-    const byVariant = `(decided by the ${variantCoverage.source})`;
-    if (variantCoverage.missing.length > 0) {
-      results.push(fail('policy.variant', bucket.name,
-        `the bucket is ${versioning === 'Enabled' ? 'versioned' : 'versioning-suspended'} but the policy is the unversioned variant: it does not allow ${actionsOf(variantCoverage.missing)} ${byVariant}`,
-        ICA_ERRORS.accessForbidden,
-        `set ${bucketPath(config, bucket)}.versioning to "${versioning}" and apply (the policy gets the "Versioned OR Suspended" actions), or paste that tab's policy`));
-    } else if (variantCoverage.unknown.length > 0) {
-      results.push(warn('policy.variant', bucket.name, `could not decide ${actionsOf(variantCoverage.unknown)} ${byVariant}`, ICA_ERRORS.accessForbidden,
-        'check the conditions of the permission policy'));
-    } else {
-      results.push(pass('policy.variant', bucket.name, `${versioning === 'Enabled' ? 'versioned' : 'versioning-suspended'} bucket, and the policy is the versioned/suspended variant ${byVariant}`));
-    }
-  }
-
   const keyArn = bucket.encryption.type === 'SSE-KMS' ? keyArnOf(bucket, facts) : undefined;
-  if (keyArn) {
-    const kmsCoverage = coverage(access, kmsRequirements(keyArn));
-    const byKms = `(decided by the ${kmsCoverage.source})`;
-    if (kmsCoverage.missing.length > 0) {
-      results.push(fail('policy.kms', bucket.name, `the ${principalWords(config)} may not ${actionsOf(kmsCoverage.missing)} on ${keyArn} ${byKms}`,
-        ICA_ERRORS.accessForbidden,
-        `the policy needs ${KMS_USE_ACTIONS.join(', ')} on the key (SSE-KMS page); ${POLICY_FIX(config)}`));
-    } else if (kmsCoverage.unknown.length > 0) {
-      results.push(warn('policy.kms', bucket.name, `could not decide ${actionsOf(kmsCoverage.unknown)} on ${keyArn} ${byKms}`, ICA_ERRORS.accessForbidden, 'check the conditions of the permission policy'));
-    } else {
-      results.push(pass('policy.kms', bucket.name, `the ${principalWords(config)} may ${KMS_USE_ACTIONS.join(', ')} on ${keyArn} ${byKms}`));
-    }
-  }
-  return results;
+  return [
+    coverageCheck(access, bucketCoverage(config, bucket)),
+    ...bucket.prefixes.map((prefix) => coverageCheck(access, prefixCoverage(config, bucket, prefix))),
+    versioning === 'Disabled'
+      ? pass('policy.variant', bucket.name, 'unversioned bucket: the unversioned policy variant is enough')
+      : coverageCheck(access, variantCoverage(config, bucket, versioning)),
+    ...(keyArn ? [coverageCheck(access, kmsCoverage(config, bucket, keyArn))] : []),
+  ];
 }
 
 /** The key the bucket uses (from its encryption), else the configured one. */
@@ -133,253 +149,16 @@ export function keyArnOf(bucket: ResolvedBucket, facts: BucketFacts): string | u
 }
 
 export function federationCheck(config: ResolvedConfig, access: IdentityAccess): CheckResult {
-  const subject = config.credential.method === 'role' ? config.credential.roleName : config.credential.userName;
-  const result = coverage(access, federationRequirements());
-  const by = `(decided by the ${result.source})`;
-  if (result.missing.length > 0) {
-    return fail('policy.federation', subject, `the ${principalWords(config)} may not call sts:GetFederationToken ${by}`, ICA_ERRORS.federatedForbidden,
-      `every permission policy tab of the seeds ends with sts:GetFederationToken on "*"; ${POLICY_FIX(config)}`);
-  }
-  if (result.unknown.length > 0) return warn('policy.federation', subject, `could not decide sts:GetFederationToken ${by}`, ICA_ERRORS.federatedForbidden, 'check the conditions of the permission policy');
-  return pass('policy.federation', subject, `the ${principalWords(config)} may call sts:GetFederationToken (upload and download credentials) ${by}`);
-}
-
-/** The request context the doctor knows for a principal calling S3 or KMS over HTTPS. */
-export function principalContext(principal: RequestPrincipal, region: string): Request['context'] {
-  return {
-    'aws:PrincipalArn': [principal.arn],
-    ...(principal.accountId ? { 'aws:PrincipalAccount': [principal.accountId], 'kms:CallerAccount': [principal.accountId] } : {}),
-    'aws:SecureTransport': ['true'],
-    'kms:ViaService': [`s3.${region}.amazonaws.com`],
-  };
-}
-
-interface DenyFinding {
-  readonly who: string;
-  readonly requirement: Requirement;
-  readonly statement: ParsedStatement;
-  readonly certain: boolean;
-}
-
-function denials(statements: readonly ParsedStatement[], who: string, principal: RequestPrincipal, requirements: readonly Requirement[], region: string): DenyFinding[] {
-  const denies = statements.filter((statement) => statement.effect === 'Deny');
-  const findings: DenyFinding[] = [];
-  for (const requirement of requirements) {
-    const result = evaluate(denies, { action: requirement.action, resource: requirement.resource, principal, context: principalContext(principal, region) });
-    if (result.decision === 'denied' || result.decision === 'unknown') {
-      for (const statement of result.denying) findings.push({ who, requirement, statement, certain: result.decision === 'denied' });
-    }
-  }
-  return findings;
-}
-
-function describeDenials(findings: readonly DenyFinding[], statements: readonly ParsedStatement[]): string {
-  const byStatement = new Map<ParsedStatement, DenyFinding[]>();
-  for (const finding of findings) byStatement.set(finding.statement, [...(byStatement.get(finding.statement) ?? []), finding]);
-  return [...byStatement.entries()].map(([statement, found]) => {
-    const who = [...new Set(found.map((f) => f.who))].join(' and ');
-    const actions = [...new Set(found.map((f) => f.requirement.action))].join(', ');
-    return `${statementLabel(statement, statements)} ${found.every((f) => f.certain) ? 'denies' : 'may deny'} ${who} ${actions}`;
-  }).join('; ');
-}
-
-/** Why a Deny could not be decided: the condition keys it tests. */
-function undecidedWords(findings: readonly DenyFinding[]): string {
-  const keys = [...new Set(findings.flatMap((f) => Object.values(f.statement.conditions).flatMap((entries) => Object.keys(entries))))];
-  return keys.length > 0
-    ? `its condition on ${keys.join(', ')} depends on the request, which the doctor cannot know`
-    : 'it depends on something the doctor cannot know';
-}
-
-/** The requirements of every prefix (and the bucket) for one principal. */
-function objectRequirements(config: ResolvedConfig, bucket: ResolvedBucket, versioned: boolean): Requirement[] {
-  return bucket.prefixes.flatMap((prefix) => {
-    const onPrefix = prefixRequirements(config, bucket, prefix);
-    return [...onPrefix.base, ...(versioned ? onPrefix.versioned : [])];
+  return coverageCheck(access, {
+    id: 'policy.federation',
+    subject: config.credential.method === 'role' ? config.credential.roleName : config.credential.userName,
+    requirements: federationRequirements(),
+    notAllowed: () => ({
+      found: `the ${principalWords(config)} may not call sts:GetFederationToken`,
+      icaError: ICA_ERRORS.federatedForbidden,
+      fix: `every permission policy tab of the seeds ends with sts:GetFederationToken on "*"; ${POLICY_FIX(config)}`,
+    }),
+    undecided: () => ({ found: 'could not decide sts:GetFederationToken', icaError: ICA_ERRORS.federatedForbidden, fix: CHECK_CONDITIONS }),
+    allowed: `the ${principalWords(config)} may call sts:GetFederationToken (upload and download credentials)`,
   });
-}
-
-export interface BucketPolicyInputs {
-  readonly principalArn: string;
-  readonly accountId: string;
-  /**
-   * IAM simulator decisions for the ICA principal with the bucket policy as resource policy,
-   * when the doctor could use the simulator; the built-in evaluator decides otherwise.
-   */
-  readonly simulatedWithBucketPolicy?: ReadonlyMap<string, 'allowed' | 'explicitDeny' | 'implicitDeny'>;
-}
-
-export function bucketPolicyChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts, inputs: BucketPolicyInputs): CheckResult[] {
-  const id = 'bucket.policy';
-  if (facts.policy.state === 'error') return [unreadableResult(id, bucket.name, 'the bucket policy (s3:GetBucketPolicy)', facts.policy.error)];
-  if (facts.policy.state === 'absent' && facts.policy.reason !== 'NoSuchBucketPolicy') return [warn(id, bucket.name, `not checked: ${facts.policy.reason}`, undefined, 'fix bucket.exists first')];
-  let statements: ParsedStatement[] = [];
-  if (facts.policy.state === 'ok') {
-    try {
-      statements = parsePolicy(facts.policy.value);
-    } catch (error) {
-      return [warn(id, bucket.name, `the bucket policy could not be parsed: ${(error as Error).message}`, undefined, 'check the bucket policy in the S3 console')];
-    }
-  }
-  const region = config.region.awsRegion;
-  const versioned = isVersioned({ ...bucket, versioning: effectiveVersioning(bucket, facts) });
-  const icaPrincipal: RequestPrincipal = { type: 'AWS', arn: inputs.principalArn, accountId: inputs.accountId };
-  const federatedArn = `arn:aws:sts::${inputs.accountId}:federated-user/${PROBE_OBJECT}`;
-  const federated: RequestPrincipal = { type: 'AWS', arn: federatedArn, accountId: inputs.accountId };
-  const icaRequirements = [...bucketRequirements(bucket).base, ...(versioned ? bucketRequirements(bucket).versioned : []), ...objectRequirements(config, bucket, versioned)];
-  const results: CheckResult[] = [];
-
-  const icaWho = `the ${principalWords(config)}`;
-  const findings = [
-    ...denials(statements, icaWho, icaPrincipal, icaRequirements, region),
-    ...denials(statements, 'ICA\'s federated users', federated, objectRequirements(config, bucket, versioned), region),
-  ];
-  // On real AWS the simulator has the last word for the ICA principal itself.
-  const simulated = inputs.simulatedWithBucketPolicy;
-  const simulatedDenied = simulated ? icaRequirements.filter((r) => simulated.get(`${r.action} ${r.resource}`) === 'explicitDeny') : [];
-  const relevant = simulated
-    ? findings.filter((f) => f.who !== icaWho || simulatedDenied.includes(f.requirement))
-    : findings;
-  const exemptFix = `add ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* to the aws:PrincipalArn list of the Deny's condition (bucketPolicy.restrictToIca writes it so; bucketPolicy.exemptPrincipalArns keeps your admins in), or remove the statement: S3 console > bucket > Permissions > Bucket policy`;
-  if (statements.length === 0) {
-    results.push(pass(id, bucket.name, 'no bucket policy: nothing in it can deny ICA'));
-  } else if (relevant.some((f) => f.certain) || simulatedDenied.length > 0) {
-    const federatedDenied = relevant.some((f) => f.who !== icaWho);
-    results.push(fail(id, bucket.name, describeDenials(relevant.length > 0 ? relevant : findings, statements) || `the IAM policy simulator reports an explicit deny for ${actionsOf(simulatedDenied)}`,
-      federatedDenied && !relevant.some((f) => f.who === icaWho) ? ICA_ERRORS.federatedForbidden : ICA_ERRORS.accessForbidden,
-      exemptFix));
-  } else if (relevant.length > 0) {
-    results.push(warn(id, bucket.name, `${describeDenials(relevant, statements)}: ${undecidedWords(relevant)}`,
-      ICA_ERRORS.accessForbidden, `make sure ICA's requests satisfy that condition, or exempt ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* from the statement`));
-  } else {
-    results.push(pass(id, bucket.name, `the bucket policy (${statements.length} statement${statements.length === 1 ? '' : 's'}) denies neither the ${principalWords(config)} nor ICA's federated users${simulated ? ' (confirmed by the IAM policy simulator)' : ''}`));
-  }
-
-  if (config.bucketPolicy.crossAccountCopy) results.push(crossAccountBucketCheck(config, bucket, statements, versioned));
-  return results;
-}
-
-function crossAccountBucketCheck(config: ResolvedConfig, bucket: ResolvedBucket, statements: readonly ParsedStatement[], versioned: boolean): CheckResult {
-  const id = 'bucket.cross-account';
-  const role: RequestPrincipal = { type: 'AWS', arn: config.crossAccountRoleArn, accountId: ILLUMINA_CROSS_ACCOUNT_ID };
-  const resource = probeObjectArn(bucket.name, bucket.prefixes[0]);
-  const requirements = crossAccountActions(versioned, config.objectTagging).map((action) => ({ action, resource }));
-  const fix = `set bucketPolicy.crossAccountCopy to true and apply, or add the seeds' "Allow cross account access" statement for ${config.crossAccountRoleArn} (bucket-policy.${bucket.name}.json from "ica-s3 policies")`;
-  const denied = denials(statements, 'Illumina\'s cross-account role', role, requirements, config.region.awsRegion);
-  if (denied.some((f) => f.certain)) {
-    return fail(id, bucket.name, describeDenials(denied, statements), ICA_ERRORS.copyForbidden,
-      `add ${config.crossAccountRoleArn} to the Deny's aws:PrincipalArn exemptions (bucketPolicy.restrictToIca with crossAccountCopy writes it so)`);
-  }
-  const notAllowed = requirements.filter((r) => evaluate(statements.filter((s) => s.effect === 'Allow'),
-    { action: r.action, resource: r.resource, principal: role, context: principalContext(role, config.region.awsRegion) }).decision !== 'allowed');
-  if (notAllowed.length > 0) {
-    return fail(id, bucket.name, `the bucket policy does not allow ${config.crossAccountRoleArn} ${actionsOf(notAllowed)}`, ICA_ERRORS.copyForbidden, fix);
-  }
-  if (denied.length > 0) {
-    return warn(id, bucket.name, `${describeDenials(denied, statements)}: ${undecidedWords(denied)}`, ICA_ERRORS.copyForbidden,
-      `make sure Illumina's copy requests satisfy that condition, or exempt ${config.crossAccountRoleArn} from the statement`);
-  }
-  return pass(id, bucket.name, `the bucket policy allows ${config.crossAccountRoleArn} ${actionsOf(requirements)} and denies it nothing`);
-}
-
-function grantCovers(grants: readonly GrantFacts[], principalArn: string, actions: readonly string[]): boolean {
-  const mine = grants.filter((grant) => grant.grantee === principalArn);
-  return actions.every((action) => mine.some((grant) => grant.operations.includes(action.replace(/^kms:/, ''))));
-}
-
-interface KeyAccess {
-  readonly decision: 'direct' | 'delegated' | 'grant' | 'denied' | 'none' | 'unknown';
-  readonly detail: string;
-}
-
-/** Whether a key policy (and the key's grants) lets a principal use the key for these actions. */
-export function keyAccess(statements: readonly ParsedStatement[], grants: readonly GrantFacts[], principal: RequestPrincipal, actions: readonly string[], keyArn: string, region: string): KeyAccess {
-  let delegated = false;
-  for (const action of actions) {
-    const request: Request = { action, resource: keyArn, principal, context: principalContext(principal, region) };
-    const result = evaluate(statements, request);
-    if (result.decision === 'denied') return { decision: 'denied', detail: `${statementLabel(result.denying[0], statements)} denies ${action}` };
-    if (result.decision === 'unknown') return { decision: 'unknown', detail: `a condition on ${action} depends on the request` };
-    if (result.decision === 'implicit') {
-      if (grantCovers(grants, principal.arn, actions)) return { decision: 'grant', detail: 'a grant allows it' };
-      return { decision: 'none', detail: `no statement allows ${action} and no grant covers it` };
-    }
-    const named = result.allowing.some((statement) => {
-      const block = statement.principals;
-      if (!block) return false;
-      if (block === '*') return true;
-      return principalIn(Object.fromEntries(Object.entries(block).map(([type, values]) =>
-        [type, values.filter((value) => value !== principal.accountId && !value.endsWith(':root'))])), principal) === 'yes';
-    });
-    if (!named) delegated = true;
-  }
-  return delegated
-    ? { decision: 'delegated', detail: 'the key policy delegates to the account\'s IAM policies' }
-    : { decision: 'direct', detail: 'the key policy names it' };
-}
-
-/** The KMS checks of an SSE-KMS bucket: the key itself, ICA's use of it, and Illumina's cross-account role. */
-export function kmsChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts, principalArn: string, accountId: string, access?: IdentityAccess): CheckResult[] {
-  const key = facts.key;
-  if (bucket.encryption.type !== 'SSE-KMS' || !key) return [];
-  const region = config.region.awsRegion;
-  const path = `${bucketPath(config, bucket)}.encryption`;
-  if (key.metadata.state === 'error') return [unreadableResult('kms.key', key.keyId, 'the key (kms:DescribeKey)', key.metadata.error)];
-  if (key.metadata.state === 'absent') {
-    return [fail('kms.key', key.keyId, 'the bucket\'s default encryption names a key that does not exist', ICA_ERRORS.accessForbidden,
-      `omit ${path}.kmsKeyArn to let the stack create a key, or point the bucket at an existing key in ${region}`)];
-  }
-  const meta = key.metadata.value;
-  const results: CheckResult[] = [];
-  if (meta.region !== region) {
-    results.push(fail('kms.key', meta.arn, `the key is in ${meta.region}, but ICA region ${config.region.code} uses ${region}`, ICA_ERRORS.accessForbidden,
-      `SSE-KMS keys must be in the ICA project's region: use a key in ${region} (omit ${path}.kmsKeyArn to create one) and apply`));
-  } else if (meta.state !== 'Enabled') {
-    results.push(fail('kms.key', meta.arn, `the key is ${meta.state}`, ICA_ERRORS.accessForbidden, 'KMS console > Customer managed keys > the key > Key actions > Enable (cancel its deletion first if it is pending deletion)'));
-  } else {
-    results.push(pass('kms.key', meta.arn, `an enabled ${meta.manager === 'AWS' ? 'AWS managed' : 'customer managed'} key in ${region}`));
-  }
-
-  if (key.policy.state !== 'ok') {
-    results.push(unreadableResult('kms.ica-access', meta.arn, 'the key policy (kms:GetKeyPolicy)', key.policy.state === 'error' ? key.policy.error : key.policy.reason));
-    return results;
-  }
-  let statements: ParsedStatement[];
-  try {
-    statements = parsePolicy(key.policy.value);
-  } catch (error) {
-    results.push(warn('kms.ica-access', meta.arn, `the key policy could not be parsed: ${(error as Error).message}`, undefined, 'check the key policy in the KMS console'));
-    return results;
-  }
-  const grants = key.grants.state === 'ok' ? key.grants.value : [];
-  const keyPolicyFix = `omit ${path}.kmsKeyArn to let the stack create the key with the right policy, or add a key policy statement that allows ${principalArn} ${KMS_USE_ACTIONS.join(', ')} (kms-key-policy.${bucket.name}.json from "ica-s3 policies")`;
-  const ica = keyAccess(statements, grants, { type: 'AWS', arn: principalArn, accountId }, KMS_USE_ACTIONS, meta.arn, region);
-  if (ica.decision === 'direct' || ica.decision === 'grant') {
-    results.push(pass('kms.ica-access', meta.arn, `the ${principalWords(config)} may use the key: ${ica.detail}`));
-  } else if (ica.decision === 'delegated') {
-    const identity = access ? kmsRequirements(meta.arn).map((r) => access.decide(r).decision) : [];
-    if (identity.length > 0 && identity.every((d) => d === 'allowed')) {
-      results.push(pass('kms.ica-access', meta.arn, `the ${principalWords(config)} may use the key: ${ica.detail}, and the permission policy grants ${KMS_USE_ACTIONS.join(', ')}`));
-    } else {
-      results.push(fail('kms.ica-access', meta.arn, `${ica.detail}, but the permission policy does not grant ${KMS_USE_ACTIONS.join(', ')} on the key`, ICA_ERRORS.accessForbidden, keyPolicyFix));
-    }
-  } else if (ica.decision === 'unknown') {
-    results.push(warn('kms.ica-access', meta.arn, `could not decide whether the ${principalWords(config)} may use the key: ${ica.detail}`, ICA_ERRORS.accessForbidden, keyPolicyFix));
-  } else {
-    results.push(fail('kms.ica-access', meta.arn, `the ${principalWords(config)} may not use the key: ${ica.detail}`, ICA_ERRORS.accessForbidden, keyPolicyFix));
-  }
-
-  if (config.bucketPolicy.crossAccountCopy) {
-    const role = config.crossAccountRoleArn;
-    const cross = keyAccess(statements, grants, { type: 'AWS', arn: role, accountId: ILLUMINA_CROSS_ACCOUNT_ID }, KMS_CROSS_ACCOUNT_ACTIONS, meta.arn, region);
-    const fix = `for a key the stack creates, bucketPolicy.crossAccountCopy adds the statement (apply); for your own key, add the SSE-KMS page's "AllowCrossAccountAccess" statement for ${role} (${KMS_CROSS_ACCOUNT_ACTIONS.join(', ')})`;
-    if (cross.decision === 'direct' || cross.decision === 'grant' || cross.decision === 'delegated') {
-      results.push(pass('kms.cross-account', meta.arn, `Illumina's cross-account role ${role} may use the key: ${cross.decision === 'delegated' ? 'the key policy trusts Illumina\'s account' : cross.detail}`));
-    } else if (cross.decision === 'unknown') {
-      results.push(warn('kms.cross-account', meta.arn, `could not decide whether ${role} may use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix));
-    } else {
-      results.push(fail('kms.cross-account', meta.arn, `Illumina's cross-account role ${role} may not use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix));
-    }
-  }
-  return results;
 }

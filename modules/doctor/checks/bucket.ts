@@ -7,7 +7,7 @@ import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { ICA_ERRORS } from '../ica-errors';
 import { wildcardMatch } from '../iam-eval';
-import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../inspect';
+import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../facts';
 import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
 import { versioningChangeProblem } from '../versioning';
 

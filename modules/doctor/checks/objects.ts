@@ -6,7 +6,7 @@
  */
 import { ResolvedBucket } from '../../core/validate';
 import { ICA_ERRORS } from '../ica-errors';
-import { BucketFacts, KeyMetadataFacts, ObjectSample, usesAwsManagedKey } from '../inspect';
+import { BucketFacts, KeyMetadataFacts, ObjectSample, usesAwsManagedKey } from '../facts';
 import { CheckResult, Fact, fail, pass, unreadableResult, warn } from '../types';
 
 interface Finding {

@@ -2,12 +2,15 @@
  * Preflight's name checks: what the first apply creates under a name the account, or for a
  * bucket the whole of S3, may already hold, and what the apply would then run into. Pure: the
  * facts come from ../preflight.ts, the resources already managed from `--state`.
+ *
+ * A little over 300 lines: the list of planned resources and the reading of `--state` belong
+ * with the check that compares them, and each is short.
  */
 import { hasCreatedKey } from '../../core/protection';
 import { kmsAliasName, permissionPolicies, permissionPolicyName, sizingRefs } from '../../core/policies';
 import { secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import type { OidcProviderFacts, Versioning } from '../inspect';
+import type { OidcProviderFacts, Versioning } from '../facts';
 import { CheckResult, Fact, fail, pass, warn } from '../types';
 import { versioningChangeProblem } from '../versioning';
 
@@ -58,21 +61,13 @@ const identifiersOf = (...values: string[]) => values.map((value) => value.toLow
 
 function principalResource(config: ResolvedConfig, accountId: string): PlannedResource {
   const credential = config.credential;
-  if (credential.method === 'role') {
-    const id = 'iam.role';
-    const arn = `arn:aws:iam::${accountId}:role/${credential.roleName}`;
-    return {
-      id, kind: 'IAM role', name: credential.roleName, configKey: 'credential.roleName', terraformType: 'aws_iam_role',
-      importId: credential.roleName, generatedAddress: `${GENERATED_MODULE}.aws_iam_role.this[0]`,
-      conflictError: 'EntityAlreadyExists', identifiers: identifiersOf(credential.roleName, arn),
-    };
-  }
-  const id = 'iam.user';
-  const arn = `arn:aws:iam::${accountId}:user/${credential.userName}`;
+  const [kind, name, configKey] = credential.method === 'role'
+    ? ['role', credential.roleName, 'credential.roleName'] as const
+    : ['user', credential.userName, 'credential.userName'] as const;
   return {
-    id, kind: 'IAM user', name: credential.userName, configKey: 'credential.userName', terraformType: 'aws_iam_user',
-    importId: credential.userName, generatedAddress: `${GENERATED_MODULE}.aws_iam_user.this[0]`,
-    conflictError: 'EntityAlreadyExists', identifiers: identifiersOf(credential.userName, arn),
+    id: `iam.${kind}`, kind: `IAM ${kind}`, name, configKey, terraformType: `aws_iam_${kind}`,
+    importId: name, generatedAddress: `${GENERATED_MODULE}.aws_iam_${kind}.this[0]`,
+    conflictError: 'EntityAlreadyExists', identifiers: identifiersOf(name, `arn:aws:iam::${accountId}:${kind}/${name}`),
   };
 }
 

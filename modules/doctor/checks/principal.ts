@@ -4,11 +4,12 @@
  * name prefix).
  */
 import { iamPrincipalArn, oidcProviderArn } from '../../core/policies';
+import { PolicyStatement } from '../../core/policy';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../../core/regions';
 import { ResolvedConfig, ResolvedOidc } from '../../core/validate';
 import { ICA_ERRORS } from '../ica-errors';
-import { ParsedStatement, Request, conditionHolds, evaluate, parsePolicy, statementApplies } from '../iam-eval';
-import { OidcFacts, PrincipalFacts } from '../inspect';
+import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../iam-eval';
+import { OidcFacts, PrincipalFacts } from '../facts';
 import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
 
 /** The session name the doctor pretends ICA sends: the configured prefix, a dash, anything. */
@@ -114,7 +115,7 @@ export function checkOidcProvider(config: ResolvedConfig, facts: OidcFacts | und
 }
 
 /** What ICA's token and request look like to the trust policy, as far as the seeds say. */
-export function trustRequest(oidc: ResolvedOidc, providerArn: string, sessionNamePrefix: string, statements: readonly ParsedStatement[]): Request {
+export function trustRequest(oidc: ResolvedOidc, providerArn: string, sessionNamePrefix: string, statements: readonly PolicyStatement[]): Request {
   const context: Record<string, readonly string[] | null> = {
     [`${oidc.issuer}:sub`]: [`system:serviceaccount:${oidc.namespace}:irsa-${oidc.namespace}-gds`],
     [`${oidc.issuer}:aud`]: [OIDC_AUDIENCE],
@@ -141,50 +142,86 @@ function claimOf(key: string): Claim {
   return 'other';
 }
 
-function conditionValues(statement: ParsedStatement, claim: Claim): string[] {
+function conditionValues(statement: PolicyStatement, claim: Claim): string[] {
   return Object.values(statement.conditions).flatMap((entries) =>
     Object.entries(entries).filter(([key]) => claimOf(key) === claim).flatMap(([key, values]) => values.map((value) => `${key} ${value}`)));
 }
 
+/** What checkTrustPolicy knows of the config, for its messages. */
+interface TrustSubject {
+  readonly id: 'role.trust-policy';
+  readonly roleName: string;
+  readonly oidc: ResolvedOidc;
+  readonly prefix: string;
+  /** The service account pattern of the seeds. */
+  readonly sub: string;
+  readonly regionCode: string;
+  readonly fix: string;
+}
+
+/** Why one condition of a statement meant for ICA does not admit ICA's request. */
+type TrustFinding =
+  | { readonly kind: 'sub-narrower' | 'undecided' | 'other-issuer' | 'audience' | 'session' | 'other'; readonly shown: string }
+  | { readonly kind: 'sub-namespace'; readonly shown: string; readonly namespaces: string };
+
 export function checkTrustPolicy(config: ResolvedConfig, facts: PrincipalFacts, oidcFacts: OidcFacts | undefined, accountId: string): CheckResult | undefined {
   if (config.credential.method !== 'role' || !config.oidc || facts.entity.state !== 'ok') return undefined;
-  const id = 'role.trust-policy';
-  const subject = config.credential.roleName;
   const oidc = config.oidc;
-  const prefix = config.credential.sessionNamePrefix;
-  const fix = 'apply the stack (it writes the trust policy), or IAM > Roles > the role > Trust relationships > Edit trust policy: paste trust-policy.json from "ica-s3 policies"';
-  let statements: ParsedStatement[];
+  const trust: TrustSubject = {
+    id: 'role.trust-policy',
+    roleName: config.credential.roleName,
+    oidc,
+    prefix: config.credential.sessionNamePrefix,
+    sub: `system:serviceaccount:${oidc.namespace}:irsa-${oidc.namespace}-gds*`,
+    regionCode: config.region.code,
+    fix: 'apply the stack (it writes the trust policy), or IAM > Roles > the role > Trust relationships > Edit trust policy: paste trust-policy.json from "ica-s3 policies"',
+  };
+  let statements: PolicyStatement[];
   try {
     statements = parsePolicy(facts.entity.value.trustPolicy ?? '{}');
   } catch (error) {
-    return warn(id, subject, `the trust policy could not be parsed: ${(error as Error).message}`, ICA_ERRORS.assumeRoleWithWebIdentity, fix);
+    return warn(trust.id, trust.roleName, `the trust policy could not be parsed: ${(error as Error).message}`, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
   }
   const providerArn = oidcFacts?.provider.state === 'ok' ? oidcFacts.provider.value.arn : oidcProviderArn(oidc, accountId);
-  const request = trustRequest(oidc, providerArn, prefix, statements);
+  const request = trustRequest(oidc, providerArn, trust.prefix, statements);
   const result = evaluate(statements, request);
-  const sub = `system:serviceaccount:${oidc.namespace}:irsa-${oidc.namespace}-gds*`;
-
-  if (result.decision === 'allowed') {
-    const allowing = result.allowing;
-    const missing: string[] = [];
-    if (!allowing.every((s) => conditionValues(s, 'sub').length > 0)) missing.push(`no "sub" condition (any workload of ICA's cluster could assume the role; the seeds require ${sub})`);
-    if (!allowing.every((s) => conditionValues(s, 'session').length > 0)) missing.push(`no sts:RoleSessionName condition (the seeds require "${prefix}-*": it proves the request comes from your ICA storage credential)`);
-    if (missing.length > 0) return warn(id, subject, `ICA can assume the role, but the trust policy has ${missing.join(' and ')}`, undefined, fix);
-    return pass(id, subject, `trusts ${providerArn} for sub ${sub}, aud ${OIDC_AUDIENCE}, session names "${prefix}-*"`);
-  }
+  if (result.decision === 'allowed') return allowedTrustResult(trust, result.allowing, providerArn);
   if (result.decision === 'denied') {
-    return fail(id, subject, `a Deny statement in the trust policy blocks ICA's sts:AssumeRoleWithWebIdentity`, ICA_ERRORS.assumeRoleWithWebIdentity, fix);
+    return fail(trust.id, trust.roleName, 'a Deny statement in the trust policy blocks ICA\'s sts:AssumeRoleWithWebIdentity', ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
   }
+  // Not allowed (or undecidable): find the statements meant for ICA and name the conditions that fail.
+  const candidates = statements.filter((s) => s.effect === 'Allow' && statementMatches(s, request) === 'yes');
+  if (candidates.length === 0) return untrustedResult(trust, statements, providerArn);
+  return conditionsResult(trust, trustFindings(trust, candidates, request), result.decision === 'unknown');
+}
 
-  // Not allowed (or undecidable): find the statement meant for ICA and name the condition that fails.
-  const candidates = statements.filter((s) => s.effect === 'Allow' && statementApplies({ ...s, conditions: {} }, request) === 'yes');
-  if (candidates.length === 0) {
-    const trusted = statements.flatMap((s) => (s.principals && s.principals !== '*' ? Object.values(s.principals).flat() : s.principals === '*' ? ['*'] : []));
-    return fail(id, subject, `no statement lets ${providerArn} call sts:AssumeRoleWithWebIdentity; the role trusts ${trusted.join(', ') || 'nobody'}`,
-      ICA_ERRORS.assumeRoleWithWebIdentity, `the trust policy's Federated principal must be the ICA region's provider, ${providerArn}; ${fix}`);
-  }
-  const problems: string[] = [];
-  let onlySubSuffix = true;
+/** ICA may assume the role: a WARN when the statements that let it lack the seeds' sub or session name condition. */
+function allowedTrustResult(trust: TrustSubject, allowing: readonly PolicyStatement[], providerArn: string): CheckResult {
+  const missing: string[] = [];
+  if (!allowing.every((s) => conditionValues(s, 'sub').length > 0)) missing.push(`no "sub" condition (any workload of ICA's cluster could assume the role; the seeds require ${trust.sub})`);
+  if (!allowing.every((s) => conditionValues(s, 'session').length > 0)) missing.push(`no sts:RoleSessionName condition (the seeds require "${trust.prefix}-*": it proves the request comes from your ICA storage credential)`);
+  if (missing.length > 0) return warn(trust.id, trust.roleName, `ICA can assume the role, but the trust policy has ${missing.join(' and ')}`, undefined, trust.fix);
+  return pass(trust.id, trust.roleName, `trusts ${providerArn} for sub ${trust.sub}, aud ${OIDC_AUDIENCE}, session names "${trust.prefix}-*"`);
+}
+
+/** No Allow statement names ICA's provider and action at all. */
+function untrustedResult(trust: TrustSubject, statements: readonly PolicyStatement[], providerArn: string): CheckResult {
+  const trusted = statements.flatMap((s) => (s.principals === '*' ? ['*'] : Object.values(s.principals).flat()));
+  return fail(trust.id, trust.roleName, `no statement lets ${providerArn} call sts:AssumeRoleWithWebIdentity; the role trusts ${trusted.join(', ') || 'nobody'}`,
+    ICA_ERRORS.assumeRoleWithWebIdentity, `the trust policy's Federated principal must be the ICA region's provider, ${providerArn}; ${trust.fix}`);
+}
+
+/** The sub condition's verdict: the right namespace (only narrower than the seeds' pattern) or another one. */
+function subFinding(trust: TrustSubject, values: readonly string[], shown: string): TrustFinding {
+  const matches = values.map((value) => /^system:serviceaccount:([^:]+):irsa-([^-]+)-gds/.exec(value)).filter((m): m is RegExpExecArray => m !== null);
+  const rightNamespace = matches.length > 0 && matches.every((m) => m[1] === trust.oidc.namespace && m[2] === trust.oidc.namespace);
+  return rightNamespace ? { kind: 'sub-narrower', shown } : { kind: 'sub-namespace', shown, namespaces: matches.map((m) => m[1]).join(', ') };
+}
+
+/** One finding per condition of the candidate statements that does not hold for ICA's request. */
+function trustFindings(trust: TrustSubject, candidates: readonly PolicyStatement[], request: Request): TrustFinding[] {
+  const issuer = trust.oidc.issuer.toLowerCase();
+  const findings: TrustFinding[] = [];
   for (const statement of candidates) {
     for (const [operator, entries] of Object.entries(statement.conditions)) {
       for (const [key, values] of Object.entries(entries)) {
@@ -192,40 +229,51 @@ export function checkTrustPolicy(config: ResolvedConfig, facts: PrincipalFacts, 
         if (holds === 'yes') continue;
         const claim = claimOf(key);
         const shown = `${operator} ${key} = ${values.join(', ')}`;
-        if (claim === 'sub') {
-          const namespaces = values.map((value) => /^system:serviceaccount:([^:]+):irsa-([^-]+)-gds/.exec(value)).filter((m): m is RegExpExecArray => m !== null);
-          const rightNamespace = namespaces.length > 0 && namespaces.every((m) => m[1] === oidc.namespace && m[2] === oidc.namespace);
-          if (!rightNamespace) onlySubSuffix = false;
-          const foundNamespace = namespaces.map((m) => m[1]).join(', ');
-          problems.push(rightNamespace
-            ? `the sub condition (${shown}) is narrower than ICA's service account ${sub}`
-            : `the sub condition (${shown}) names namespace ${foundNamespace || '(none)'}, ICA region ${config.region.code} uses ${oidc.namespace}: ${sub}`);
-        } else {
-          onlySubSuffix = false;
-          if (holds === 'unknown') problems.push(`the condition ${shown} cannot be decided`);
-          else if (key.toLowerCase().startsWith('oidc.eks.') && !key.toLowerCase().startsWith(`${oidc.issuer.toLowerCase()}:`)) problems.push(`the condition ${shown} names another OIDC issuer than ${oidc.issuer}`);
-          else if (claim === 'aud') problems.push(`the audience condition (${shown}) does not admit ${OIDC_AUDIENCE}`);
-          else if (claim === 'session') problems.push(`the session name condition (${shown}) does not admit "${prefix}-…", the prefix in the config`);
-          else problems.push(`the condition ${shown} does not hold for ICA`);
-        }
+        const lowerKey = key.toLowerCase();
+        if (claim === 'sub') findings.push(subFinding(trust, values, shown));
+        else if (holds === 'unknown') findings.push({ kind: 'undecided', shown });
+        else if (lowerKey.startsWith('oidc.eks.') && !lowerKey.startsWith(`${issuer}:`)) findings.push({ kind: 'other-issuer', shown });
+        else if (claim === 'aud') findings.push({ kind: 'audience', shown });
+        else if (claim === 'session') findings.push({ kind: 'session', shown });
+        else findings.push({ kind: 'other', shown });
       }
     }
   }
-  const sessionProblem = problems.some((p) => p.startsWith('the session name'));
-  const namespaceProblem = problems.some((p) => p.includes('names namespace'));
+  return findings;
+}
+
+function findingText(trust: TrustSubject, finding: TrustFinding): string {
+  switch (finding.kind) {
+    case 'sub-narrower': return `the sub condition (${finding.shown}) is narrower than ICA's service account ${trust.sub}`;
+    case 'sub-namespace': return `the sub condition (${finding.shown}) names namespace ${finding.namespaces || '(none)'}, ICA region ${trust.regionCode} uses ${trust.oidc.namespace}: ${trust.sub}`;
+    case 'undecided': return `the condition ${finding.shown} cannot be decided`;
+    case 'other-issuer': return `the condition ${finding.shown} names another OIDC issuer than ${trust.oidc.issuer}`;
+    case 'audience': return `the audience condition (${finding.shown}) does not admit ${OIDC_AUDIENCE}`;
+    case 'session': return `the session name condition (${finding.shown}) does not admit "${trust.prefix}-…", the prefix in the config`;
+    case 'other': return `the condition ${finding.shown} does not hold for ICA`;
+  }
+}
+
+/**
+ * The verdict from the findings: a WARN when only the sub pattern is narrower than the seeds'
+ * (ICA's exact service account name is not published) or when nothing config-specific is wrong
+ * but something is undecidable; else a FAIL with the fix for what is wrong.
+ */
+function conditionsResult(trust: TrustSubject, findings: readonly TrustFinding[], undecidable: boolean): CheckResult {
+  const onlySubSuffix = findings.length > 0 && findings.every((finding) => finding.kind === 'sub-narrower');
+  const namespaceProblem = findings.some((finding) => finding.kind === 'sub-namespace');
+  const sessionProblem = findings.some((finding) => finding.kind === 'session');
+  const found = findings.length > 0 ? [...new Set(findings.map((finding) => findingText(trust, finding)))].join('; ') : 'the trust policy does not admit ICA\'s request';
+  if (onlySubSuffix && !undecidable) {
+    return warn(trust.id, trust.roleName, `${found} (ICA's exact service account name is not published, so this may or may not match)`, ICA_ERRORS.assumeRoleWithWebIdentity,
+      `use ${trust.sub} as the seeds do; ${trust.fix}`);
+  }
+  if (undecidable && !namespaceProblem && !sessionProblem) return warn(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
   const specificFix = [
-    namespaceProblem ? `the sub condition must be ${sub} (credential.namespace overrides the region table's namespace)` : '',
-    sessionProblem ? `the session name condition must be "${prefix}-*" with the RoleSessionName prefix ICA generated (credential.sessionNamePrefix)` : '',
+    namespaceProblem ? `the sub condition must be ${trust.sub} (credential.namespace overrides the region table's namespace)` : '',
+    sessionProblem ? `the session name condition must be "${trust.prefix}-*" with the RoleSessionName prefix ICA generated (credential.sessionNamePrefix)` : '',
   ].filter(Boolean).join('; ');
-  const found = problems.length > 0 ? [...new Set(problems)].join('; ') : 'the trust policy does not admit ICA\'s request';
-  if (onlySubSuffix && problems.length > 0 && result.decision !== 'unknown') {
-    return warn(id, subject, `${found} (ICA's exact service account name is not published, so this may or may not match)`, ICA_ERRORS.assumeRoleWithWebIdentity,
-      `use ${sub} as the seeds do; ${fix}`);
-  }
-  if (result.decision === 'unknown' && !namespaceProblem && !sessionProblem) {
-    return warn(id, subject, found, ICA_ERRORS.assumeRoleWithWebIdentity, fix);
-  }
-  return fail(id, subject, found, ICA_ERRORS.assumeRoleWithWebIdentity, specificFix ? `${specificFix}; ${fix}` : fix);
+  return fail(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, specificFix ? `${specificFix}; ${trust.fix}` : trust.fix);
 }
 
 /** The ARN the principal has, or will have once created. */

@@ -10,7 +10,7 @@ variable "name" {
 
   validation {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,39}$", var.name))
-    error_message = "name: start with a letter; use up to 40 letters, digits, - and _."
+    error_message = "name is not a stack name. Fix: start with a letter; use up to 40 letters, digits, - and _. [name.pattern]"
   }
 }
 
@@ -20,7 +20,7 @@ variable "ica_region" {
 
   validation {
     condition     = contains(keys(local.ica_region_codes), lower(trimspace(var.ica_region)))
-    error_message = "ica_region: use one of AU (Australia, ap-southeast-2), CA (Canada, ca-central-1), EU/DE (Germany, eu-central-1), IN (India, ap-south-1), ID (Indonesia, ap-southeast-3), IL (Israel, il-central-1), JP (Japan, ap-northeast-1), SG (Singapore, ap-southeast-1), KR (South Korea, ap-northeast-2), GB/UK (UK, eu-west-2), AE (United Arab Emirates, me-central-1), US (United States, us-east-1), by code, name or AWS region."
+    error_message = "ica_region is not an ICA region. Fix: use an ICA region by code, name or AWS region (see ica_region in the config reference). [ica-region.known]"
   }
 }
 
@@ -35,6 +35,7 @@ variable "credential" {
       - type: "ssm": An SSM Parameter Store SecureString parameter. "secretsmanager": An AWS Secrets Manager secret. Required.
       - name: Parameter name. Default /ica-s3-connect/<name>/access-key. Secret name. Default ica-s3-connect/<name>/access-key.
     - pgp_key ("user" only): Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.
+    - ica_credential_name: Name of the storage credential in ICA, which `ica-s3 connect` looks up (and, for the user method, creates). Default: the config's name.
     - session_name_prefix ("role" only): The RoleSessionName prefix ICA generated when you created the AWS_Role storage credential.
     - role_name ("role" only): Name of the IAM role ICA assumes. Default: "Illumina_ICA_Role".
     - oidc_provider ("role" only): "create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL). Default: "create".
@@ -51,6 +52,7 @@ variable "credential" {
       name = optional(string)
     }))
     pgp_key             = optional(string)
+    ica_credential_name = optional(string)
     session_name_prefix = optional(string)
     role_name           = optional(string, "Illumina_ICA_Role")
     oidc_provider       = optional(string, "create")
@@ -60,62 +62,117 @@ variable "credential" {
 
   validation {
     condition     = contains(["user", "role"], var.credential.method)
-    error_message = "credential.method: use \"user\" or \"role\"."
+    error_message = "credential.method is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"user\", \"role\"). [schema.enum]"
   }
 
   validation {
-    condition     = var.credential.method != "role" || can(regex("^[A-Za-z0-9_+=,.@-]{1,62}$", coalesce(var.credential.session_name_prefix, " ")))
-    error_message = "credential.session_name_prefix: the role method needs the RoleSessionName prefix ICA generated (1-62 of letters, digits and + = , . @ _ -)."
+    condition     = var.credential.method != "role" || var.credential.session_name_prefix != null
+    error_message = "credential.session_name_prefix is required. Fix: add the field (the role method needs the RoleSessionName prefix ICA generated). [schema.required]"
   }
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_+=,.@-]+$", var.credential.role_name)) && length(var.credential.role_name) <= 64
-    error_message = "credential.role_name: use 1-64 letters, digits and + = , . @ _ -."
+    condition     = var.credential.method != "role" || var.credential.session_name_prefix == null || length((var.credential.session_name_prefix == null ? "x" : var.credential.session_name_prefix)) <= 62 && length((var.credential.session_name_prefix == null ? "x" : var.credential.session_name_prefix)) >= 1
+    error_message = "credential.session_name_prefix is not 1-62 characters long. Fix: copy the RoleSessionName prefix ICA generated when you created the AWS_Role storage credential (1-62 of letters, digits and + = , . @ _ -). [session-name-prefix.length]"
   }
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_+=,.@-]+$", var.credential.user_name)) && length(var.credential.user_name) <= 64
-    error_message = "credential.user_name: use 1-64 letters, digits and + = , . @ _ -."
+    condition     = var.credential.method != "role" || var.credential.session_name_prefix == null || length((var.credential.session_name_prefix == null ? "x" : var.credential.session_name_prefix)) == 0 || can(regex("^[A-Za-z0-9_+=,.@-]+$", (var.credential.session_name_prefix == null ? "x" : var.credential.session_name_prefix)))
+    error_message = "credential.session_name_prefix contains characters a RoleSessionName cannot hold. Fix: copy the RoleSessionName prefix ICA generated when you created the AWS_Role storage credential (1-62 of letters, digits and + = , . @ _ -). [session-name-prefix.characters]"
+  }
+
+  validation {
+    condition     = length(var.credential.role_name) >= 1 && length(var.credential.role_name) <= 64
+    error_message = "credential.role_name is not 1-64 characters long. Fix: use 1-64 letters, digits and + = , . @ _ -. [role-name.length]"
+  }
+
+  validation {
+    condition     = length(var.credential.role_name) == 0 || can(regex("^[A-Za-z0-9_+=,.@-]+$", var.credential.role_name))
+    error_message = "credential.role_name contains characters IAM does not allow. Fix: use 1-64 letters, digits and + = , . @ _ -. [role-name.characters]"
+  }
+
+  validation {
+    condition     = length(var.credential.user_name) >= 1 && length(var.credential.user_name) <= 64
+    error_message = "credential.user_name is not 1-64 characters long. Fix: use 1-64 letters, digits and + = , . @ _ -. [user-name.length]"
+  }
+
+  validation {
+    condition     = length(var.credential.user_name) == 0 || can(regex("^[A-Za-z0-9_+=,.@-]+$", var.credential.user_name))
+    error_message = "credential.user_name contains characters IAM does not allow. Fix: use 1-64 letters, digits and + = , . @ _ -. [user-name.characters]"
   }
 
   validation {
     condition     = contains(["create", "existing"], var.credential.oidc_provider)
-    error_message = "credential.oidc_provider: use \"create\" or \"existing\"."
+    error_message = "credential.oidc_provider is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"create\", \"existing\"). [schema.enum]"
   }
 
   validation {
     condition     = var.credential.oidc_provider_id == null || can(regex("^[A-Fa-f0-9]{32}$", coalesce(var.credential.oidc_provider_id, " ")))
-    error_message = "credential.oidc_provider_id: use the 32 hexadecimal characters at the end of the provider URL."
+    error_message = "credential.oidc_provider_id is not an OIDC provider id. Fix: use the 32 hexadecimal characters at the end of the provider URL. [oidc-provider-id.pattern]"
   }
 
   validation {
     condition     = var.credential.namespace == null || can(regex("^[a-z0-9]{2,16}$", coalesce(var.credential.namespace, " ")))
-    error_message = "credential.namespace: use the 2-16 lowercase letters and digits Illumina gives for the region, such as \"use1\"."
+    error_message = "credential.namespace is not an ICA namespace. Fix: use the 2-16 lowercase letters and digits Illumina gives for the region, such as \"use1\". [namespace.pattern]"
   }
 
   validation {
-    condition     = var.credential.method != "role" || try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].oidc_provider_id != null || (var.credential.oidc_provider_id != null && var.credential.namespace != null), true)
-    error_message = "credential: the ICA docs publish no OIDC provider for this ICA region, so the role method needs oidc_provider_id and namespace (ask Illumina support), or use the user method."
+    condition     = var.credential.method != "role" || try(try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]], null).oidc_provider_id != null, true) || (var.credential.oidc_provider_id != null && var.credential.namespace != null)
+    error_message = "credential uses the role method in an ICA region for which the ICA docs publish no OIDC provider, without oidc_provider_id and namespace. Fix: use {\"method\": \"user\"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidc_provider_id and credential.namespace. [role.oidc-for-region]"
   }
 
   validation {
-    condition     = length(var.credential.access_keys) >= 1 && length(var.credential.access_keys) <= 2 && length(distinct(var.credential.access_keys)) == length(var.credential.access_keys) && alltrue([for label in var.credential.access_keys : can(regex("^[a-z0-9-]{1,32}$", label))])
-    error_message = "credential.access_keys: give one or two distinct labels of 1-32 lowercase letters, digits and -."
+    condition     = length(var.credential.access_keys) >= 1
+    error_message = "credential.access_keys is empty or below its minimum. Fix: give more entries or a larger number (at least one label). [schema.too-small]"
+  }
+
+  validation {
+    condition     = length(var.credential.access_keys) <= 2
+    error_message = "credential.access_keys is over its maximum. Fix: give fewer entries or a smaller number (at most two labels: the AWS limit). [schema.too-big]"
+  }
+
+  validation {
+    condition     = length(distinct(var.credential.access_keys)) == length(var.credential.access_keys)
+    error_message = "credential.access_keys[] is listed twice. Fix: give each key its own label. [access-keys.unique]"
+  }
+
+  validation {
+    condition     = alltrue([for label in var.credential.access_keys : can(regex("^[a-z0-9-]{1,32}$", label))])
+    error_message = "credential.access_keys[] is not an access key label. Fix: use 1-32 lowercase letters, digits and -, such as \"2026-11\". [access-key-label.pattern]"
+  }
+
+  validation {
+    condition     = var.credential.create_access_key || join(",", var.credential.access_keys) == "primary"
+    error_message = "credential.access_keys is set while create_access_key is false. Fix: remove access_keys, or set create_access_key to true. [access-keys.without-key]"
   }
 
   validation {
     condition     = var.credential.pgp_key == null || can(regex("^(keybase:[A-Za-z0-9_-]{1,64}|[A-Za-z0-9+/=\\s]{16,})$", coalesce(var.credential.pgp_key, " ")))
-    error_message = "credential.pgp_key: give a base64-encoded PGP public key (gpg --export KEYID | base64) or \"keybase:<username>\"."
+    error_message = "credential.pgp_key is not a PGP key. Fix: give a base64-encoded PGP public key (gpg --export KEYID | base64) or \"keybase:<username>\". [pgp-key.pattern]"
   }
 
   validation {
-    condition     = var.credential.secret_store == null || (contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, "")) && var.credential.pgp_key == null && var.credential.create_access_key)
-    error_message = "credential.secret_store: type \"ssm\" or \"secretsmanager\", only with create_access_key and not together with pgp_key."
+    condition     = var.credential.secret_store == null || contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, ""))
+    error_message = "credential.secret_store.type is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"ssm\", \"secretsmanager\"). [schema.enum]"
   }
 
   validation {
-    condition     = try(var.credential.secret_store.name, null) == null || try(can(regex("^/[A-Za-z0-9_.\\-/]{1,1010}$", var.credential.secret_store.name)) && var.credential.secret_store.type == "ssm" || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", var.credential.secret_store.name)) && var.credential.secret_store.type == "secretsmanager", false)
-    error_message = "credential.secret_store.name: an SSM parameter name is a path such as \"/ica-s3-connect/acme/access-key\"; a secret name uses letters, digits and / _ + = . @ -."
+    condition     = var.credential.secret_store == null || var.credential.create_access_key
+    error_message = "credential.secret_store is set while create_access_key is false: there is no secret to store. Fix: remove secret_store, or set create_access_key to true. [secret-store.without-key]"
+  }
+
+  validation {
+    condition     = var.credential.secret_store == null || var.credential.pgp_key == null
+    error_message = "credential.secret_store is set together with pgp_key, which keeps the plain secret out of Terraform. Fix: choose one: pgp_key (encrypted output) or secret_store (SSM/Secrets Manager). [secret-store.with-pgp-key]"
+  }
+
+  validation {
+    condition     = try(var.credential.secret_store.type, "") != "ssm" || try(var.credential.secret_store.name, null) == null || can(regex("^/[A-Za-z0-9_.\\-/]{1,1010}$", try(var.credential.secret_store.name, " ")))
+    error_message = "credential.secret_store.name is not an SSM parameter name. Fix: write a path such as \"/ica-s3-connect/acme/access-key\". [ssm-parameter-name.pattern]"
+  }
+
+  validation {
+    condition     = try(var.credential.secret_store.type, "") != "secretsmanager" || try(var.credential.secret_store.name, null) == null || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", try(var.credential.secret_store.name, " ")))
+    error_message = "credential.secret_store.name is not a secret name. Fix: use letters, digits and / _ + = . @ -. [secret-name.pattern]"
   }
 }
 
@@ -125,8 +182,13 @@ variable "policy_name" {
   default     = "illumina-ica-admin-policy"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name)) && length(var.policy_name) <= 128
-    error_message = "policy_name: use 1-128 letters, digits and + = , . @ _ -."
+    condition     = length(var.policy_name) >= 1 && length(var.policy_name) <= 128
+    error_message = "policy_name is not 1-128 characters long. Fix: use 1-128 letters, digits and + = , . @ _ -. [policy-name.length]"
+  }
+
+  validation {
+    condition     = length(var.policy_name) == 0 || can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name))
+    error_message = "policy_name contains characters IAM does not allow. Fix: use 1-128 letters, digits and + = , . @ _ -. [policy-name.characters]"
   }
 }
 
@@ -144,7 +206,7 @@ variable "buckets" {
     - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
     - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. An existing bucket keeps its own tags. Default: {}.
     - existing: Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existing_policy and keep_cors_rules. Default: false.
-    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.
+    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "public_access_block", "ownership"). Default none; a new bucket gets all of them.
     - existing_policy: Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA's (set by `ica-s3 adopt`). Default: false.
     - keep_cors_rules: Existing buckets only, with "cors" managed: the CORS rules already on the bucket, kept next to ICA's and put back on destroy (set by `ica-s3 adopt`). Default: [].
       - id: The rule's ID.
@@ -181,117 +243,237 @@ variable "buckets" {
 
   validation {
     condition     = length(var.buckets) >= 1
-    error_message = "buckets: give at least one bucket."
+    error_message = "buckets is empty or below its minimum. Fix: give more entries or a larger number (at least one bucket). [schema.too-small]"
   }
 
   validation {
     condition     = length(distinct(var.buckets[*].name)) == length(var.buckets)
-    error_message = "buckets: list each bucket once and put all its folders in its prefixes."
+    error_message = "buckets[].name is listed twice. Fix: list each bucket once and put all its folders in its \"prefixes\". [buckets.unique]"
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", bucket.name)) && !strcontains(bucket.name, "..")])
-    error_message = "buckets[].name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+    condition     = alltrue([for bucket in var.buckets : length(bucket.name) >= 3 && length(bucket.name) <= 63])
+    error_message = "buckets[].name is not 3-63 characters long. Fix: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. [bucket-name.length]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : can(regex("^[a-z0-9.-]*$", bucket.name))])
+    error_message = "buckets[].name contains characters S3 does not allow in bucket names. Fix: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. [bucket-name.characters]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(bucket.name) < 2 || can(regex("^[a-z0-9].*[a-z0-9]$", bucket.name))])
+    error_message = "buckets[].name must start and end with a letter or digit. Fix: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit. [bucket-name.ends]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !strcontains(bucket.name, "..")])
+    error_message = "buckets[].name contains two adjacent dots. Fix: remove one of the dots. [bucket-name.adjacent-dots]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !can(regex("^\\d{1,3}(\\.\\d{1,3}){3}$", bucket.name))])
+    error_message = "buckets[].name is formatted as an IP address. Fix: choose a name that is not an IP address. [bucket-name.ip-address]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !anytrue([for reserved in ["xn--", "sthree-", "amzn-s3-demo-"] : startswith(bucket.name, reserved)])])
+    error_message = "buckets[].name starts with a prefix S3 reserves. Fix: choose another name (one of \"xn--\", \"sthree-\", \"amzn-s3-demo-\"). [bucket-name.reserved-prefix]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : !anytrue([for reserved in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] : endswith(bucket.name, reserved)])])
+    error_message = "buckets[].name ends with a suffix S3 reserves. Fix: choose another name (one of \"-s3alias\", \"--ol-s3\", \".mrap\", \"--x-s3\", \"--table-s3\"). [bucket-name.reserved-suffix]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : contains(["Enabled", "Suspended", "Disabled"], bucket.versioning)])
-    error_message = "buckets[].versioning: use \"Enabled\", \"Suspended\" or \"Disabled\"."
+    error_message = "buckets[].versioning is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"Enabled\", \"Suspended\", \"Disabled\"). [schema.enum]"
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type) && (bucket.encryption.kms_key_arn == null || bucket.encryption.type == "SSE-KMS" && can(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", coalesce(bucket.encryption.kms_key_arn, " "))))])
-    error_message = "buckets[].encryption: type \"SSE-S3\" or \"SSE-KMS\"; kms_key_arn only with SSE-KMS, as a key ARN (arn:aws:kms:<region>:<account-id>:key/<key-id>, not an alias)."
+    condition     = alltrue([for bucket in var.buckets : contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type)])
+    error_message = "buckets[].encryption.type is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"SSE-S3\", \"SSE-KMS\"). [schema.enum]"
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", bucket.encryption.kms_key_arn)[0] == local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]].aws_region, true)])
-    error_message = "buckets[].encryption.kms_key_arn: SSE-KMS keys must be in the ICA region's AWS region; use a key there, or omit kms_key_arn to create one."
+    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || bucket.encryption.type == "SSE-KMS"])
+    error_message = "buckets[].encryption.kms_key_arn is not a key the config knows. Fix: remove it or correct its spelling (kms_key_arn is only for type \"SSE-KMS\"). [schema.unknown-key]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", coalesce(bucket.encryption.kms_key_arn, " ")))])
+    error_message = "buckets[].encryption.kms_key_arn is not a KMS key ARN. Fix: write arn:aws:kms:<region>:<account-id>:key/<key-id> (a key ARN, not an alias). [kms-key-arn.pattern]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : bucket.encryption.kms_key_arn == null || try(regex("^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key/[A-Za-z0-9-]+$", bucket.encryption.kms_key_arn)[0] == try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]], null).aws_region, true)])
+    error_message = "buckets[].encryption.kms_key_arn is a KMS key outside the ICA region's AWS region. Fix: use a key in the ICA region, or omit kms_key_arn to create one there (SSE-KMS keys must be in the ICA project's region). [kms-key.region]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : contains(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"], bucket.object_ownership)])
-    error_message = "buckets[].object_ownership: use \"BucketOwnerEnforced\", \"BucketOwnerPreferred\" or \"ObjectWriter\"."
+    error_message = "buckets[].object_ownership is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"BucketOwnerEnforced\", \"BucketOwnerPreferred\", \"ObjectWriter\"). [schema.enum]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : can(regex("^[A-Za-z0-9!_.'() /-]+$", prefix)) && length(prefix) <= 512 && trim(prefix, "/") != "" && !startswith(prefix, "/") && !startswith(prefix, "./") && !startswith(prefix, "../") && !strcontains(prefix, "//") && !contains(split("/", prefix), ".") && !contains(split("/", prefix), "..")]]))
-    error_message = "buckets[].prefixes: name folders such as \"ica-data/\" (never the bucket root, no leading /, ./ or ../, no empty, . or .. folder names; letters, digits, spaces, / and ! _ . ' ( ) -)."
+    condition     = alltrue([for bucket in var.buckets : length(bucket.prefixes) >= 1])
+    error_message = "buckets[].prefixes is empty or below its minimum. Fix: give more entries or a larger number (at least one prefix per bucket). [schema.too-small]"
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : length(bucket.prefixes) >= 1 && length(distinct([for prefix in bucket.prefixes : endswith(prefix, "/") ? prefix : "${prefix}/"])) == length(bucket.prefixes)])
-    error_message = "buckets[].prefixes: give at least one prefix per bucket and list each once."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : trimspace(prefix) != "" && trim(prefix, "/") != ""]]))
+    error_message = "buckets[].prefixes[] is the bucket root. Fix: name a folder such as \"ica-data/\": ICA on the root blocks the bucket for every other ICA project (\"Conflict while updating file/folder\"). [prefix.root]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : outer == inner || !startswith(endswith(inner, "/") ? inner : "${inner}/", endswith(outer, "/") ? outer : "${outer}/")]]]))
-    error_message = "buckets[].prefixes: one prefix lies inside another; ICA refuses overlapping prefixes on one bucket."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : !startswith(prefix, "/")]]))
+    error_message = "buckets[].prefixes[] starts with \"/\". Fix: remove the leading slash: ICA key prefixes are relative. [prefix.leading-slash]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")]]))
-    error_message = "buckets[].tags: keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : !(startswith(prefix, "./") || startswith(prefix, "../") || prefix == "." || prefix == "..")]]))
+    error_message = "buckets[].prefixes[] starts with \"./\" or \"../\". Fix: S3 does not allow uploading keys under ./ or ../: name a plain folder such as \"ica-data/\". [prefix.dot-start]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : startswith(prefix, "./") || startswith(prefix, "../") || !(contains(split("/", prefix), ".") || contains(split("/", prefix), ".."))]]))
+    error_message = "buckets[].prefixes[] has a \".\" or \"..\" folder. Fix: remove the \".\" and \"..\" path segments. [prefix.dot-folder]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : !strcontains(replace(prefix, "/^\\/+/", ""), "//")]]))
+    error_message = "buckets[].prefixes[] has an empty folder name (\"//\"). Fix: write single slashes between folder names. [prefix.empty-folder]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : can(regex("^[A-Za-z0-9!_.'() /-]+$", prefix))]]))
+    error_message = "buckets[].prefixes[] contains characters outside S3's safe set. Fix: use ASCII letters, digits, spaces, / and ! _ . ' ( ) -. [prefix.characters]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for prefix in bucket.prefixes : length(prefix) <= 512]]))
+    error_message = "buckets[].prefixes[] is longer than 512 characters. Fix: shorten it to at most 512 characters. [prefix.length]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(distinct([for prefix in bucket.prefixes : (endswith(prefix, "/") ? prefix : "${prefix}/")])) == length(bucket.prefixes)])
+    error_message = "buckets[].prefixes[] is listed twice in its bucket. Fix: remove the duplicate. [prefixes.unique]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : (endswith(inner, "/") ? inner : "${inner}/") == (endswith(outer, "/") ? outer : "${outer}/") || !startswith((endswith(inner, "/") ? inner : "${inner}/"), (endswith(outer, "/") ? outer : "${outer}/"))]]]))
+    error_message = "buckets[].prefixes[] lies inside another prefix of the bucket. Fix: ICA refuses overlapping prefixes on one bucket (\"Found conflicting storage container notifications with overlapping prefixes\"): keep only the outer one or use sibling folders. [prefixes.overlap]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : length(key) >= 1 && length(key) <= 128]]))
+    error_message = "buckets[].tags has a tag key that is not 1-128 characters long. Fix: use 1-128 characters. [tag-key.length]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : !startswith(lower(key), "aws:")]]))
+    error_message = "buckets[].tags has a tag key with the reserved \"aws:\" prefix. Fix: choose a key without the \"aws:\" prefix. [tag-key.reserved]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key))]]))
+    error_message = "buckets[].tags has a tag key with characters AWS tags cannot hold. Fix: use letters, digits, spaces and _ . : / = + - @. [tag-key.characters]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : length(value) <= 256]]))
+    error_message = "buckets[].tags has a tag value longer than 256 characters. Fix: use at most 256 characters. [tag-value.length]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for key, value in bucket.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value))]]))
+    error_message = "buckets[].tags has a tag value with characters AWS tags cannot hold. Fix: use letters, digits, spaces and _ . : / = + - @. [tag-value.characters]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(bucket.tags) <= 50])
+    error_message = "buckets[].tags holds more tags than the 50 AWS allows per resource. Fix: remove tags. [tags.count]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : length(merge(var.tags, bucket.tags)) <= 50])
-    error_message = "buckets[].tags: with the top-level tags a bucket and its key carry more than the 50 tags AWS allows per resource; remove some."
+    error_message = "buckets[].tags with the top-level tags, gives the bucket and its key more than the 50 tags AWS allows per resource. Fix: remove tags here or in the top-level \"tags\". [tags.merged-count]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : bucket.existing || bucket.manage == null && !bucket.existing_policy && length(bucket.keep_cors_rules) == 0])
-    error_message = "buckets[]: manage, existing_policy and keep_cors_rules are only for existing buckets; set existing = true to adopt a bucket that already exists, or remove them (a new bucket gets every setting)."
+    error_message = "buckets[] sets manage, existing_policy or keep_cors_rules, which are only for existing buckets. Fix: set \"existing\": true to adopt a bucket that already exists, or remove them (a new bucket gets every setting). [adoption.existing-only]"
   }
 
   validation {
-    condition     = alltrue([for bucket in var.buckets : alltrue([for setting in coalesce(bucket.manage, []) : contains(["versioning", "encryption", "cors", "publicAccessBlock", "ownership"], setting)]) && length(distinct(coalesce(bucket.manage, []))) == length(coalesce(bucket.manage, []))])
-    error_message = "buckets[].manage: list each of \"versioning\", \"encryption\", \"cors\", \"publicAccessBlock\", \"ownership\" at most once."
+    condition     = alltrue([for bucket in var.buckets : alltrue([for setting in coalesce(bucket.manage, []) : contains(["versioning", "encryption", "cors", "publicAccessBlock", "ownership"], setting)])])
+    error_message = "buckets[].manage[] is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"versioning\", \"encryption\", \"cors\", \"publicAccessBlock\", \"ownership\"). [schema.enum]"
+  }
+
+  validation {
+    condition     = alltrue([for bucket in var.buckets : length(distinct(coalesce(bucket.manage, []))) == length(coalesce(bucket.manage, []))])
+    error_message = "buckets[].manage[] is listed twice. Fix: list each setting once. [adoption.manage-unique]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : !(bucket.existing && bucket.force_destroy)])
-    error_message = "buckets[].force_destroy: is set on an existing bucket, which this module never deletes; remove force_destroy."
+    error_message = "buckets[].force_destroy is set on an existing bucket, which this tool never deletes. Fix: remove force_destroy. [adoption.force-destroy]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : !bucket.existing || bucket.encryption.type != "SSE-KMS" || bucket.encryption.kms_key_arn != null || contains(coalesce(bucket.manage, []), "encryption")])
-    error_message = "buckets[].encryption: asks for a new KMS key, but the existing bucket's encryption is not managed, so the key would encrypt nothing; give the key the bucket uses as kms_key_arn, or add \"encryption\" to manage."
+    error_message = "buckets[].encryption asks for a new KMS key, but the existing bucket's encryption is not managed, so the key would encrypt nothing. Fix: give the key the bucket uses as encryption.kms_key_arn, or add \"encryption\" to manage. [adoption.new-key-unmanaged]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) == 0 || contains(coalesce(bucket.manage, []), "cors")])
-    error_message = "buckets[].keep_cors_rules: is set, but the bucket's CORS configuration is not managed (it stays as it is anyway); add \"cors\" to manage, or remove keep_cors_rules."
+    error_message = "buckets[].keep_cors_rules is set, but the bucket's CORS configuration is not managed (it stays as it is anyway). Fix: add \"cors\" to manage, or remove keep_cors_rules. [adoption.kept-cors-unmanaged]"
   }
 
   validation {
     condition     = alltrue([for bucket in var.buckets : length(bucket.keep_cors_rules) + 1 <= 100])
-    error_message = "buckets[].keep_cors_rules: with ICA's rule there are more than the 100 CORS rules S3 allows; merge rules that share methods and headers."
+    error_message = "buckets[].keep_cors_rules holds more rules than S3 allows next to ICA's (100 per bucket). Fix: merge rules that share methods and headers. [adoption.kept-cors-count]"
   }
 
   validation {
     condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.id == null || can(regex("^[A-Za-z0-9 ._:/+=@-]{1,255}$", coalesce(rule.id, " ")))]]))
-    error_message = "buckets[].keep_cors_rules[].id: use up to 255 letters, digits, spaces and . _ : / + = @ -."
+    error_message = "buckets[].keep_cors_rules[].id is not a CORS rule ID. Fix: use up to 255 letters, digits, spaces and . _ : / + = @ -. [kept-cors-id.pattern]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_methods) >= 1 && alltrue([for method in rule.allowed_methods : contains(["GET", "PUT", "POST", "DELETE", "HEAD"], method)])]]))
-    error_message = "buckets[].keep_cors_rules[].allowed_methods: give one or more of GET, PUT, POST, DELETE, HEAD."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_methods) >= 1]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_methods is empty or below its minimum. Fix: give more entries or a larger number (at least one method). [schema.too-small]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_origins) >= 1 && alltrue([for origin in rule.allowed_origins : can(regex("^(\\*|[a-z][a-z0-9+.-]*://[A-Za-z0-9*.\\[\\]:-]+)$", origin))])]]))
-    error_message = "buckets[].keep_cors_rules[].allowed_origins: give one or more origins: \"*\" or an origin such as \"https://app.example.com\"."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : alltrue([for method in rule.allowed_methods : contains(["GET", "PUT", "POST", "DELETE", "HEAD"], method)])]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_methods[] is not one of the allowed values. Fix: use one of the values the config reference lists (one of \"GET\", \"PUT\", \"POST\", \"DELETE\", \"HEAD\"). [schema.enum]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : length(rule.allowed_origins) >= 1]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_origins is empty or below its minimum. Fix: give more entries or a larger number (at least one origin). [schema.too-small]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : alltrue([for origin in rule.allowed_origins : can(regex("^(\\*|[a-z][a-z0-9+.-]*://[A-Za-z0-9*.\\[\\]:-]+)$", origin))])]]))
+    error_message = "buckets[].keep_cors_rules[].allowed_origins[] is not a CORS origin. Fix: write \"*\" or an origin such as \"https://app.example.com\". [kept-cors-origin.pattern]"
   }
 
   validation {
     condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : alltrue([for header in concat(coalesce(rule.allowed_headers, []), coalesce(rule.expose_headers, [])) : can(regex("^[A-Za-z0-9*._-]{1,256}$", header))])]]))
-    error_message = "buckets[].keep_cors_rules[]: allowed_headers and expose_headers are header names such as \"Authorization\", \"ETag\" or \"*\"."
+    error_message = "buckets[].keep_cors_rules[] is not a header name. Fix: write a header name such as \"Authorization\", \"ETag\" or \"*\" (allowed_headers and expose_headers). [kept-cors-header.pattern]"
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.max_age_seconds == null || coalesce(rule.max_age_seconds, 0) >= 0 && floor(coalesce(rule.max_age_seconds, 0)) == coalesce(rule.max_age_seconds, 0)]]))
-    error_message = "buckets[].keep_cors_rules[].max_age_seconds: give a whole number of seconds, 0 or more."
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.max_age_seconds == null || coalesce(rule.max_age_seconds, 0) >= 0]]))
+    error_message = "buckets[].keep_cors_rules[].max_age_seconds is empty or below its minimum. Fix: give more entries or a larger number (0 or more). [schema.too-small]"
+  }
+
+  validation {
+    condition     = alltrue(flatten([for bucket in var.buckets : [for rule in bucket.keep_cors_rules : rule.max_age_seconds == null || floor(coalesce(rule.max_age_seconds, 0)) == coalesce(rule.max_age_seconds, 0)]]))
+    error_message = "buckets[].keep_cors_rules[].max_age_seconds is not a whole number. Fix: give a whole number. [schema.number]"
   }
 }
 
@@ -313,7 +495,7 @@ variable "bucket_policy" {
 
   validation {
     condition     = alltrue([for arn in var.bucket_policy.exempt_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*:-]+$", arn))])
-    error_message = "bucket_policy.exempt_principal_arns: write IAM or STS principal ARNs such as arn:aws:iam::<account-id>:role/<name>."
+    error_message = "bucket_policy.exempt_principal_arns[] is not an IAM or STS principal ARN. Fix: write arn:aws:iam::<account-id>:role/<name> (or user/, root). [principal-arn.pattern]"
   }
 }
 
@@ -323,8 +505,18 @@ variable "max_managed_policies" {
   default     = 10
 
   validation {
-    condition     = var.max_managed_policies >= 1 && var.max_managed_policies <= 20 && floor(var.max_managed_policies) == var.max_managed_policies
-    error_message = "max_managed_policies: give a whole number from 1 to 20 (AWS allows 10 unless the quota is raised)."
+    condition     = var.max_managed_policies >= 1
+    error_message = "max_managed_policies is empty or below its minimum. Fix: give more entries or a larger number (at least 1). [schema.too-small]"
+  }
+
+  validation {
+    condition     = var.max_managed_policies <= 20
+    error_message = "max_managed_policies is over its maximum. Fix: give fewer entries or a smaller number (at most 20, the raised quota). [schema.too-big]"
+  }
+
+  validation {
+    condition     = floor(var.max_managed_policies) == var.max_managed_policies
+    error_message = "max_managed_policies is not a whole number. Fix: give a whole number. [schema.number]"
   }
 }
 
@@ -340,8 +532,13 @@ variable "cors_allowed_origins" {
   default     = ["https://ica.illumina.com"]
 
   validation {
-    condition     = length(var.cors_allowed_origins) >= 1 && alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?$", origin))])
-    error_message = "cors_allowed_origins: give http(s) origins such as \"https://ica.illumina.com\"."
+    condition     = length(var.cors_allowed_origins) >= 1
+    error_message = "cors_allowed_origins is empty or below its minimum. Fix: give more entries or a larger number (at least one origin). [schema.too-small]"
+  }
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?$", origin))])
+    error_message = "cors_allowed_origins[] is not an http(s) origin. Fix: write an origin such as \"https://ica.illumina.com\". [cors-origin.pattern]"
   }
 }
 
@@ -351,7 +548,32 @@ variable "tags" {
   default     = {}
 
   validation {
-    condition     = length(var.tags) <= 50 && alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value)) && length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && !startswith(lower(key), "aws:")])
-    error_message = "tags: at most 50, keys of 1-128 and values of up to 256 letters, digits, spaces and _ . : / = + - @; no \"aws:\" keys."
+    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128])
+    error_message = "tags has a tag key that is not 1-128 characters long. Fix: use 1-128 characters. [tag-key.length]"
+  }
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : !startswith(lower(key), "aws:")])
+    error_message = "tags has a tag key with the reserved \"aws:\" prefix. Fix: choose a key without the \"aws:\" prefix. [tag-key.reserved]"
+  }
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", key))])
+    error_message = "tags has a tag key with characters AWS tags cannot hold. Fix: use letters, digits, spaces and _ . : / = + - @. [tag-key.characters]"
+  }
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : length(value) <= 256])
+    error_message = "tags has a tag value longer than 256 characters. Fix: use at most 256 characters. [tag-value.length]"
+  }
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", value))])
+    error_message = "tags has a tag value with characters AWS tags cannot hold. Fix: use letters, digits, spaces and _ . : / = + - @. [tag-value.characters]"
+  }
+
+  validation {
+    condition     = length(var.tags) <= 50
+    error_message = "tags holds more tags than the 50 AWS allows per resource. Fix: remove tags. [tags.count]"
   }
 }

@@ -24,6 +24,7 @@ variable "credential" {
       - type: "ssm": An SSM Parameter Store SecureString parameter. "secretsmanager": An AWS Secrets Manager secret. Required.
       - name: Parameter name. Default /ica-s3-connect/<name>/access-key. Secret name. Default ica-s3-connect/<name>/access-key.
     - pgp_key ("user" only): Base64 PGP public key or "keybase:<user>": the secret is then only stored and output encrypted.
+    - ica_credential_name: Name of the storage credential in ICA, which `ica-s3 connect` looks up (and, for the user method, creates). Default: the config's name.
     - session_name_prefix ("role" only): The RoleSessionName prefix ICA generated when you created the AWS_Role storage credential.
     - role_name ("role" only): Name of the IAM role ICA assumes. Default: "Illumina_ICA_Role".
     - oidc_provider ("role" only): "create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL). Default: "create".
@@ -40,6 +41,7 @@ variable "credential" {
       name = optional(string)
     }))
     pgp_key             = optional(string)
+    ica_credential_name = optional(string)
     session_name_prefix = optional(string)
     role_name           = optional(string, "Illumina_ICA_Role")
     oidc_provider       = optional(string, "create")
@@ -68,7 +70,7 @@ variable "buckets" {
     - force_destroy: Let destroy delete the bucket with every object in it. Leave false for real data. Default: false.
     - tags: Tags for this bucket (and its KMS key), merged over the top-level tags. An existing bucket keeps its own tags. Default: {}.
     - existing: Adopt a bucket that already exists: it is read, never created or deleted, and only the settings in "manage" change. Run `ica-s3 adopt` to fill in existing_policy and keep_cors_rules. Default: false.
-    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "publicAccessBlock", "ownership"). Default none; a new bucket gets all of them.
+    - manage: Existing buckets only: the settings this tool takes over ("versioning", "encryption", "cors", "public_access_block", "ownership"). Default none; a new bucket gets all of them.
     - existing_policy: Existing buckets only: the bucket has a bucket policy; its statements are read at every plan and kept beside ICA's (set by `ica-s3 adopt`). Default: false.
     - keep_cors_rules: Existing buckets only, with "cors" managed: the CORS rules already on the bucket, kept next to ICA's and put back on destroy (set by `ica-s3 adopt`). Default: [].
       - id: The rule's ID.

@@ -1,11 +1,11 @@
 /**
- * The request bodies of ICA's public API that finish the connection (field names from ICA's
- * generated API client documentation, see /work/shared/reference/ica-api.md):
- * `POST /api/storageCredentials` (CreateStorageCredential, user method only: the API's type enum
- * lists AWS_USER, role credentials are made in the ICA UI) and one
- * `POST /api/storageConfigurations` (CreateStorageConfiguration) per bucket prefix.
- * Values that only ICA knows (region id, credential id) and the secret, unless asked for, are
- * placeholders.
+ * The request bodies of ICA's public API that finish the connection, with the field names of
+ * ICA's generated API client documentation: `POST /api/storageCredentials`
+ * (CreateStorageCredential, user method only: the API's type enum lists AWS_USER, role
+ * credentials are made in the ICA UI), its `:updateSecrets` after a key rotation, and one
+ * `POST /api/storageConfigurations` (CreateStorageConfiguration) per bucket prefix. `ica-payload`
+ * writes them with placeholders for what only ICA knows (region id, credential id); `connect`
+ * sends the same bodies with the real ids.
  */
 import { StorageConfigurationValues, storageConfigurations } from '../core/policies';
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
@@ -14,20 +14,35 @@ import { ResolvedConfig } from '../core/validate';
 export const ICA_REGION_ID_PLACEHOLDER = 'YOUR_ICA_REGION_ID';
 export const STORAGE_CREDENTIAL_ID_PLACEHOLDER = 'YOUR_STORAGE_CREDENTIAL_ID';
 export const SECRET_PLACEHOLDER = 'YOUR_SECRET_ACCESS_KEY';
-/** Paths relative to https://ica.illumina.com/ica/rest */
+/** ICA's public API: the base of every path below. */
+export const ICA_API_BASE = 'https://ica.illumina.com/ica/rest';
+/** Paths relative to ICA_API_BASE. */
 export const ICA_API = {
   regions: 'GET /api/regions',
   createStorageCredential: 'POST /api/storageCredentials',
   listStorageCredentials: 'GET /api/storageCredentials',
+  updateStorageCredentialSecrets: 'POST /api/storageCredentials/{storageCredentialId}:updateSecrets',
   createStorageConfiguration: 'POST /api/storageConfigurations',
+  listStorageConfigurations: 'GET /api/storageConfigurations',
+  getStorageConfiguration: 'GET /api/storageConfigurations/{storageConfigurationId}',
   validateStorageConfiguration: 'POST /api/storageConfigurations/{storageConfigurationId}:validate',
 } as const;
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
 
 /** CreateStorageCredential. */
 export interface CreateStorageCredential {
   readonly name: string;
   readonly type: 'AWS_USER';
-  readonly awsCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly awsCredentials: AwsCredentials;
+}
+
+/** UpdateStorageCredentialSecrets. */
+export interface UpdateStorageCredentialSecrets {
+  readonly awsCredentials: AwsCredentials;
 }
 
 /** CreateStorageConfiguration. */
@@ -50,6 +65,8 @@ export interface TerraformOutputs {
   readonly storageConfigurations?: readonly StorageConfigurationValues[];
   readonly principalArn?: string;
   readonly accessKeyId?: string;
+  /** Every access key by label: two while a rotation is under way. */
+  readonly accessKeyIds?: Readonly<Record<string, string>>;
   readonly secretAccessKey?: string;
   readonly encryptedSecretAccessKey?: string;
 }
@@ -70,6 +87,7 @@ export function parseTerraformOutputs(json: unknown): TerraformOutputs {
   };
   const text = (name: string): string | undefined => (typeof value(name) === 'string' ? value(name) as string : undefined);
   const configurations = value('storage_configurations');
+  const keyIds = value('access_key_ids');
   if (configurations === undefined && text('principal_arn') === undefined) {
     throw new Error('holds no storage_configurations or principal_arn output: pass the JSON of "terraform output -json" in the stack directory');
   }
@@ -77,14 +95,10 @@ export function parseTerraformOutputs(json: unknown): TerraformOutputs {
     ...(Array.isArray(configurations) ? { storageConfigurations: configurations as StorageConfigurationValues[] } : {}),
     ...(text('principal_arn') ? { principalArn: text('principal_arn') } : {}),
     ...(text('access_key_id') ? { accessKeyId: text('access_key_id') } : {}),
+    ...(keyIds && typeof keyIds === 'object' && !Array.isArray(keyIds) ? { accessKeyIds: keyIds as Record<string, string> } : {}),
     ...(text('secret_access_key') ? { secretAccessKey: text('secret_access_key') } : {}),
     ...(text('encrypted_secret_access_key') ? { encryptedSecretAccessKey: text('encrypted_secret_access_key') } : {}),
   };
-}
-
-/** A storage configuration name from bucket and prefix: letters, digits, - and _. */
-export function configurationName(bucketName: string, keyPrefix: string): string {
-  return `${bucketName}-${keyPrefix}`.replace(/\/+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
 }
 
 export interface PayloadOptions {
@@ -112,7 +126,37 @@ export class PayloadError extends Error {}
 export function payloadValues(config: ResolvedConfig, outputs?: TerraformOutputs): StorageConfigurationValues[] {
   const fromConfig = storageConfigurations(config, placeholderRefs(config));
   const real = outputs?.storageConfigurations ?? [];
-  return fromConfig.map((planned) => real.find((value) => value.bucketName === planned.bucketName && value.keyPrefix === planned.keyPrefix) ?? planned);
+  // Outputs of a stack applied before names were in them lack `name`: the core's is the same.
+  return fromConfig.map((planned) => {
+    const deployed = real.find((value) => value.bucketName === planned.bucketName && value.keyPrefix === planned.keyPrefix);
+    return deployed ? { ...deployed, name: planned.name } : planned;
+  });
+}
+
+/** The storage credential's name in ICA: credential.icaCredentialName, else the config's name. */
+export function credentialName(config: ResolvedConfig): string {
+  return config.credential.icaCredentialName ?? config.name;
+}
+
+export function storageCredentialBody(config: ResolvedConfig, credentials: AwsCredentials): CreateStorageCredential {
+  return { name: credentialName(config), type: 'AWS_USER', awsCredentials: credentials };
+}
+
+/** The body of one storage configuration; `ica-payload` and `connect` both build it here. */
+export function storageConfigurationBody(config: ResolvedConfig, value: StorageConfigurationValues, ids: { readonly regionId: string; readonly storageCredentialId: string }): CreateStorageConfiguration {
+  return {
+    regionId: ids.regionId,
+    name: value.name,
+    description: `s3://${value.bucketName}/${value.keyPrefix} (${config.region.name}), set up by ica-s3-connect "${config.name}"`,
+    storageCredentialId: ids.storageCredentialId,
+    type: 'AWS_S3',
+    awsDetails: {
+      bucketName: value.bucketName,
+      keyPrefix: value.keyPrefix,
+      serverSideEncryptionAlgorithm: value.serverSideEncryptionAlgorithm,
+      ...(value.serverSideEncryptionKey ? { serverSideEncryptionKey: value.serverSideEncryptionKey } : {}),
+    },
+  };
 }
 
 export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}): Payloads {
@@ -137,11 +181,7 @@ export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}
     }
     files.push({
       name: 'storage-credential.json',
-      body: {
-        name: config.name,
-        type: 'AWS_USER',
-        awsCredentials: { accessKeyId: outputs?.accessKeyId ?? ACCESS_KEY_PLACEHOLDER, secretAccessKey: secret },
-      },
+      body: storageCredentialBody(config, { accessKeyId: outputs?.accessKeyId ?? ACCESS_KEY_PLACEHOLDER, secretAccessKey: secret }),
       secret: secret !== SECRET_PLACEHOLDER,
     });
     if (secret === SECRET_PLACEHOLDER) {
@@ -154,29 +194,16 @@ export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}
   }
 
   for (const value of payloadValues(config, outputs)) {
-    const name = configurationName(value.bucketName, value.keyPrefix);
     files.push({
-      name: `storage-configuration.${name}.json`,
-      body: {
-        regionId: ICA_REGION_ID_PLACEHOLDER,
-        name,
-        description: `s3://${value.bucketName}/${value.keyPrefix} (${region.name}), set up by ica-s3-connect "${config.name}"`,
-        storageCredentialId: STORAGE_CREDENTIAL_ID_PLACEHOLDER,
-        type: 'AWS_S3',
-        awsDetails: {
-          bucketName: value.bucketName,
-          keyPrefix: value.keyPrefix,
-          serverSideEncryptionAlgorithm: value.serverSideEncryptionAlgorithm,
-          ...(value.serverSideEncryptionKey ? { serverSideEncryptionKey: value.serverSideEncryptionKey } : {}),
-        },
-      },
+      name: `storage-configuration.${value.name}.json`,
+      body: storageConfigurationBody(config, value, { regionId: ICA_REGION_ID_PLACEHOLDER, storageCredentialId: STORAGE_CREDENTIAL_ID_PLACEHOLDER }),
       secret: false,
     });
   }
 
   const placeholdersLeft = files.some((file) => JSON.stringify(file.body).includes('YOUR_ACCOUNT_ID') || JSON.stringify(file.body).includes('YOUR_KEY_ID') || JSON.stringify(file.body).includes(ACCESS_KEY_PLACEHOLDER));
   notes.push(
-    `API base https://ica.illumina.com/ica/rest, authenticated with your API key (X-API-Key header) or a bearer token.`,
+    `API base ${ICA_API_BASE}, authenticated with your API key (X-API-Key header) or a bearer token.`,
     `1. ${ICA_API.regions} lists the regions you may use: take the "id" of ${region.name} (${region.code}, AWS ${region.awsRegion}) for ${ICA_REGION_ID_PLACEHOLDER}.`,
     `2. ${credentialStep}.`,
     `3. ${ICA_API.createStorageConfiguration} with each storage-configuration.*.json (one per prefix), then ${ICA_API.validateStorageConfiguration} to check it.`,

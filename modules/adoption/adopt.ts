@@ -1,19 +1,20 @@
 /**
- * `ica-s3 adopt`: read a bucket that already exists (read-only, with the doctor's guarded clients)
- * and work out the config of adopting it: what the bucket policy and CORS configuration hold that
- * is not ICA's (so both renderers keep it), and the versioning and encryption the permission
- * policy must match when this tool does not manage them.
+ * `ica-s3 adopt`: read a bucket that already exists (read-only, with the doctor's guarded clients
+ * and bucket reader) and work out the config of adopting it: what the bucket policy and CORS
+ * configuration hold that is not ICA's (so both renderers keep it), and the versioning and
+ * encryption the permission policy must match when this tool does not manage them. What adoption
+ * means for the renderers (no AWS call) is modules/core/adoption.ts.
  */
 import { CORSRule } from '@aws-sdk/client-s3';
 import { OWN_BUCKET_POLICY_SIDS } from '../core/adoption';
 import { ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/policies';
+import { PolicyDocument } from '../core/policy';
 import { ResolvedConfig, validateConfig } from '../core/validate';
-import { identifyCaller } from './caller';
-import { DoctorClients } from './clients';
-import { parsePolicy } from './iam-eval';
-import { errorText, inspectBucket, usesAwsManagedKey, BucketFacts } from './inspect';
-import { AwsTimeouts } from './timeouts';
+import { readAccount } from '../doctor/caller';
+import { BucketFacts, errorText, usesAwsManagedKey } from '../doctor/facts';
+import { inspectBucket } from '../doctor/read-bucket';
+import { AwsTimeouts } from '../doctor/timeouts';
 
 /** What adopting one bucket changes in its config entry, and what the user should know. */
 export interface AdoptionResult {
@@ -53,7 +54,7 @@ function keptRule(rule: CORSRule): Record<string, unknown> {
 /** How many statements of a bucket policy are not ICA's, or a reason it cannot be read. */
 function foreignStatements(policy: string): { count: number } | { error: string } {
   try {
-    return { count: parsePolicy(policy).filter((statement) => !OWN_BUCKET_POLICY_SIDS.includes(statement.sid ?? '')).length };
+    return { count: PolicyDocument.fromJSON(policy).statements.filter((statement) => !OWN_BUCKET_POLICY_SIDS.includes(statement.sid ?? '')).length };
   } catch (error) {
     return { error: errorText(error) };
   }
@@ -142,12 +143,7 @@ export function adoptedConfig(raw: Record<string, unknown>, index: number, bucke
  * doctor checks them: a bucket read with bad credentials only answers 403, which says nothing.
  */
 export async function adoptBucket(config: ResolvedConfig, rawBucket: Record<string, unknown>, endpointUrl?: string, timeouts?: AwsTimeouts): Promise<AdoptionResult> {
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts });
-  try {
-    const identified = await identifyCaller(clients);
-    if ('problem' in identified) return { notes: [], problems: [`${identified.problem.found} | fix: ${identified.problem.fix}`] };
-    return planAdoption(config, rawBucket, await inspectBucket(clients, String(rawBucket.name)));
-  } finally {
-    clients.destroy();
-  }
+  return readAccount(config.region.awsRegion, { endpointUrl, timeouts },
+    async (clients) => planAdoption(config, rawBucket, await inspectBucket(clients, String(rawBucket.name))),
+    (problem) => ({ notes: [], problems: [`${problem.found} | fix: ${problem.fix}`] }));
 }

@@ -1,0 +1,216 @@
+import { resolveEndpointUrl } from '../../core/emulator';
+import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER } from '../../core/placeholders';
+import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues } from '../../core/policies';
+import { ResolvedConfig } from '../../core/validate';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, ICA_ACCESS_TOKEN_ENV, ICA_API_KEY_ENV, IcaClient, IcaUrlError, RetryPolicy, icaAuthFromEnv, resolveIcaUrl,
+} from '../../ica/client';
+import { ConnectInputs, DEFAULT_POLL, PollOptions, connect, formatConnectReport, formatPlannedRequests, plannedRequests } from '../../ica/connect';
+import { ICA_API_BASE, TerraformOutputs, parseTerraformOutputs, payloadValues } from '../../ica/payload';
+import { resolveTimeouts } from '../../doctor/timeouts';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError, parseCommandArgs } from '../args';
+import { loadConfigOrReport } from '../config';
+import { readInputFile } from '../files';
+import { Output } from '../output';
+import type { Command } from '../command';
+import type { ProgressStream } from './doctor';
+
+/** Values only an apply knows: connect never sends them to ICA. */
+const PLACEHOLDERS = [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER, 'create an access key for the user'];
+
+/** Where the deployed values come from, and what the user method's secret situation is. */
+type Deployed = Omit<ConnectInputs, 'config'>;
+
+function fromOutputs(config: ResolvedConfig, outputs: TerraformOutputs): Deployed {
+  const keyCount = Object.keys(outputs.accessKeyIds ?? {}).length;
+  return {
+    values: payloadValues(config, outputs),
+    ...(outputs.accessKeyId ? { accessKeyId: outputs.accessKeyId } : {}),
+    ...(outputs.secretAccessKey ? { secretAccessKey: outputs.secretAccessKey } : {}),
+    secretMissing: outputs.encryptedSecretAccessKey
+      ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): connect cannot decrypt it; create the credential with ica-s3 ica-payload and the decrypted secret instead'
+      : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)',
+    rotating: keyCount > 1,
+  };
+}
+
+/** The deployed values read from AWS the way the doctor reads them (the secret never comes back). */
+async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined): Promise<Deployed | { problem: string }> {
+  const timeouts = resolveTimeouts();
+  if ('problem' in timeouts) throw new UsageError(timeouts.problem);
+  // The AWS SDK loads only here, for a run without --outputs.
+  const { DoctorClients } = await import('../../doctor/clients');
+  const { identifyCaller } = await import('../../doctor/caller');
+  const { inspect } = await import('../../doctor/inspect');
+  const { icaValues } = await import('../../doctor/run');
+  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts: timeouts.timeouts });
+  try {
+    const identified = await identifyCaller(clients);
+    if ('problem' in identified) return { problem: `reading the deployed values from AWS: ${identified.problem.found}; ${identified.problem.fix}, or pass --outputs FILE` };
+    const facts = await inspect(clients, config, identified.caller);
+    const active = facts.principal.accessKeys?.state === 'ok' ? facts.principal.accessKeys.value.filter((key) => key.status === 'Active') : [];
+    return {
+      values: icaValues(config, facts).storageConfigurations,
+      ...(active.length > 0 ? { accessKeyId: active[active.length - 1].id } : {}),
+      secretMissing: 'read from AWS, which never gives a secret back',
+      rotating: active.length > 1,
+    };
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** Each value still holding a placeholder, as "<name>: <field> <value>". */
+function placeholdersIn(values: readonly StorageConfigurationValues[], accessKeyId: string | undefined): string[] {
+  const found: string[] = [];
+  for (const value of values) {
+    for (const [field, text] of Object.entries(value)) {
+      if (typeof text === 'string' && PLACEHOLDERS.some((placeholder) => text.includes(placeholder))) found.push(`${value.name}: ${field} ${text}`);
+    }
+  }
+  if (accessKeyId && PLACEHOLDERS.some((placeholder) => accessKeyId.includes(placeholder))) found.push(`access key id ${accessKeyId}`);
+  return found;
+}
+
+/** A one-line progress indicator on a terminal, silent elsewhere. */
+function progressLine(stream: ProgressStream): { step(text: string): void; done(): void } {
+  if (!stream.isTTY) return { step: () => undefined, done: () => undefined };
+  let written = false;
+  return {
+    step(text: string) { written = true; stream.write(`\r\x1b[K${text} ...`); },
+    done() { if (written) stream.write('\r\x1b[K'); },
+  };
+}
+
+/** What tests make faster: the waits, never the behaviour. */
+export interface ConnectTuning {
+  readonly poll?: PollOptions;
+  readonly retry?: RetryPolicy;
+  readonly requestTimeoutMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly progressStream?: ProgressStream;
+}
+
+export function connectCommandWith(tuning: ConnectTuning = {}): Command {
+  return {
+    summary: "create the ICA side through ICA's API: storage credential, storage configurations, validation",
+    usage: `Usage: ica-s3 connect [-c FILE] [--outputs FILE] [--ica-url URL] [--region-id ID] [--update] [--dry-run] [--json]
+
+Creates in ICA what the deployed AWS side needs, through ICA's API, then has ICA
+validate it: the region (GET /api/regions, matched to icaRegion), the storage
+credential (found by name, credential.icaCredentialName or the config's name;
+the user method creates it, and updates its secret while a key rotation is
+under way; the role method's credential is made in the ICA UI), and one storage
+configuration per prefix (found by name or created, with the bodies of
+ica-payload), each validated, waiting at most ${DEFAULT_POLL.timeoutMs / 1000} s for ICA's verdict. A
+configuration that exists with other values is reported as drift, never
+changed. A second run changes nothing.
+
+Options:
+  -c, --config FILE      config file (default ica.config.json; - reads standard input)
+      --outputs FILE     the JSON of "terraform output -json" of the stack: the
+                         deployed values, and the user method's secret (needed to
+                         create the credential or update its secret). Without it
+                         the values are read from AWS as the doctor reads them.
+      --ica-url URL      ICA's API base (default ${ICA_API_BASE}); https only,
+                         but http for localhost
+      --region-id ID     the ICA region's id, when the tenant lists several that
+                         match icaRegion
+      --update           send the active access key's secret to an existing user
+                         credential even when no rotation is under way
+      --dry-run          print the requests a run sends (secrets masked), send none
+      --json             print the report (or the dry run) as JSON
+${ENDPOINT_HELP}
+  -h, --help             show this help
+
+Environment:
+  ${ICA_API_KEY_ENV}            an ICA API key, sent as X-API-Key; or
+  ${ICA_ACCESS_TOKEN_ENV}       a bearer token. Never a flag, never printed or written.
+
+Every request waits at most ${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s; answers 429 and 5xx are tried ${DEFAULT_RETRY.attempts} times
+with backoff. Exit status 0 when every storage configuration is connected and
+valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
+    async run(args: string[], out: Output): Promise<number> {
+      const { values } = parseCommandArgs(args, {
+        ...CONFIG_OPTIONS,
+        outputs: { type: 'string' },
+        'ica-url': { type: 'string' },
+        'region-id': { type: 'string' },
+        update: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        ...ENDPOINT_OPTIONS,
+      });
+      if (values.help) { out.log(this.usage); return 0; }
+      let baseUrl: string;
+      try {
+        baseUrl = resolveIcaUrl(values['ica-url']);
+      } catch (error) {
+        if (error instanceof IcaUrlError) throw new UsageError(error.message);
+        throw error;
+      }
+      const auth = icaAuthFromEnv();
+      if (!auth && !values['dry-run']) {
+        throw new UsageError(`set ${ICA_API_KEY_ENV} (an API key: ICA > your user menu > Manage API Keys) or ${ICA_ACCESS_TOKEN_ENV} in the environment; connect takes no secret as a flag`);
+      }
+      const config = loadConfigOrReport(values.config, out);
+      if (!config) return 1;
+
+      let deployed: Deployed;
+      if (values.outputs) {
+        const text = readInputFile('--outputs', values.outputs);
+        try {
+          deployed = fromOutputs(config, parseTerraformOutputs(JSON.parse(text)));
+        } catch (error) {
+          out.error(`ica-s3 connect: ${values.outputs} ${(error as Error).message}`);
+          return 1;
+        }
+      } else {
+        const read = await fromAws(config, resolveEndpointUrl(values['endpoint-url']));
+        if ('problem' in read) { out.error(`ica-s3 connect: ${read.problem}`); return 1; }
+        deployed = read;
+      }
+      const placeholders = placeholdersIn(deployed.values, deployed.accessKeyId);
+      if (placeholders.length > 0) {
+        out.error([
+          'ica-s3 connect: these values are placeholders, not deployed values; ICA would store them as they are:',
+          ...placeholders.map((line) => `  - ${line}`),
+          'Apply the stack first, then pass --outputs FILE (terraform output -json), or run where AWS credentials can read the deployed resources.',
+        ].join('\n'));
+        return 1;
+      }
+      const inputs: ConnectInputs = { config, ...deployed };
+
+      if (values['dry-run']) {
+        const requests = plannedRequests(inputs, { regionId: values['region-id'], update: values.update });
+        out.log(values.json ? JSON.stringify({ dryRun: true, baseUrl, requests }, null, 2) : formatPlannedRequests(requests, baseUrl));
+        return 0;
+      }
+
+      const client = new IcaClient({
+        baseUrl,
+        auth: auth!,
+        ...(tuning.requestTimeoutMs ? { requestTimeoutMs: tuning.requestTimeoutMs } : {}),
+        ...(tuning.retry ? { retry: tuning.retry } : {}),
+        ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+      });
+      const progress = progressLine(values.json ? {} as ProgressStream : tuning.progressStream ?? process.stderr);
+      let report;
+      try {
+        report = await connect(client, inputs, {
+          regionId: values['region-id'],
+          update: values.update,
+          ...(tuning.poll ? { poll: tuning.poll } : {}),
+          ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+          progress: progress.step,
+        });
+      } finally {
+        progress.done();
+      }
+      out.log(values.json ? JSON.stringify({ baseUrl, ...report }, null, 2) : formatConnectReport(report, values.config, baseUrl));
+      return report.ok ? 0 : 1;
+    },
+  };
+}
+
+export const connectCommand = connectCommandWith();
