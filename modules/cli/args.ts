@@ -32,7 +32,10 @@ export const ENDPOINT_HELP = `      --endpoint-url URL send every AWS call to an
                          also read from ${ENDPOINT_ENV}. Never set for real AWS.`;
 
 /** parseArgs that reports misuse as a UsageError instead of a Node stack trace. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+/** What parseArgs returns for these options (written out: declaration files need a nameable type). */
+export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>;
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: false, strict: true });
   } catch (error) {

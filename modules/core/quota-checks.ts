@@ -13,6 +13,14 @@ import { IAM_NAME_MAX_LENGTH } from './rules';
 import { RuleId, ruleProblem } from './rule-catalogue';
 import type { ConfigProblem, ResolvedConfig } from './validate';
 
+/**
+ * What the policy-count rule reports: the generated module renders it with `format` verbs
+ * (`%d`, `%s`) for the values it knows only at plan.
+ */
+export function policyCountDetail(count: number | string, method: string, max: number | string): string {
+  return `${count} policies of at most ${AWS_QUOTAS.managedPolicyChars.value} characters; the ${method} takes ${max}`;
+}
+
 /** The problem of one document over a size quota, or none. */
 export function documentSizeProblem(document: PolicyDocument, quota: Quota, path: string, rule: RuleId, what: string): ConfigProblem[] {
   const size = document.sizeForQuota();
@@ -27,7 +35,7 @@ function permissionPolicyProblems(config: ResolvedConfig): ConfigProblem[] {
   if (documents.length > config.maxManagedPolicies) {
     problems.push({
       path: 'buckets',
-      ...ruleProblem('quota.policy-count', undefined, `${documents.length} policies of at most ${AWS_QUOTAS.managedPolicyChars.value} characters; the ${config.credential.method} takes ${config.maxManagedPolicies}`),
+      ...ruleProblem('quota.policy-count', undefined, policyCountDetail(documents.length, config.credential.method, config.maxManagedPolicies)),
     });
   }
   const lastName = permissionPolicyName(config, documents.length - 1);

@@ -12,11 +12,6 @@ export function accessKeyLabels(config: ResolvedConfig): readonly string[] {
   return credential.method === 'user' && credential.createAccessKey ? credential.accessKeys : [];
 }
 
-/** The key ICA should use: the last label (the newest during a rotation). */
-export function activeAccessKeyLabel(config: ResolvedConfig): string | undefined {
-  return accessKeyLabels(config).at(-1);
-}
-
 export function secretStoreTarget(config: ResolvedConfig): SecretStoreTarget | undefined {
   const credential = config.credential;
   if (credential.method !== 'user' || !credential.secretStore) return undefined;

@@ -7,7 +7,7 @@
  * Terraform reads before any variable, and the provider's region are written into HCL, through
  * the escaping helpers of ./hcl.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/files';
 import { ResolvedConfig, loadConfigFile } from '../core/validate';
@@ -145,11 +145,4 @@ export function writeGeneratedFiles(files: Map<string, string>, outputDir: strin
     writeFileAtomic(target, content);
     return target;
   });
-}
-
-/** The files under a directory that `generateFiles` would write, read back (for staleness checks). */
-export function readGeneratedFiles(files: Map<string, string>, outputDir: string): Map<string, string | undefined> {
-  return new Map([...files.keys()].map((path) => {
-    try { return [path, readFileSync(join(outputDir, path), 'utf8')]; } catch { return [path, undefined]; }
-  }));
 }

@@ -11,7 +11,7 @@ import { OBJECT_VERSIONED_ACTIONS } from '../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
 import { PolicyRefs, SID, bucketPolicy, iamPrincipalArn, kmsKeyPolicy, permissionPolicies, trustPolicy } from '../core/policies';
 import { PolicyStatement } from '../core/policy';
-import { hclString, hclValue } from './hcl';
+import { attributeLines, hclString, hclValue } from './hcl';
 import { moduleInputs } from './view-model';
 import { VALID_MODULE_INPUTS, moduleValidations, modulePath, snakeCase } from './validations';
 
@@ -114,11 +114,17 @@ function bucketAssertions(config: ResolvedConfig): Assertion[] {
   }));
 }
 
+/** Module inputs as the attribute lines of a run's `variables` block. */
+function variablesBlock(inputs: Readonly<Record<string, unknown>>): string {
+  return attributeLines(Object.entries(inputs).map(([name, value]) => [name, hclValue(value)] as const), 4);
+}
+
 export interface ExampleRun {
   readonly name: string;
   readonly region: string;
   readonly principalArn: string;
-  readonly variables: readonly { readonly name: string; readonly value: string }[];
+  /** The run's `variables` block body, laid out as terraform fmt does. */
+  readonly variables: string;
   readonly adoptedPolicies: boolean;
   readonly assertions: readonly Assertion[];
 }
@@ -129,7 +135,7 @@ export function exampleRun(name: string, config: ResolvedConfig): ExampleRun {
     name: snakeCase(name).replace(/[^a-z0-9_]/g, '_'),
     region: config.region.awsRegion,
     principalArn: mockPrincipalArn(config),
-    variables: Object.entries(moduleInputs(config)).map(([variable, value]) => ({ name: variable, value: hclValue(value) })),
+    variables: variablesBlock(moduleInputs(config)),
     adoptedPolicies: config.buckets.some((bucket) => bucket.existing && bucket.existingPolicy),
     assertions: [...permissionAssertions(config), ...trustAssertions(config), ...bucketPolicyAssertions(config), ...kmsAssertions(config), ...bucketAssertions(config)],
   };
@@ -139,7 +145,8 @@ export interface ValidationRun {
   readonly name: string;
   readonly rule: string;
   readonly variable: string;
-  readonly variables: readonly { readonly name: string; readonly value: string }[];
+  /** The run's `variables` block body, laid out as terraform fmt does. */
+  readonly variables: string;
 }
 
 /** One run per validation block of the module: inputs that break its rule, the variable that must refuse them. */
@@ -154,7 +161,7 @@ export function validationRuns(variables: readonly { readonly name: string; read
       name: count === 1 ? base : `${base}_${count}`,
       rule: validation.rule,
       variable: variable.name,
-      variables: Object.entries(inputs).map(([name, value]) => ({ name, value: hclValue(value) })),
+      variables: variablesBlock(inputs),
     };
   }));
 }

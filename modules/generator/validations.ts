@@ -52,11 +52,19 @@ export function moduleWords(text: string): string {
   return text.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (word) => snakeCase(word));
 }
 
-/** The error message of a validation: path, the rule's message and fix, and its id to look it up. */
+/**
+ * A rule's message as the module prints it: the input path, the rule's words (with `detail` on
+ * what this value shows), the fix (with `hint` on what applies here), and the rule id to look it up.
+ */
+export function ruleMessage(id: RuleId, options: { readonly path?: string; readonly detail?: string; readonly hint?: string } = {}): string {
+  const rule: Rule = RULES[id];
+  const path = options.path ?? modulePath(rule.path);
+  return `${path} ${moduleWords(rule.message)}${options.detail ? ` (${options.detail})` : ''}. Fix: ${moduleWords(rule.fix)}${options.hint ? ` (${options.hint})` : ''}. [${id}]`;
+}
+
+/** The error message of a validation block. */
 export function validationMessage(validation: ModuleValidation): string {
-  const rule: Rule = RULES[validation.rule];
-  const path = validation.path ?? modulePath(rule.path);
-  return `${path} ${moduleWords(rule.message)}. Fix: ${moduleWords(rule.fix)}${validation.hint ? ` (${validation.hint})` : ''}. [${validation.rule}]`;
+  return ruleMessage(validation.rule, { path: validation.path, hint: validation.hint });
 }
 
 /** `can(regex(...))` for one value; RE2 understands every pattern used here. */

@@ -11,13 +11,13 @@ import {
 } from '../core/adoption';
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
-import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
+import { mergedBucketPolicySizeMessage, policyCountDetail } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, ICA_REGION_SPELLINGS } from '../core/regions';
 import { ResolvedConfig } from '../core/validate';
 import { attributeLines, hclHeredoc, hclPretty, hclString, hclValue } from './hcl';
-import { Validation, moduleValidations, moduleWords, snakeCase } from './validations';
+import { Validation, moduleValidations, moduleWords, ruleMessage, snakeCase } from './validations';
 
 export { snakeCase } from './validations';
 
@@ -375,7 +375,12 @@ export function moduleViewModel() {
     adoption: adoptionViewModel(),
     // The bucket's name goes in with format(): every string the templates write is escaped, so "${...}" cannot be.
     bucketPolicy: { maxChars: AWS_QUOTAS.bucketPolicyBytes.value, sizeMessageFormat: mergedBucketPolicySizeMessage('%s') },
-    permission: { statementKinds: [...STATEMENT_KINDS], maxChars: AWS_QUOTAS.managedPolicyChars.value, maxRaised: AWS_QUOTAS.managedPoliciesPerPrincipalRaised.value },
+    permission: {
+      statementKinds: [...STATEMENT_KINDS],
+      maxChars: AWS_QUOTAS.managedPolicyChars.value,
+      // format() verbs: the policy count, the principal kind and max_managed_policies.
+      countMessageFormat: ruleMessage('quota.policy-count', { detail: policyCountDetail('%d', '%s', '%d') }),
+    },
     protection: { ...PROTECTION_RESOURCES, hint: PROTECTION_HINT, releaseExample: releaseCommand('acme-ica-data', 'module.ica_s3_connect.') },
     variables: MODULE_VARIABLES,
     outputs: MODULE_OUTPUTS,

@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
 import { IcaConfigInput } from '../../modules/core/config-schema';
+import { storageConfigurationName } from '../../modules/core/ica-names';
 import { resolveConfig } from '../../modules/core/validate';
 import { protectionAddresses } from '../../modules/core/protection';
 import { MotoServer, startMoto } from '../support/moto';
@@ -354,7 +355,7 @@ describe('role method', () => {
   test('outputs: one storage configuration per prefix with the role ARN and the key; no secret', async () => {
     const keyArn = await roleKeyArn();
     expect(outputs.role.storage_configurations.value).toEqual(ROLE_PREFIXES.map((prefix) => ({
-      bucketName: ROLE_BUCKET, keyPrefix: prefix, region: ROLE_REGION, icaRegion: 'EU',
+      name: storageConfigurationName(ROLE_BUCKET, prefix), bucketName: ROLE_BUCKET, keyPrefix: prefix, region: ROLE_REGION, icaRegion: 'EU',
       credentialType: 'AWS_ROLE', credential: ROLE_ARN,
       serverSideEncryptionAlgorithm: 'aws:kms', serverSideEncryptionKey: keyArn,
     })));
@@ -383,7 +384,7 @@ describe('user method', () => {
     const keyId = outputs.user.access_key_id.value;
     expect(keyId).toEqual(expect.stringMatching(/^[A-Z0-9]{16,}$/));
     expect(outputs.user.storage_configurations.value).toEqual(USER_PREFIXES.map((prefix) => ({
-      bucketName: USER_BUCKET, keyPrefix: prefix, region: USER_REGION, icaRegion: 'US',
+      name: storageConfigurationName(USER_BUCKET, prefix), bucketName: USER_BUCKET, keyPrefix: prefix, region: USER_REGION, icaRegion: 'US',
       credentialType: 'AWS_USER', credential: keyId, serverSideEncryptionAlgorithm: 'AES256',
     })));
     expect(outputs.user.principal_arn.value).toBe(`arn:aws:iam::${ACCOUNT}:user/${USER_NAME}`);

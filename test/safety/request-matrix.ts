@@ -8,7 +8,7 @@
  * `npx jest test/safety/policy-evaluation --verbose`.
  *
  * The expectations are NOT derived from modules/core/policies.ts: the action sets below are copied
- * from the seed pages (the ICA help pages in /work/shared/seeds), so a wrong action set in the
+ * from the seed pages (ICA's help pages), so a wrong action set in the
  * policies shows up as a failing row instead of being confirmed by itself.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * One moto server per test file, on a free port of 127.0.0.1. moto emulates S3, IAM, STS and KMS
- * well enough for terraform apply/plan/destroy; see ../shared/reference/verification-tools.md for
- * what it does not enforce.
+ * well enough for terraform apply/plan/destroy. It does not enforce every policy AWS does (the
+ * tests turn its bucket-policy check off where it misreads ArnNotLike).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';

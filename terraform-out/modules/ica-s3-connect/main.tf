@@ -652,7 +652,7 @@ resource "aws_iam_policy" "this" {
   lifecycle {
     precondition {
       condition     = length(local.permission_documents) <= var.max_managed_policies
-      error_message = "buckets: the permission policy needs ${length(local.permission_documents)} managed policies of at most 6144 characters, but the ${var.credential.method} takes ${var.max_managed_policies} (max_managed_policies); use fewer or shorter prefixes, or split the buckets over several configurations; with a raised quota (up to 20), set max_managed_policies to ${length(local.permission_documents)}."
+      error_message = format("buckets needs more managed policies than the ICA principal may have attached (max_managed_policies) (%d policies of at most 6144 characters; the %s takes %d). Fix: use fewer or shorter prefixes, or split the buckets over several configs; with a raised \"Managed policies per user/role\" quota (up to 20), raise max_managed_policies. [quota.policy-count]", length(local.permission_documents), var.credential.method, var.max_managed_policies)
     }
   }
 }

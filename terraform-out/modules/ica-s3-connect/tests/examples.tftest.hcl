@@ -31,16 +31,16 @@ run "adopt_existing_bucket" {
   command = plan
 
   variables {
-    name = "lab-ica-adopted"
-    ica_region = "US"
-    credential = { method = "role", session_name_prefix = "Ab12Cd34", role_name = "Illumina_ICA_Role", oidc_provider = "create" }
-    policy_name = "illumina-ica-admin-policy"
-    buckets = [{ name = "lab-sequencing-archive", prefixes = ["ica-projects/"], versioning = "Enabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = true, manage = ["cors"], existing_policy = true, keep_cors_rules = [{ id = "lab-portal", allowed_methods = ["GET", "HEAD"], allowed_origins = ["https://portal.lab.example.org"], max_age_seconds = 3000 }] }]
-    bucket_policy = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = true }
+    name                 = "lab-ica-adopted"
+    ica_region           = "US"
+    credential           = { method = "role", session_name_prefix = "Ab12Cd34", role_name = "Illumina_ICA_Role", oidc_provider = "create" }
+    policy_name          = "illumina-ica-admin-policy"
+    buckets              = [{ name = "lab-sequencing-archive", prefixes = ["ica-projects/"], versioning = "Enabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = true, manage = ["cors"], existing_policy = true, keep_cors_rules = [{ id = "lab-portal", allowed_methods = ["GET", "HEAD"], allowed_origins = ["https://portal.lab.example.org"], max_age_seconds = 3000 }] }]
+    bucket_policy        = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = true }
     max_managed_policies = 10
-    object_tagging = false
+    object_tagging       = false
     cors_allowed_origins = ["https://ica.illumina.com"]
-    tags = {}
+    tags                 = {}
   }
 
   override_data {
@@ -93,16 +93,16 @@ run "role_versioned_kms_bucket_policy_tagging" {
   command = plan
 
   variables {
-    name = "acme-ica-secure"
-    ica_region = "US"
-    credential = { method = "role", session_name_prefix = "Ab12Cd34", role_name = "Illumina_ICA_Role", oidc_provider = "create" }
-    policy_name = "illumina-ica-admin-policy"
-    buckets = [{ name = "acme-ica-secure-data", prefixes = ["projects/ica/"], versioning = "Enabled", encryption = { type = "SSE-KMS" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = { data-class = "clinical" }, existing = false, existing_policy = false, keep_cors_rules = [] }]
-    bucket_policy = { restrict_to_ica = true, exempt_principal_arns = ["arn:aws:iam::111122223333:role/Admin"], exempt_deployer = true, cross_account_copy = true }
+    name                 = "acme-ica-secure"
+    ica_region           = "US"
+    credential           = { method = "role", session_name_prefix = "Ab12Cd34", role_name = "Illumina_ICA_Role", oidc_provider = "create" }
+    policy_name          = "illumina-ica-admin-policy"
+    buckets              = [{ name = "acme-ica-secure-data", prefixes = ["projects/ica/"], versioning = "Enabled", encryption = { type = "SSE-KMS" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = { data-class = "clinical" }, existing = false, existing_policy = false, keep_cors_rules = [] }]
+    bucket_policy        = { restrict_to_ica = true, exempt_principal_arns = ["arn:aws:iam::111122223333:role/Admin"], exempt_deployer = true, cross_account_copy = true }
     max_managed_policies = 10
-    object_tagging = true
+    object_tagging       = true
     cors_allowed_origins = ["https://ica.illumina.com"]
-    tags = { owner = "genomics-platform" }
+    tags                 = { owner = "genomics-platform" }
   }
 
   override_data {
@@ -170,16 +170,16 @@ run "two_buckets_several_prefixes" {
   command = plan
 
   variables {
-    name = "uk-ica"
-    ica_region = "GB"
-    credential = { method = "role", session_name_prefix = "Zx98Yw76", role_name = "ica-storage-role", oidc_provider = "create" }
-    policy_name = "ica-storage-policy"
-    buckets = [{ name = "uk-ica-raw", prefixes = ["runs/", "fastq/"], versioning = "Suspended", encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }, { name = "uk-ica-results", prefixes = ["analysis/2026/", "reports/"], versioning = "Disabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }]
-    bucket_policy = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = true }
+    name                 = "uk-ica"
+    ica_region           = "GB"
+    credential           = { method = "role", session_name_prefix = "Zx98Yw76", role_name = "ica-storage-role", oidc_provider = "create" }
+    policy_name          = "ica-storage-policy"
+    buckets              = [{ name = "uk-ica-raw", prefixes = ["runs/", "fastq/"], versioning = "Suspended", encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }, { name = "uk-ica-results", prefixes = ["analysis/2026/", "reports/"], versioning = "Disabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }]
+    bucket_policy        = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = true }
     max_managed_policies = 10
-    object_tagging = false
+    object_tagging       = false
     cors_allowed_origins = ["https://ica.illumina.com"]
-    tags = {}
+    tags                 = {}
   }
 
   override_data {
@@ -242,16 +242,16 @@ run "user_unversioned_sse_s3" {
   command = plan
 
   variables {
-    name = "lab-ica-user"
-    ica_region = "EU"
-    credential = { method = "user", user_name = "illumina_ica_admin", create_access_key = true, access_keys = ["primary"] }
-    policy_name = "illumina-ica-admin-policy"
-    buckets = [{ name = "lab-ica-unversioned", prefixes = ["ica-data/"], versioning = "Disabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }]
-    bucket_policy = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = false }
+    name                 = "lab-ica-user"
+    ica_region           = "EU"
+    credential           = { method = "user", user_name = "illumina_ica_admin", create_access_key = true, access_keys = ["primary"] }
+    policy_name          = "illumina-ica-admin-policy"
+    buckets              = [{ name = "lab-ica-unversioned", prefixes = ["ica-data/"], versioning = "Disabled", encryption = { type = "SSE-S3" }, block_public_access = true, object_ownership = "BucketOwnerEnforced", force_destroy = false, tags = {}, existing = false, existing_policy = false, keep_cors_rules = [] }]
+    bucket_policy        = { restrict_to_ica = false, exempt_principal_arns = [], exempt_deployer = true, cross_account_copy = false }
     max_managed_policies = 10
-    object_tagging = false
+    object_tagging       = false
     cors_allowed_origins = ["https://ica.illumina.com"]
-    tags = {}
+    tags                 = {}
   }
 
   override_data {

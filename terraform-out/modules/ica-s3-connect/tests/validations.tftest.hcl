@@ -15,10 +15,10 @@ run "name_name_pattern" {
   }
 
   variables {
-    name = "1acme"
+    name       = "1acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.name]
@@ -33,10 +33,10 @@ run "ica_region_ica_region_known" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "XX"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.ica_region]
@@ -51,10 +51,10 @@ run "credential_schema_enum_credential_method" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "key" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -69,10 +69,10 @@ run "credential_schema_required_credential_session_name_prefix" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -87,10 +87,10 @@ run "credential_session_name_prefix_length" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -105,10 +105,10 @@ run "credential_session_name_prefix_characters" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab 12" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -123,10 +123,10 @@ run "credential_role_name_length" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab12", role_name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -141,10 +141,10 @@ run "credential_role_name_characters" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab12", role_name = "my name" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -159,10 +159,10 @@ run "credential_user_name_length" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", user_name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -177,10 +177,10 @@ run "credential_user_name_characters" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", user_name = "my name" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -195,10 +195,10 @@ run "credential_schema_enum_credential_oidc_provider" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab12", oidc_provider = "maybe" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -213,10 +213,10 @@ run "credential_oidc_provider_id_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab12", oidc_provider_id = "ABC" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -231,10 +231,10 @@ run "credential_namespace_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "role", session_name_prefix = "Ab12", namespace = "USE1" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -249,10 +249,10 @@ run "credential_role_oidc_for_region" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "IL"
     credential = { method = "role", session_name_prefix = "Ab12" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -267,10 +267,10 @@ run "credential_schema_too_small_credential_access_keys" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", access_keys = [] }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -285,10 +285,10 @@ run "credential_schema_too_big_credential_access_keys" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", access_keys = ["a", "b", "c"] }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -303,10 +303,10 @@ run "credential_access_keys_unique" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", access_keys = ["a", "a"] }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -321,10 +321,10 @@ run "credential_access_key_label_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", access_keys = ["Primary"] }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -339,10 +339,10 @@ run "credential_access_keys_without_key" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", create_access_key = false, access_keys = ["old", "new"] }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -357,10 +357,10 @@ run "credential_pgp_key_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", pgp_key = "short" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -375,10 +375,10 @@ run "credential_schema_enum_credential_secret_store_type" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", secret_store = { type = "vault" } }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -393,10 +393,10 @@ run "credential_secret_store_without_key" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", create_access_key = false, secret_store = { type = "ssm" } }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -411,10 +411,10 @@ run "credential_secret_store_with_pgp_key" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", pgp_key = "keybase:alice", secret_store = { type = "ssm" } }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -429,10 +429,10 @@ run "credential_ssm_parameter_name_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", secret_store = { type = "ssm", name = "no-slash" } }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -447,10 +447,10 @@ run "credential_secret_name_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user", secret_store = { type = "secretsmanager", name = "a secret" } }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.credential]
@@ -465,10 +465,10 @@ run "policy_name_policy_name_length" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name        = "acme"
+    ica_region  = "US"
+    credential  = { method = "user" }
+    buckets     = [{ name = "acme-data", prefixes = ["ica/"] }]
     policy_name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
   }
 
@@ -484,10 +484,10 @@ run "policy_name_policy_name_characters" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name        = "acme"
+    ica_region  = "US"
+    credential  = { method = "user" }
+    buckets     = [{ name = "acme-data", prefixes = ["ica/"] }]
     policy_name = "my name"
   }
 
@@ -503,10 +503,10 @@ run "buckets_schema_too_small_buckets" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = []
+    buckets    = []
   }
 
   expect_failures = [var.buckets]
@@ -521,10 +521,10 @@ run "buckets_buckets_unique" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["a/"] }, { name = "acme-data", prefixes = ["b/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["a/"] }, { name = "acme-data", prefixes = ["b/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -539,10 +539,10 @@ run "buckets_bucket_name_length" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "ab", prefixes = ["ica/"] }]
+    buckets    = [{ name = "ab", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -557,10 +557,10 @@ run "buckets_bucket_name_characters" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme_data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme_data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -575,10 +575,10 @@ run "buckets_bucket_name_ends" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data-", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-data-", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -593,10 +593,10 @@ run "buckets_bucket_name_adjacent_dots" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme..data", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme..data", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -611,10 +611,10 @@ run "buckets_bucket_name_ip_address" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "192.168.5.4", prefixes = ["ica/"] }]
+    buckets    = [{ name = "192.168.5.4", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -629,10 +629,10 @@ run "buckets_bucket_name_reserved_prefix" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "xn--acme", prefixes = ["ica/"] }]
+    buckets    = [{ name = "xn--acme", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -647,10 +647,10 @@ run "buckets_bucket_name_reserved_suffix" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-s3alias", prefixes = ["ica/"] }]
+    buckets    = [{ name = "acme-s3alias", prefixes = ["ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -665,10 +665,10 @@ run "buckets_schema_enum_buckets_versioning" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], versioning = "enabled" }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], versioning = "enabled" }]
   }
 
   expect_failures = [var.buckets]
@@ -683,10 +683,10 @@ run "buckets_schema_enum_buckets_encryption_type" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "AES" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "AES" } }]
   }
 
   expect_failures = [var.buckets]
@@ -701,10 +701,10 @@ run "buckets_schema_unknown_key_buckets_encryption_kms_key_arn" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-S3", kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-S3", kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }]
   }
 
   expect_failures = [var.buckets]
@@ -719,10 +719,10 @@ run "buckets_kms_key_arn_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/x" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/x" } }]
   }
 
   expect_failures = [var.buckets]
@@ -737,10 +737,10 @@ run "buckets_kms_key_region" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], encryption = { type = "SSE-KMS", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }]
   }
 
   expect_failures = [var.buckets]
@@ -755,10 +755,10 @@ run "buckets_schema_enum_buckets_object_ownership" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], object_ownership = "Mine" }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], object_ownership = "Mine" }]
   }
 
   expect_failures = [var.buckets]
@@ -773,10 +773,10 @@ run "buckets_schema_too_small_buckets_prefixes" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = [] }]
+    buckets    = [{ name = "acme-data", prefixes = [] }]
   }
 
   expect_failures = [var.buckets]
@@ -791,10 +791,10 @@ run "buckets_prefix_root" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = [""] }]
+    buckets    = [{ name = "acme-data", prefixes = [""] }]
   }
 
   expect_failures = [var.buckets]
@@ -809,10 +809,10 @@ run "buckets_prefix_leading_slash" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["/ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["/ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -827,10 +827,10 @@ run "buckets_prefix_dot_start" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["../ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["../ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -845,10 +845,10 @@ run "buckets_prefix_dot_folder" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/../runs/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/../runs/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -863,10 +863,10 @@ run "buckets_prefix_empty_folder" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica//runs/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica//runs/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -881,10 +881,10 @@ run "buckets_prefix_characters" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica$/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica$/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -899,10 +899,10 @@ run "buckets_prefix_length" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -917,10 +917,10 @@ run "buckets_prefixes_unique" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica", "ica/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica", "ica/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -935,10 +935,10 @@ run "buckets_prefixes_overlap" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/", "ica/runs/"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/", "ica/runs/"] }]
   }
 
   expect_failures = [var.buckets]
@@ -953,10 +953,10 @@ run "buckets_tag_key_length_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk = "x" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk = "x" } }]
   }
 
   expect_failures = [var.buckets]
@@ -971,10 +971,10 @@ run "buckets_tag_key_reserved_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { "aws:owner" = "x" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { "aws:owner" = "x" } }]
   }
 
   expect_failures = [var.buckets]
@@ -989,10 +989,10 @@ run "buckets_tag_key_characters_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { "team!" = "x" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { "team!" = "x" } }]
   }
 
   expect_failures = [var.buckets]
@@ -1007,10 +1007,10 @@ run "buckets_tag_value_length_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { team = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { team = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" } }]
   }
 
   expect_failures = [var.buckets]
@@ -1025,10 +1025,10 @@ run "buckets_tag_value_characters_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { team = "a|b" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { team = "a|b" } }]
   }
 
   expect_failures = [var.buckets]
@@ -1043,10 +1043,10 @@ run "buckets_tags_count_buckets_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x", t30 = "x", t31 = "x", t32 = "x", t33 = "x", t34 = "x", t35 = "x", t36 = "x", t37 = "x", t38 = "x", t39 = "x", t40 = "x", t41 = "x", t42 = "x", t43 = "x", t44 = "x", t45 = "x", t46 = "x", t47 = "x", t48 = "x", t49 = "x", t50 = "x" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x", t30 = "x", t31 = "x", t32 = "x", t33 = "x", t34 = "x", t35 = "x", t36 = "x", t37 = "x", t38 = "x", t39 = "x", t40 = "x", t41 = "x", t42 = "x", t43 = "x", t44 = "x", t45 = "x", t46 = "x", t47 = "x", t48 = "x", t49 = "x", t50 = "x" } }]
   }
 
   expect_failures = [var.buckets]
@@ -1061,11 +1061,11 @@ run "buckets_tags_merged_count" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], tags = { b0 = "x", b1 = "x", b2 = "x", b3 = "x", b4 = "x", b5 = "x", b6 = "x", b7 = "x", b8 = "x", b9 = "x", b10 = "x", b11 = "x", b12 = "x", b13 = "x", b14 = "x", b15 = "x", b16 = "x", b17 = "x", b18 = "x", b19 = "x", b20 = "x" } }]
-    tags = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], tags = { b0 = "x", b1 = "x", b2 = "x", b3 = "x", b4 = "x", b5 = "x", b6 = "x", b7 = "x", b8 = "x", b9 = "x", b10 = "x", b11 = "x", b12 = "x", b13 = "x", b14 = "x", b15 = "x", b16 = "x", b17 = "x", b18 = "x", b19 = "x", b20 = "x" } }]
+    tags       = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x" }
   }
 
   expect_failures = [var.buckets]
@@ -1080,10 +1080,10 @@ run "buckets_adoption_existing_only" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], manage = ["cors"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], manage = ["cors"] }]
   }
 
   expect_failures = [var.buckets]
@@ -1098,10 +1098,10 @@ run "buckets_schema_enum_buckets_manage" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["lifecycle"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["lifecycle"] }]
   }
 
   expect_failures = [var.buckets]
@@ -1116,10 +1116,10 @@ run "buckets_adoption_manage_unique" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors", "cors"] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors", "cors"] }]
   }
 
   expect_failures = [var.buckets]
@@ -1134,10 +1134,10 @@ run "buckets_adoption_force_destroy" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, force_destroy = true }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, force_destroy = true }]
   }
 
   expect_failures = [var.buckets]
@@ -1152,10 +1152,10 @@ run "buckets_adoption_new_key_unmanaged" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, encryption = { type = "SSE-KMS" } }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, encryption = { type = "SSE-KMS" } }]
   }
 
   expect_failures = [var.buckets]
@@ -1170,10 +1170,10 @@ run "buckets_adoption_kept_cors_unmanaged" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1188,10 +1188,10 @@ run "buckets_adoption_kept_cors_count" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }, { allowed_methods = ["GET"], allowed_origins = ["*"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1206,10 +1206,10 @@ run "buckets_kept_cors_id_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], id = "a|b" }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], id = "a|b" }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1224,10 +1224,10 @@ run "buckets_schema_too_small_buckets_keep_cors_rules_allowed_methods" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = [], allowed_origins = ["*"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = [], allowed_origins = ["*"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1242,10 +1242,10 @@ run "buckets_schema_enum_buckets_keep_cors_rules_allowed_methods" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["PATCH"], allowed_origins = ["*"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["PATCH"], allowed_origins = ["*"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1260,10 +1260,10 @@ run "buckets_schema_too_small_buckets_keep_cors_rules_allowed_origins" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = [] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = [] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1278,10 +1278,10 @@ run "buckets_kept_cors_origin_pattern" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["app.example.com"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["app.example.com"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1296,10 +1296,10 @@ run "buckets_kept_cors_header_pattern_buckets_keep_cors_rules" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], expose_headers = ["E Tag"] }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], expose_headers = ["E Tag"] }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1314,10 +1314,10 @@ run "buckets_schema_too_small_buckets_keep_cors_rules_max_age_seconds" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], max_age_seconds = -1 }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], max_age_seconds = -1 }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1332,10 +1332,10 @@ run "buckets_schema_number_buckets_keep_cors_rules_max_age_seconds" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], max_age_seconds = 1.5 }] }]
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"], existing = true, manage = ["cors"], keep_cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"], max_age_seconds = 1.5 }] }]
   }
 
   expect_failures = [var.buckets]
@@ -1350,10 +1350,10 @@ run "bucket_policy_principal_arn_pattern" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name          = "acme"
+    ica_region    = "US"
+    credential    = { method = "user" }
+    buckets       = [{ name = "acme-data", prefixes = ["ica/"] }]
     bucket_policy = { restrict_to_ica = true, exempt_principal_arns = ["arn:aws:s3:::acme"] }
   }
 
@@ -1369,10 +1369,10 @@ run "max_managed_policies_schema_too_small_max_managed_policies" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name                 = "acme"
+    ica_region           = "US"
+    credential           = { method = "user" }
+    buckets              = [{ name = "acme-data", prefixes = ["ica/"] }]
     max_managed_policies = 0
   }
 
@@ -1388,10 +1388,10 @@ run "max_managed_policies_schema_too_big_max_managed_policies" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name                 = "acme"
+    ica_region           = "US"
+    credential           = { method = "user" }
+    buckets              = [{ name = "acme-data", prefixes = ["ica/"] }]
     max_managed_policies = 21
   }
 
@@ -1407,10 +1407,10 @@ run "max_managed_policies_schema_number_max_managed_policies" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name                 = "acme"
+    ica_region           = "US"
+    credential           = { method = "user" }
+    buckets              = [{ name = "acme-data", prefixes = ["ica/"] }]
     max_managed_policies = 2.5
   }
 
@@ -1426,10 +1426,10 @@ run "cors_allowed_origins_schema_too_small_cors_allowed_origins" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name                 = "acme"
+    ica_region           = "US"
+    credential           = { method = "user" }
+    buckets              = [{ name = "acme-data", prefixes = ["ica/"] }]
     cors_allowed_origins = []
   }
 
@@ -1445,10 +1445,10 @@ run "cors_allowed_origins_cors_origin_pattern" {
   }
 
   variables {
-    name = "acme"
-    ica_region = "US"
-    credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
+    name                 = "acme"
+    ica_region           = "US"
+    credential           = { method = "user" }
+    buckets              = [{ name = "acme-data", prefixes = ["ica/"] }]
     cors_allowed_origins = ["*"]
   }
 
@@ -1464,11 +1464,11 @@ run "tags_tag_key_length_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk = "x" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk = "x" }
   }
 
   expect_failures = [var.tags]
@@ -1483,11 +1483,11 @@ run "tags_tag_key_reserved_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { "aws:owner" = "x" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { "aws:owner" = "x" }
   }
 
   expect_failures = [var.tags]
@@ -1502,11 +1502,11 @@ run "tags_tag_key_characters_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { "team!" = "x" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { "team!" = "x" }
   }
 
   expect_failures = [var.tags]
@@ -1521,11 +1521,11 @@ run "tags_tag_value_length_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { team = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { team = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" }
   }
 
   expect_failures = [var.tags]
@@ -1540,11 +1540,11 @@ run "tags_tag_value_characters_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { team = "a|b" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { team = "a|b" }
   }
 
   expect_failures = [var.tags]
@@ -1559,11 +1559,11 @@ run "tags_tags_count_tags" {
   }
 
   variables {
-    name = "acme"
+    name       = "acme"
     ica_region = "US"
     credential = { method = "user" }
-    buckets = [{ name = "acme-data", prefixes = ["ica/"] }]
-    tags = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x", t30 = "x", t31 = "x", t32 = "x", t33 = "x", t34 = "x", t35 = "x", t36 = "x", t37 = "x", t38 = "x", t39 = "x", t40 = "x", t41 = "x", t42 = "x", t43 = "x", t44 = "x", t45 = "x", t46 = "x", t47 = "x", t48 = "x", t49 = "x", t50 = "x" }
+    buckets    = [{ name = "acme-data", prefixes = ["ica/"] }]
+    tags       = { t0 = "x", t1 = "x", t2 = "x", t3 = "x", t4 = "x", t5 = "x", t6 = "x", t7 = "x", t8 = "x", t9 = "x", t10 = "x", t11 = "x", t12 = "x", t13 = "x", t14 = "x", t15 = "x", t16 = "x", t17 = "x", t18 = "x", t19 = "x", t20 = "x", t21 = "x", t22 = "x", t23 = "x", t24 = "x", t25 = "x", t26 = "x", t27 = "x", t28 = "x", t29 = "x", t30 = "x", t31 = "x", t32 = "x", t33 = "x", t34 = "x", t35 = "x", t36 = "x", t37 = "x", t38 = "x", t39 = "x", t40 = "x", t41 = "x", t42 = "x", t43 = "x", t44 = "x", t45 = "x", t46 = "x", t47 = "x", t48 = "x", t49 = "x", t50 = "x" }
   }
 
   expect_failures = [var.tags]
