@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { permissionPolicies, sizingRefs } from '../modules/core/policies';
+import { permissionPolicies, sizingRefs } from '../modules/core/ica-policies';
 import { AWS_QUOTAS } from '../modules/core/quotas';
 import { ResolvedConfig } from '../modules/core/validate';
 import { ShowJson, comparableResources, resourceDifferences } from '../test/generator/compare';

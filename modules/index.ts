@@ -11,7 +11,7 @@ export type { IcaBucket } from './cdktf/ica-bucket';
 export type { IcaPrincipal, IcaRoleCredential, IcaUserCredential } from './cdktf/ica-credentials';
 export type { IcaKmsKey } from './cdktf/ica-kms-key';
 export type { IcaSecretStore } from './cdktf/ica-secret-store';
-export type { StorageConfigurationValues } from './core/policies';
+export type { StorageConfigurationValues } from './core/ica-policies';
 export { ConfigError, formatProblems, loadConfigFile, resolveConfig } from './core/validate';
 export type { ConfigProblem, ResolvedBucket, ResolvedConfig, ResolvedOidc, ValidationResult } from './core/validate';
 export type { BucketConfig, IcaConfig, IcaConfigInput } from './core/config-schema';

@@ -8,8 +8,8 @@
 import { CORSRule } from '@aws-sdk/client-s3';
 import { OWN_BUCKET_POLICY_SIDS } from '../core/adoption';
 import { ManageableSetting } from '../core/config-schema';
-import { icaCorsRule } from '../core/policies';
-import { PolicyDocument } from '../core/policy';
+import { icaCorsRule } from '../core/ica-policies';
+import { PolicyDocument } from '../core/iam-policy';
 import { ResolvedConfig, validateConfig } from '../core/validate';
 import { readAccount } from '../doctor/caller';
 import { BucketFacts, errorText, usesAwsManagedKey } from '../doctor/facts';

@@ -4,7 +4,7 @@ import { DataAwsS3BucketPolicy } from '@cdktf/provider-aws/lib/data-aws-s3-bucke
 import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, RestoreInputKey,
 } from '../core/adoption';
-import { PolicyDocument } from '../core/policy';
+import { PolicyDocument } from '../core/iam-policy';
 
 export interface IcaAdoptedBucketRestoreProps {
   /** Name of the adopted bucket. */

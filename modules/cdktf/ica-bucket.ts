@@ -11,7 +11,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ICA_ORIGIN } from '../core/actions';
 import { keptCorsRuleArguments } from '../core/adoption';
 import { KeptCorsRule, MANAGEABLE_SETTINGS, ManageableSetting } from '../core/config-schema';
-import { icaCorsRule } from '../core/policies';
+import { icaCorsRule } from '../core/ica-policies';
 import { propProblem, ruleProblem } from '../core/rule-catalogue';
 import { bucketNameProblems, prefixProblems } from '../core/rules';
 

@@ -6,7 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
-import { trustPolicy } from '../core/policies';
+import { trustPolicy } from '../core/ica-policies';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../core/regions';
 import { propProblem, ruleProblem } from '../core/rule-catalogue';
 import { iamNameProblems, sessionNamePrefixProblems } from '../core/rules';

@@ -8,11 +8,11 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '../core/adoption';
 import { IcaConfigInput } from '../core/config-schema';
 import { normaliseEndpointUrl } from '../core/emulator';
-import { PolicyDocument } from '../core/policy';
+import { PolicyDocument } from '../core/iam-policy';
 import {
   PolicyRefs, StorageConfigurationValues, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName,
   storageConfigurations,
-} from '../core/policies';
+} from '../core/ica-policies';
 import { protectedBuckets, protectedKeyBuckets } from '../core/protection';
 import { mergedBucketPolicySizeMessage } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';

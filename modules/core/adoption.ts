@@ -12,8 +12,8 @@
  * before anything is merged, not at destroy.
  */
 import { ManageableSetting, KeptCorsRule } from './config-schema';
-import { SID, wantsBucketPolicy } from './policies';
-import { ResolvedBucket, ResolvedConfig } from './validate';
+import { SID, wantsBucketPolicy } from './ica-policies';
+import { ResolvedBucket, ResolvedConfig } from './resolved-config';
 
 /** Statement ids this tool owns in a bucket policy; every other statement is someone else's and is kept. */
 export const OWN_BUCKET_POLICY_SIDS: readonly string[] = [SID.restrictToIca, SID.crossAccountCopy];

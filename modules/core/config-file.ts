@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { JSONScanner, createScanner, printParseErrorCode, visit } from 'jsonc-parser';
-import type { ConfigProblem } from './validate';
+import type { ConfigProblem } from './resolved-config';
 
 /** The `-c` value that reads the config from standard input. */
 export const STANDARD_INPUT = '-';

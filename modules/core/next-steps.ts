@@ -1,7 +1,7 @@
 /** What the user enters in ICA once the AWS side exists, as text for the CLI. */
-import { StorageConfigurationValues, storageConfigurations } from './policies';
+import { StorageConfigurationValues, storageConfigurations } from './ica-policies';
 import { placeholderRefs } from './placeholders';
-import { ResolvedConfig } from './validate';
+import { ResolvedConfig } from './resolved-config';
 
 export function storageCredentialSteps(config: ResolvedConfig): string[] {
   if (config.credential.method === 'role') {

@@ -2,8 +2,8 @@
  * The refs the `policies` command fills in for documents pasted into the console before any
  * resource exists: the seeds' own placeholders where the value is not known yet.
  */
-import { ACCOUNT_PLACEHOLDER, PolicyRefs, iamPrincipalArn, oidcProviderArn } from './policies';
-import { ResolvedBucket, ResolvedConfig } from './validate';
+import { ACCOUNT_PLACEHOLDER, PolicyRefs, iamPrincipalArn, oidcProviderArn } from './ica-policies';
+import { ResolvedBucket, ResolvedConfig } from './resolved-config';
 
 export const KEY_ID_PLACEHOLDER = 'YOUR_KEY_ID';
 export const ACCESS_KEY_PLACEHOLDER = 'YOUR_ACCESS_KEY_ID';

@@ -13,7 +13,7 @@
  * naming the bucket. Releasing a bucket is one deliberate command: `terraform state rm` of its
  * protection instances (see `releaseCommands`).
  */
-import { ResolvedBucket, ResolvedConfig } from './validate';
+import { ResolvedBucket, ResolvedConfig } from './resolved-config';
 
 /** The two protection resources: their Terraform names, the same in both renderers. */
 export const PROTECTION_RESOURCES = {

@@ -6,12 +6,12 @@
  */
 import {
   bucketPolicy, kmsKeyPolicy, permissionPolicies, permissionPolicyName, sizingRefs, trustPolicy,
-} from './policies';
-import { PolicyDocument } from './policy';
+} from './ica-policies';
+import { PolicyDocument } from './iam-policy';
 import { AWS_QUOTAS, Quota } from './quotas';
 import { IAM_NAME_MAX_LENGTH } from './rules';
 import { RuleId, ruleProblem } from './rule-catalogue';
-import type { ConfigProblem, ResolvedConfig } from './validate';
+import type { ConfigProblem, ResolvedConfig } from './resolved-config';
 
 /**
  * What the policy-count rule reports: the generated module renders it with `format` verbs

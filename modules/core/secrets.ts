@@ -1,5 +1,5 @@
 /** Where the user method's active access key is stored besides Terraform state, if anywhere. */
-import { ResolvedConfig } from './validate';
+import { ResolvedConfig } from './resolved-config';
 
 export interface SecretStoreTarget {
   readonly type: 'ssm' | 'secretsmanager';

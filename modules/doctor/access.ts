@@ -4,8 +4,8 @@
  * the built-in evaluator over the policies read from the account.
  */
 import { FEDERATION_ACTIONS, KMS_USE_ACTIONS } from '../core/actions';
-import { bucketArn, icaBucketActions, icaObjectActions } from '../core/policies';
-import { PolicyStatement } from '../core/policy';
+import { bucketArn, icaBucketActions, icaObjectActions } from '../core/ica-policies';
+import { PolicyStatement } from '../core/iam-policy';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
 import { Evaluation, Request, evaluate, parsePolicy } from './iam-eval';
 import { PolicySource } from './facts';

@@ -10,7 +10,7 @@
  * (SimulatePrincipalPolicy). Nothing here comes from @cloud-copilot/iam-simulate (AGPL), which
  * the tests alone may use.
  */
-import { PolicyDocument, PolicyStatement, Principals, hasPrincipals } from '../core/policy';
+import { PolicyDocument, PolicyStatement, Principals, hasPrincipals } from '../core/iam-policy';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 

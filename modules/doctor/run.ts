@@ -3,7 +3,7 @@
  * check over the facts. `checkFacts` is the pure part, unit-tested without AWS.
  */
 import { storageConfigurationSteps, storageCredentialSteps } from '../core/next-steps';
-import { StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/policies';
+import { StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/ica-policies';
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from './access';

@@ -9,8 +9,8 @@
  */
 import { OBJECT_VERSIONED_ACTIONS } from '../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
-import { PolicyRefs, SID, bucketPolicy, iamPrincipalArn, kmsKeyPolicy, permissionPolicies, trustPolicy } from '../core/policies';
-import { PolicyStatement } from '../core/policy';
+import { PolicyRefs, SID, bucketPolicy, iamPrincipalArn, kmsKeyPolicy, permissionPolicies, trustPolicy } from '../core/ica-policies';
+import { PolicyStatement } from '../core/iam-policy';
 import { attributeLines, hclString, hclValue } from './hcl';
 import { moduleInputs } from './view-model';
 import { VALID_MODULE_INPUTS, moduleValidations, modulePath, snakeCase } from './validations';

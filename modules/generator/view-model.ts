@@ -10,7 +10,7 @@ import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, RestoreInputKey,
 } from '../core/adoption';
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
-import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/policies';
+import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/ica-policies';
 import { mergedBucketPolicySizeMessage, policyCountDetail } from '../core/quota-checks';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';

@@ -7,7 +7,7 @@
  * Nothing that exists is changed behind the user's back: a storage configuration with other
  * values is reported as drift. A second run finds everything and changes nothing.
  */
-import { StorageConfigurationValues } from '../core/policies';
+import { StorageConfigurationValues } from '../core/ica-policies';
 import { ResolvedConfig } from '../core/validate';
 import { ApiRegion, ApiStorageConfiguration, ApiStorageCredential, IcaApiError, IcaClient, realSleep } from './client';
 import { ICA_API, credentialName, storageConfigurationBody, storageCredentialBody } from './payload';

@@ -7,7 +7,7 @@
  * writes them with placeholders for what only ICA knows (region id, credential id); `connect`
  * sends the same bodies with the real ids.
  */
-import { StorageConfigurationValues, storageConfigurations } from '../core/policies';
+import { StorageConfigurationValues, storageConfigurations } from '../core/ica-policies';
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 

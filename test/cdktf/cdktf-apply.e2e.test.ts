@@ -13,7 +13,7 @@
  * Bucket policies are only read back, never enforced here: moto's evaluator only understands
  * StringEquals and knows no caller, so this file runs moto with its bucket-policy check off (see
  * enforceBucketPolicies in ../support/moto.ts, a workaround for moto, not for the stack).
- * Enforcement is proven with an IAM policy simulator in test/safety.
+ * Enforcement is proven with an IAM policy simulator in test/core (policy-evaluation.test.ts).
  */
 import {
   GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketOwnershipControlsCommand,

@@ -3,7 +3,7 @@
  * breaking it fails (or warns) with the seeds' ICA error and a fix that names the config key.
  */
 import { OBJECT_VERSIONED_ACTIONS } from '../../modules/core/actions';
-import { permissionPolicy, trustPolicy, oidcProviderArn } from '../../modules/core/policies';
+import { permissionPolicy, trustPolicy, oidcProviderArn } from '../../modules/core/ica-policies';
 import { ResolvedConfig } from '../../modules/core/validate';
 import { checkFacts } from '../../modules/doctor/run';
 import { ICA_ERRORS } from '../../modules/doctor/ica-errors';

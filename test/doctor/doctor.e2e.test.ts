@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
 import { IcaConfigInput } from '../../modules/core/config-schema';
-import { bucketPolicy } from '../../modules/core/policies';
+import { bucketPolicy } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { main } from '../../modules/cli/index';
 import { CheckResult } from '../../modules/doctor/types';

@@ -7,7 +7,7 @@
  * @cloud-copilot/iam-simulate is AGPL: a devDependency used here only, never by runtime code.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { bucketPolicy } from '../../modules/core/policies';
+import { bucketPolicy } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { RequestPrincipal, evaluate, parsePolicy } from '../../modules/doctor/iam-eval';
 import { principalContext } from '../../modules/doctor/checks/resource-policies';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import {
   PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
-} from '../../modules/core/policies';
+} from '../../modules/core/ica-policies';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
 import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/doctor/facts';
 import { CheckInputs } from '../../modules/doctor/run';

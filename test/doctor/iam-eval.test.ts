@@ -1,4 +1,4 @@
-import { PolicyStatement } from '../../modules/core/policy';
+import { PolicyStatement } from '../../modules/core/iam-policy';
 import { Request, conditionHolds, evaluate, parsePolicy, wildcardMatch } from '../../modules/doctor/iam-eval';
 
 const ica = 'arn:aws:iam::111122223333:role/Illumina_ICA_Role';

@@ -6,7 +6,7 @@
  * per apply (KMS key ids, access key ids and secrets, creation dates) are replaced by names
  * derived from what owns them, so that every other attribute is compared exactly.
  */
-import { PolicyDocument } from '../../modules/core/policy';
+import { PolicyDocument } from '../../modules/core/iam-policy';
 
 export interface ShowResource {
   readonly address: string;

@@ -3,7 +3,7 @@
  * - the committed suite runs in a copy of the committed module in which one policy and one
  *   validation rule were broken the way a careless template change would: exactly those two runs
  *   fail, every other run passes (so the suite passes on the module as committed, and catches both);
- * - every invalid config of test/safety/invalid-configs/ and a bounded number of fast-check's
+ * - every invalid config of test/core/invalid-configs/ and a bounded number of fast-check's
  *   invalid configs go to `validate` and, as module inputs, to the module's validations in one
  *   plan (one module call per config, against the provider-free tests/validations module): each
  *   config `validate` rejects must be rejected by the module under one of the same catalogue rules,
@@ -121,7 +121,7 @@ const SAME_UNDER_TERRAFORM: Partial<Record<RuleId, readonly RuleId[]>> = {
 interface Case { readonly id: string; readonly source: string; readonly raw: Record<string, unknown> }
 
 function invalidConfigCases(): Case[] {
-  const dir = join(root, 'test', 'safety', 'invalid-configs');
+  const dir = join(root, 'test', 'core', 'invalid-configs');
   return readdirSync(dir).filter((file) => file.endsWith('.json') && file !== 'expected.json').sort().flatMap((file) => {
     try {
       const raw = JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown;

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IcaConfigInput } from '../../modules/core/config-schema';
-import { storageConfigurations } from '../../modules/core/policies';
+import { storageConfigurations } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { main } from '../../modules/cli/index';
 import { ConnectTuning, connectCommandWith } from '../../modules/cli/commands/connect';

@@ -22,7 +22,7 @@ export interface MotoOptions {
    * never knows the caller, so the restrictToIca Deny (`ArnNotLike aws:PrincipalArn`) becomes an
    * unconditional Deny there and terraform gets 403 on its own folder objects (on AWS the deployer
    * is in exemptPrincipalArns). Turned off, policies are still stored and read back unchanged;
-   * their enforcement is proven with an IAM policy simulator in test/safety.
+   * their enforcement is proven with an IAM policy simulator in test/core (policy-evaluation.test.ts).
    * @default true
    */
   readonly enforceBucketPolicies?: boolean;

@@ -1,6 +1,6 @@
 import { resolveEndpointUrl } from '../../core/emulator';
 import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER } from '../../core/placeholders';
-import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues } from '../../core/policies';
+import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues } from '../../core/ica-policies';
 import { ResolvedConfig } from '../../core/validate';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, ICA_ACCESS_TOKEN_ENV, ICA_API_KEY_ENV, IcaClient, IcaUrlError, RetryPolicy, icaAuthFromEnv, resolveIcaUrl,

@@ -1,4 +1,4 @@
-import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfigurations, trustPolicy } from '../../core/policies';
+import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfigurations, trustPolicy } from '../../core/ica-policies';
 import { placeholderRefs } from '../../core/placeholders';
 import { ResolvedConfig } from '../../core/validate';
 import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';

@@ -4,7 +4,7 @@
  * let through is resource-policies.ts.
  */
 import { KMS_USE_ACTIONS } from '../../core/actions';
-import { bucketArn } from '../../core/policies';
+import { bucketArn } from '../../core/ica-policies';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { IdentityAccess, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements } from '../access';
 import { ICA_ERRORS } from '../ica-errors';

@@ -7,7 +7,7 @@ import { ManageableSetting } from '../../core/config-schema';
 import {
   bucketArn, exemptsDeployer, iamPrincipalArn, kmsAliasName, oidcProviderArn, permissionPolicies, permissionPolicyName, sizingRefs,
   wantsBucketPolicy,
-} from '../../core/policies';
+} from '../../core/ica-policies';
 import { hasCreatedKey } from '../../core/protection';
 import { accessKeyLabels, secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';

@@ -7,7 +7,7 @@
  * with the check that compares them, and each is short.
  */
 import { hasCreatedKey } from '../../core/protection';
-import { kmsAliasName, permissionPolicies, permissionPolicyName, sizingRefs } from '../../core/policies';
+import { kmsAliasName, permissionPolicies, permissionPolicyName, sizingRefs } from '../../core/ica-policies';
 import { secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import type { OidcProviderFacts, Versioning } from '../facts';

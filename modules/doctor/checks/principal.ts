@@ -3,8 +3,8 @@
  * regional OIDC provider, a trust policy that admits ICA's service account, audience and session
  * name prefix).
  */
-import { iamPrincipalArn, oidcProviderArn } from '../../core/policies';
-import { PolicyStatement } from '../../core/policy';
+import { iamPrincipalArn, oidcProviderArn } from '../../core/ica-policies';
+import { PolicyStatement } from '../../core/iam-policy';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../../core/regions';
 import { ResolvedConfig, ResolvedOidc } from '../../core/validate';
 import { ICA_ERRORS } from '../ica-errors';

@@ -3,8 +3,8 @@
  * users ICA hands out, or Illumina's cross-account role) and the KMS key policy (and grants).
  */
 import { KMS_CROSS_ACCOUNT_ACTIONS, KMS_USE_ACTIONS } from '../../core/actions';
-import { crossAccountActions, isVersioned } from '../../core/policies';
-import { PolicyStatement, hasPrincipals } from '../../core/policy';
+import { crossAccountActions, isVersioned } from '../../core/ica-policies';
+import { PolicyStatement, hasPrincipals } from '../../core/iam-policy';
 import { ILLUMINA_CROSS_ACCOUNT_ID } from '../../core/regions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequirements, prefixRequirements, probeObjectArn } from '../access';

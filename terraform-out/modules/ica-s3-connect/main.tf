@@ -224,7 +224,7 @@ locals {
   tags        = length(var.tags) > 0 ? var.tags : null
   bucket_tags = { for name, bucket in local.buckets : name => length(merge(var.tags, bucket.tags)) > 0 ? merge(var.tags, bucket.tags) : null }
 
-  # The permission policy (modules/core/policies.ts builds the same): per versioning variant one
+  # The permission policy (modules/core/ica-policies.ts builds the same): per versioning variant one
   # bucket and one object statement, then KMS use on the keys and sts:GetFederationToken.
   variants = {
     for versioned in [false, true] : tostring(versioned) => [for bucket in local.buckets : bucket if bucket.versioned == versioned]

@@ -5,9 +5,9 @@
  * @cloud-copilot/iam-simulate (AGPL: a devDependency, used by tests only).
  *
  * Every row is a test named "<principal> | <action> | <resource> -> <decision>": list them all with
- * `npx jest test/safety/policy-evaluation --verbose`.
+ * `npx jest test/core/policy-evaluation --verbose`.
  *
- * The expectations are NOT derived from modules/core/policies.ts: the action sets below are copied
+ * The expectations are NOT derived from modules/core/ica-policies.ts: the action sets below are copied
  * from the seed pages (ICA's help pages), so a wrong action set in the
  * policies shows up as a failing row instead of being confirmed by itself.
  */
@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bucketPolicy, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicies, PolicyRefs, trustPolicy,
-} from '../../modules/core/policies';
+} from '../../modules/core/ica-policies';
 import { ICA_REGIONS, IcaRegion } from '../../modules/core/regions';
 import { ResolvedBucket, ResolvedConfig, formatProblems, validateConfig } from '../../modules/core/validate';
 

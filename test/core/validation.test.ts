@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import {
   ConfigError, ConfigProblem, ValidationResult, formatPath, formatProblems, loadConfigFile, resolveConfig, validateConfig,
 } from '../../modules/core/validate';
-import { SID, permissionPolicies, permissionPolicy, sizingRefs } from '../../modules/core/policies';
-import { PolicyDocument, PolicyStatement } from '../../modules/core/policy';
+import { SID, permissionPolicies, permissionPolicy, sizingRefs } from '../../modules/core/ica-policies';
+import { PolicyDocument, PolicyStatement } from '../../modules/core/iam-policy';
 import { documentSizeProblem } from '../../modules/core/quota-checks';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { RULES, RuleId } from '../../modules/core/rule-catalogue';

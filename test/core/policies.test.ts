@@ -7,9 +7,9 @@
 import {
   ACCOUNT_PLACEHOLDER, SID, bucketPolicy, bucketPolicyStatements, iamPrincipalArn, icaCorsRule, kmsAliasName, kmsKeyPolicy,
   oidcProviderArn, permissionPolicy, prefixObjectsArn, storageConfigurations, trustPolicy, wantsBucketPolicy,
-} from '../../modules/core/policies';
+} from '../../modules/core/ica-policies';
 import { placeholderRefs } from '../../modules/core/placeholders';
-import { PolicyDocument, PolicyStatement } from '../../modules/core/policy';
+import { PolicyDocument, PolicyStatement } from '../../modules/core/iam-policy';
 import { ICA_ORIGIN } from '../../modules/core/actions';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
 

@@ -1,9 +1,9 @@
 /**
- * The one IAM policy model (modules/core/policy.ts): every element of a statement, a lossless
+ * The one IAM policy model (modules/core/iam-policy.ts): every element of a statement, a lossless
  * fromJSON for every shape AWS returns, and the canonical form the renderers write.
  */
 import fc from 'fast-check';
-import { PolicyDocument, PolicyStatement } from '../../modules/core/policy';
+import { PolicyDocument, PolicyStatement } from '../../modules/core/iam-policy';
 
 const value = fc.oneof(
   fc.constantFrom('*', 's3:GetObject', 's3:Put*', 'arn:aws:s3:::bucket/ica/*', 'arn:aws:iam::111122223333:root', '${aws:username}'),

@@ -11,10 +11,10 @@ import {
   OBJECT_TAGGING_ACTIONS, OBJECT_VERSIONED_ACTIONS, OBJECT_VERSION_TAGGING_ACTIONS, RESTRICTED_OBJECT_ACTIONS,
 } from './actions';
 import { storageConfigurationName } from './ica-names';
-import { PolicyDocument, PolicyStatement } from './policy';
+import { PolicyDocument, PolicyStatement } from './iam-policy';
 import { AWS_QUOTAS } from './quotas';
 import { OIDC_AUDIENCE } from './regions';
-import { ResolvedBucket, ResolvedConfig, ResolvedOidc } from './validate';
+import { ResolvedBucket, ResolvedConfig, ResolvedOidc } from './resolved-config';
 
 /** Values known only after apply, as the renderer spells them. */
 export interface PolicyRefs {

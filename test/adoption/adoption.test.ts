@@ -24,7 +24,7 @@ import { main } from '../../modules/cli/index';
 import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, keptCorsConfiguration,
 } from '../../modules/core/adoption';
-import { SID } from '../../modules/core/policies';
+import { SID } from '../../modules/core/ica-policies';
 import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
 import { planAdoption } from '../../modules/adoption/adopt';

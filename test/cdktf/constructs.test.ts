@@ -38,7 +38,7 @@ import { IcaRoleCredential, IcaUserCredential } from '../../modules/cdktf/ica-cr
 import { ICA_ROLE_MAX_SESSION_SECONDS } from '../../modules/core/regions';
 import { IcaKmsKey } from '../../modules/cdktf/ica-kms-key';
 import { EMULATED_SERVICES } from '../../modules/core/emulator';
-import { SID } from '../../modules/core/policies';
+import { SID } from '../../modules/core/ica-policies';
 import { PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
 import { ResolvedOidc, resolveConfig } from '../../modules/core/validate';
 
