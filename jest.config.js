@@ -5,6 +5,7 @@ module.exports = {
   // Global (jest has no per-project timeout): generous for the unit tests that synthesize in
   // process while other workers compete for two cores. setup-e2e.ts raises it for the e2e project.
   testTimeout: 30_000,
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       displayName: 'unit',

@@ -4,7 +4,7 @@ import { DataAwsS3BucketPolicy } from '@cdktf/provider-aws/lib/data-aws-s3-bucke
 import {
   OWN_BUCKET_POLICY_SIDS, RESTORE_CHECK_COMMAND, RESTORE_COMMAND, RESTORE_INPUT_ENVIRONMENT, RestoreInputKey,
 } from '../core/adoption';
-import { PolicyDocument } from '../core/iam-policy';
+import { keptPolicyExpression, keptStatementsExpression } from '../core/renderer-literals';
 
 export interface IcaAdoptedBucketRestoreProps {
   /** Name of the adopted bucket. */
@@ -50,10 +50,10 @@ export class IcaAdoptedBucketRestore extends Construct {
     if (props.readsLivePolicy) {
       const current = new DataAwsS3BucketPolicy(this, 'current-policy', { bucket: props.bucketName });
       // A policy may hold one statement as an object instead of a list: flatten takes both.
-      const kept = new TerraformLocal(this, 'kept-statements', `\${[for statement in flatten([lookup(jsondecode(data.aws_s3_bucket_policy.${current.friendlyUniqueId}.policy), "Statement", [])]) : statement if !contains(${JSON.stringify(OWN_BUCKET_POLICY_SIDS)}, try(statement.Sid, ""))]}`);
+      const kept = new TerraformLocal(this, 'kept-statements', `\${${keptStatementsExpression(`data.aws_s3_bucket_policy.${current.friendlyUniqueId}.policy`, JSON.stringify(OWN_BUCKET_POLICY_SIDS))}}`);
       const keptReference = `local.${kept.friendlyUniqueId}`;
       this.keptStatements = kept.expression;
-      keptPolicy = `\${length(${keptReference}) > 0 ? jsonencode({ Version = "${PolicyDocument.VERSION}", Statement = ${keptReference} }) : ""}`;
+      keptPolicy = `\${${keptPolicyExpression(keptReference)}}`;
     }
     const input: Record<RestoreInputKey, unknown> = {
       bucket: props.bucketName,

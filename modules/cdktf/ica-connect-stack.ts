@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { emulatorProviderSettings, normaliseEndpointUrl } from '../core/emulator';
+import { OUTPUT_DESCRIPTIONS } from '../core/renderer-literals';
 import { secretStoreTarget } from '../core/secrets';
 import { ResolvedConfig } from '../core/validate';
 import { IcaUserCredential } from './ica-credentials';
@@ -82,39 +83,38 @@ export class IcaConnectStack extends TerraformStack {
   private addOutputs(connection: IcaS3Connect): void {
     const { config, principal } = connection;
     new TerraformOutput(this, 'storage_configurations', {
-      description: "One entry per bucket prefix: the values of ICA's storage configuration form.",
+      description: OUTPUT_DESCRIPTIONS.storage_configurations,
       value: connection.storageConfigurations,
     });
     new TerraformOutput(this, 'principal_arn', {
-      description: 'ARN of the IAM user or role ICA uses.',
+      description: OUTPUT_DESCRIPTIONS.principal_arn,
       value: connection.principalArn,
     });
     const accessKey = principal instanceof IcaUserCredential ? principal.activeAccessKey : undefined;
     if (!(principal instanceof IcaUserCredential) || !accessKey) return;
     new TerraformOutput(this, 'access_key_id', {
-      description: 'Id of the active access key (the last label) for the ICA storage credential (AWS_USER).',
+      description: OUTPUT_DESCRIPTIONS.access_key_id,
       value: accessKey.id,
     });
     new TerraformOutput(this, 'access_key_ids', {
-      description: 'Every access key id by label; during a rotation the old key is still listed here.',
+      description: OUTPUT_DESCRIPTIONS.access_key_ids,
       value: Object.fromEntries([...principal.accessKeys].map(([label, key]) => [label, key.id])),
     });
     if (config.credential.method === 'user' && config.credential.pgpKey) {
       new TerraformOutput(this, 'encrypted_secret_access_key', {
-        description: 'The active secret access key, encrypted with pgpKey (decrypt with: base64 -d | gpg -d).',
+        description: OUTPUT_DESCRIPTIONS.encrypted_secret_access_key,
         value: accessKey.encryptedSecret,
       });
       return;
     }
     new TerraformOutput(this, 'secret_access_key', {
-      description: 'Secret of the active access key for the ICA storage credential. Read it with: terraform output -raw secret_access_key',
+      description: OUTPUT_DESCRIPTIONS.secret_access_key,
       value: accessKey.secret,
       sensitive: true,
     });
-    const store = secretStoreTarget(config);
-    if (store && connection.secretStore) {
+    if (secretStoreTarget(config) && connection.secretStore) {
       new TerraformOutput(this, 'secret_store_arn', {
-        description: `ARN of the ${store.type === 'ssm' ? 'SSM parameter' : 'Secrets Manager secret'} holding the active access key as JSON.`,
+        description: OUTPUT_DESCRIPTIONS.secret_store_arn,
         value: connection.secretStore.arn,
       });
     }

@@ -8,6 +8,7 @@ import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { trustPolicy } from '../core/ica-policies';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../core/regions';
+import { RESOURCE_DESCRIPTIONS } from '../core/renderer-literals';
 import { propProblem, ruleProblem } from '../core/rule-catalogue';
 import { iamNameProblems, sessionNamePrefixProblems } from '../core/rules';
 import { ResolvedOidc } from '../core/validate';
@@ -114,7 +115,7 @@ export class IcaRoleCredential extends Construct implements IcaPrincipal {
       : new DataAwsIamOpenidConnectProvider(this, 'oidc-provider', { url: props.oidc.url }).arn;
     this.role = new IamRole(this, 'role', {
       name: roleName,
-      description: 'Assumed by Illumina Connected Analytics to access its S3 storage (managed by ica-s3-connect).',
+      description: RESOURCE_DESCRIPTIONS.role,
       maxSessionDuration: ICA_ROLE_MAX_SESSION_SECONDS,
       assumeRolePolicy: trustPolicy(props.oidc, this.oidcProviderArn, props.sessionNamePrefix).toString(),
     });

@@ -9,6 +9,7 @@ import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '
 import { IcaConfigInput } from '../core/config-schema';
 import { normaliseEndpointUrl } from '../core/emulator';
 import { PolicyDocument } from '../core/iam-policy';
+import { RESOURCE_DESCRIPTIONS } from '../core/renderer-literals';
 import {
   PolicyRefs, StorageConfigurationValues, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName,
   storageConfigurations,
@@ -172,7 +173,7 @@ export class IcaS3Connect extends Construct {
     // One managed policy, or as many as IAM's size limit needs (the first keeps its construct id).
     this.permissionPolicies = permissionPolicies(config, refs).map((document, index) => new IamPolicy(this, index === 0 ? 'permission-policy' : `permission-policy-${index + 1}`, {
       name: permissionPolicyName(config, index),
-      description: 'Access Illumina Connected Analytics needs to its S3 storage (managed by ica-s3-connect).',
+      description: RESOURCE_DESCRIPTIONS.permissionPolicy,
       policy: document.toString(),
     }));
     this.principal.attachPolicies(this.permissionPolicies.map((policy) => policy.arn));

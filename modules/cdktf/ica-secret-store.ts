@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { RESOURCE_DESCRIPTIONS } from '../core/renderer-literals';
 
 export interface IcaSecretStoreProps {
   /** `ssm` for a Parameter Store SecureString, `secretsmanager` for a Secrets Manager secret. */
@@ -25,7 +26,7 @@ export class IcaSecretStore extends Construct {
   constructor(scope: Construct, id: string, props: IcaSecretStoreProps) {
     super(scope, id);
     const value = JSON.stringify({ accessKeyId: props.accessKeyId, secretAccessKey: props.secretAccessKey });
-    const description = 'Access key of the IAM user Illumina Connected Analytics signs in as (managed by ica-s3-connect).';
+    const description = RESOURCE_DESCRIPTIONS.secretStore;
     if (props.type === 'ssm') {
       this.arn = new SsmParameter(this, 'parameter', { name: props.name, type: 'SecureString', value, description }).arn;
     } else {

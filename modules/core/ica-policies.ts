@@ -4,6 +4,9 @@
  * form. Values that exist only after apply (account id, role ARN, key ARN) come in as
  * `PolicyRefs`: Terraform references when a renderer builds resources, the seeds' placeholders
  * when the `policies` command writes files for the console.
+ *
+ * About 400 lines: every document ICA needs is here side by side, so that a change to one action
+ * set or Sid shows in all of them, and both renderers and the doctor read one module.
  */
 import {
   BUCKET_ACTIONS, BUCKET_VERSIONED_ACTIONS, CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS, CROSS_ACCOUNT_OBJECT_ACTIONS,
@@ -12,6 +15,7 @@ import {
 } from './actions';
 import { storageConfigurationName } from './ica-names';
 import { PolicyDocument, PolicyStatement } from './iam-policy';
+import { NAME_FORMATS, formatName } from './renderer-literals';
 import { AWS_QUOTAS } from './quotas';
 import { OIDC_AUDIENCE } from './regions';
 import { ResolvedBucket, ResolvedConfig, ResolvedOidc } from './resolved-config';
@@ -357,7 +361,7 @@ export function icaCorsRule(allowedOrigins: readonly string[]): CorsRule {
 
 /** The KMS alias of the key this tool creates for a bucket (alias names cannot hold dots). */
 export function kmsAliasName(config: ResolvedConfig, bucket: ResolvedBucket): string {
-  return `alias/${config.name}/${bucket.name.replace(/\./g, '_')}`;
+  return formatName(NAME_FORMATS.kmsAlias, config.name, bucket.name.replace(/\./g, '_'));
 }
 
 /** What ICA's "create storage configuration" form needs for one prefix (ICA API field names). */

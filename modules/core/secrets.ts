@@ -1,4 +1,5 @@
 /** Where the user method's active access key is stored besides Terraform state, if anywhere. */
+import { NAME_FORMATS, formatName } from './renderer-literals';
 import { ResolvedConfig } from './resolved-config';
 
 export interface SecretStoreTarget {
@@ -18,6 +19,6 @@ export function secretStoreTarget(config: ResolvedConfig): SecretStoreTarget | u
   const store = credential.secretStore;
   return {
     type: store.type,
-    name: store.name ?? (store.type === 'ssm' ? `/ica-s3-connect/${config.name}/access-key` : `ica-s3-connect/${config.name}/access-key`),
+    name: store.name ?? formatName(store.type === 'ssm' ? NAME_FORMATS.ssmParameter : NAME_FORMATS.secretsManagerSecret, config.name),
   };
 }

@@ -8,6 +8,7 @@ import { IcaConfig, MANAGEABLE_SETTINGS, configSchema } from './config-schema';
 import { asRecord, crossFieldProblems, storageConfigurationNameProblems } from './cross-field-rules';
 import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
 import { quotaProblems, quotaWarnings } from './quota-checks';
+import { NAME_FORMATS, formatName } from './renderer-literals';
 import { ConfigError, ResolvedConfig, ResolvedOidc, ValidationResult } from './resolved-config';
 import { normalisePrefix } from './rules';
 import { ruleProblem } from './rule-catalogue';
@@ -22,7 +23,7 @@ function resolve(config: IcaConfig): ResolvedConfig {
   let oidc: ResolvedOidc | undefined;
   if (credential.method === 'role') {
     const providerId = (credential.oidcProviderId ?? region.oidc?.providerId) as string;
-    const issuer = `oidc.eks.${region.awsRegion}.amazonaws.com/id/${providerId.toUpperCase()}`;
+    const issuer = formatName(NAME_FORMATS.oidcIssuer, region.awsRegion, providerId.toUpperCase());
     oidc = {
       providerId: providerId.toUpperCase(),
       namespace: (credential.namespace ?? region.oidc?.namespace) as string,

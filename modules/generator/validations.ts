@@ -4,6 +4,8 @@
  * `terraform plan` and `ica-s3 validate` say the same thing. Each entry also carries an input that
  * breaks only its rule: the module's `terraform test` suite runs one `expect_failures` run per
  * entry, and the generator's tests check that every module-checkable rule has an entry.
+ *
+ * About 360 lines: one table of every validation block, each with its condition and breaking input.
  */
 import { MANAGEABLE_SETTINGS } from '../core/config-schema';
 import { AWS_QUOTAS } from '../core/quotas';

@@ -3,7 +3,11 @@
  * the statement ids, and the module's variables. Variable names, types, defaults and
  * descriptions are derived from the config's JSON Schema (the zod definition in
  * modules/core/config-schema.ts), so every config option is a module input by construction;
- * validations render the patterns of modules/core/rules.ts. Templates only lay these out.
+ * validation blocks come from validations.ts. Templates only lay these out.
+ *
+ * About 390 lines: the schema walk that turns config keys into typed, described module inputs is
+ * one piece; the validation blocks and the module's test suite live in validations.ts and
+ * module-tests.ts.
  */
 import * as actions from '../core/actions';
 import {
@@ -12,6 +16,9 @@ import {
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/ica-policies';
 import { mergedBucketPolicySizeMessage, policyCountDetail } from '../core/quota-checks';
+import { NAME_FORMATS, OUTPUT_DESCRIPTIONS, POLICY_VERSION, RESOURCE_DESCRIPTIONS, keptPolicyExpression, keptStatementsExpression } from '../core/renderer-literals';
+
+export { OUTPUT_DESCRIPTIONS } from '../core/renderer-literals';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, ICA_REGION_SPELLINGS } from '../core/regions';
@@ -285,16 +292,6 @@ export function moduleArguments(config: ResolvedConfig): Record<string, unknown>
   return Object.fromEntries(entries);
 }
 
-export const OUTPUT_DESCRIPTIONS = {
-  storage_configurations: "One entry per bucket prefix: the values of ICA's storage configuration form.",
-  principal_arn: 'ARN of the IAM user or role ICA uses.',
-  access_key_id: 'Id of the active access key (the last label) for the ICA storage credential (AWS_USER).',
-  access_key_ids: 'Every access key id by label; during a rotation the old key is still listed here.',
-  secret_access_key: 'Secret of the active access key for the ICA storage credential. Read it with: terraform output -raw secret_access_key',
-  encrypted_secret_access_key: 'The active secret access key, encrypted with pgp_key (decrypt with: base64 -d | gpg -d).',
-  secret_store_arn: 'ARN of the SSM parameter or Secrets Manager secret holding the active access key as JSON.',
-} as const;
-
 /** The outputs with the secret one marked sensitive. */
 export const MODULE_OUTPUTS = Object.entries(OUTPUT_DESCRIPTIONS)
   .map(([name, description]) => ({ name, description, sensitive: name === 'secret_access_key' }));
@@ -370,6 +367,11 @@ export function moduleViewModel() {
     cors: icaCorsRule([]),
     sids: Object.fromEntries(Object.entries(SID).map(([key, value]) => [key.padEnd(sidWidth), value])),
     oidcAudience: OIDC_AUDIENCE,
+    policyVersion: POLICY_VERSION,
+    descriptions: RESOURCE_DESCRIPTIONS,
+    nameFormats: NAME_FORMATS,
+    keptStatements: keptStatementsExpression('current.policy', 'local.own_bucket_policy_sids'),
+    keptPolicy: keptPolicyExpression('statements'),
     roleMaxSessionSeconds: ICA_ROLE_MAX_SESSION_SECONDS,
     regionSpellings: hclPretty(ICA_REGION_SPELLINGS, 2),
     adoption: adoptionViewModel(),

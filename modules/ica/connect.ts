@@ -10,7 +10,7 @@
 import { StorageConfigurationValues } from '../core/ica-policies';
 import { ResolvedConfig } from '../core/validate';
 import { ApiRegion, ApiStorageConfiguration, ApiStorageCredential, IcaApiError, IcaClient, realSleep } from './client';
-import { ICA_API, credentialName, storageConfigurationBody, storageCredentialBody } from './payload';
+import { credentialName, storageConfigurationBody, storageCredentialBody } from './payload';
 import { checksForValidationError } from './validation-errors';
 
 /** A reason to stop, with what to do about it. */
@@ -321,105 +321,4 @@ export async function connect(client: IcaClient, inputs: ConnectInputs, options:
   const ok = results.every((result) => (result.action === 'found' || result.action === 'created') && !result.problem && result.validation?.result === 'valid');
   const changed = credential.action !== 'found' || results.some((result) => result.action === 'created');
   return { ok, changed, region: regionSummary, credential: credentialSummary, configurations: results };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dry run: the requests a run would send, sending none.
-// ---------------------------------------------------------------------------------------------
-
-export interface PlannedRequest {
-  /** "POST /api/storageConfigurations" */
-  readonly request: string;
-  /** When it is sent. */
-  readonly when: string;
-  /** The body, with the secret masked. */
-  readonly body?: object;
-}
-
-export const MASK = '********';
-
-/**
- * Every request a run sends to a tenant that has none of the objects yet, in order; ids that
- * only ICA knows are shown as `{...}`. A run against a tenant that has them skips their creation.
- */
-export function plannedRequests(inputs: ConnectInputs, options: Pick<ConnectOptions, 'regionId' | 'update'> = {}): PlannedRequest[] {
-  const { config } = inputs;
-  const name = credentialName(config);
-  const regionId = options.regionId ?? `{id of region ${config.region.code} from ${ICA_API.regions}}`;
-  const storageCredentialId = `{id of storage credential "${name}"}`;
-  const requests: PlannedRequest[] = [
-    { request: ICA_API.regions, when: options.regionId ? `always (checks that ${options.regionId} is listed)` : `always (picks region ${config.region.code}, ${config.region.name})` },
-    { request: ICA_API.listStorageCredentials, when: `always (looks for "${name}")` },
-  ];
-  if (config.credential.method === 'user') {
-    const awsCredentials = { accessKeyId: inputs.accessKeyId ?? '{access_key_id from --outputs}', secretAccessKey: MASK };
-    requests.push({ request: ICA_API.createStorageCredential, when: `if "${name}" is missing`, body: storageCredentialBody(config, awsCredentials) });
-    requests.push({
-      request: ICA_API.updateStorageCredentialSecrets.replace('{storageCredentialId}', storageCredentialId),
-      when: options.update ? `if "${name}" exists (--update)` : `if "${name}" exists and a key rotation is under way${inputs.rotating ? ' (it is: the outputs list more than one key)' : ''}`,
-      body: { awsCredentials },
-    });
-  }
-  requests.push({ request: ICA_API.listStorageConfigurations, when: 'always (looks for each name below)' });
-  for (const value of inputs.values) {
-    const configurationId = `{id of "${value.name}"}`;
-    requests.push(
-      { request: ICA_API.createStorageConfiguration, when: `if "${value.name}" is missing`, body: storageConfigurationBody(config, value, { regionId, storageCredentialId }) },
-      { request: ICA_API.validateStorageConfiguration.replace('{storageConfigurationId}', configurationId), when: 'unless it exists with other values' },
-      { request: ICA_API.getStorageConfiguration.replace('{storageConfigurationId}', configurationId), when: 'repeatedly until ICA reports it ready or in error (bounded)' },
-    );
-  }
-  return requests;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The report as text.
-// ---------------------------------------------------------------------------------------------
-
-function configurationLine(result: ConfigurationResult, configFile: string): string {
-  const where = `s3://${result.bucketName}/${result.keyPrefix}`;
-  const head = (status: string, what: string) => `${status.padEnd(5)} ${result.name}  ${where}: ${what}`;
-  if (result.problem) {
-    const status = result.action === 'drift' ? 'DRIFT' : 'FAIL';
-    return `${head(status, result.problem.message)} | fix: ${result.problem.fix}`;
-  }
-  const done = result.action === 'created' ? 'created' : 'found';
-  const validation = result.validation;
-  if (!validation) return head('FAIL', `${done}, not validated`);
-  if (validation.result === 'valid') return head('OK', `${done}, validated (${validation.status})`);
-  if (validation.result === 'pending') {
-    return `${head('WAIT', `${done}, ICA had not finished validating after ${validation.waitedSeconds} s (status ${validation.status})`)} | fix: run connect again in a few minutes, or look at System Settings > Storage in ICA`;
-  }
-  const doctor = validation.checks.length > 0
-    ? `run npx ica-s3 doctor -c ${configFile}: its checks ${validation.checks.join(', ')} find the cause in AWS`
-    : `run npx ica-s3 doctor -c ${configFile}, then Validate in ICA (System Settings > Storage) once it passes`;
-  return `${head('FAIL', `${done}, ICA's validation failed (${validation.status}): "${validation.errorMessage}"`)} | fix: ${doctor}`;
-}
-
-export function formatConnectReport(report: ConnectReport, configFile: string, baseUrl: string): string {
-  const lines = [`ICA API ${baseUrl}`];
-  if (report.region) lines.push(`region       ${report.region.code} (id ${report.region.id})`);
-  if (report.credential) {
-    const action = { found: 'found', created: 'created', 'secret-updated': 'found; its secret updated to the active access key' }[report.credential.action];
-    lines.push(`credential   "${report.credential.name}" (id ${report.credential.id}): ${action}`);
-  }
-  if (report.problem) lines.push(`FAIL  ${report.problem.message} | fix: ${report.problem.fix}`);
-  for (const result of report.configurations) lines.push(configurationLine(result, configFile));
-  if (!report.problem) {
-    lines.push(report.changed
-      ? 'Changed ICA: see "created" and "updated" above; a second run changes nothing.'
-      : 'Nothing to change: ICA already holds the credential and every storage configuration.');
-  }
-  lines.push(report.ok ? 'Connected: every storage configuration is valid.' : 'Not connected: see FAIL, DRIFT and WAIT above.');
-  return lines.join('\n');
-}
-
-/** The dry run as text: one block per request, the body as indented JSON. */
-export function formatPlannedRequests(requests: readonly PlannedRequest[], baseUrl: string): string {
-  const lines = [`Dry run: nothing is sent. A run sends these requests to ${baseUrl} (ids only ICA knows in {braces}; secrets masked):`];
-  for (const planned of requests) {
-    lines.push('', `${planned.request}    # ${planned.when}`);
-    if (planned.body) lines.push(JSON.stringify(planned.body, null, 2));
-  }
-  return lines.join('\n');
 }

@@ -1,18 +1,17 @@
-import { resolveEndpointUrl } from '../../core/emulator';
 import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER } from '../../core/placeholders';
 import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues } from '../../core/ica-policies';
 import { ResolvedConfig } from '../../core/validate';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, ICA_ACCESS_TOKEN_ENV, ICA_API_KEY_ENV, IcaClient, IcaUrlError, RetryPolicy, icaAuthFromEnv, resolveIcaUrl,
 } from '../../ica/client';
-import { ConnectInputs, DEFAULT_POLL, PollOptions, connect, formatConnectReport, formatPlannedRequests, plannedRequests } from '../../ica/connect';
+import { ConnectInputs, DEFAULT_POLL, PollOptions, connect } from '../../ica/connect';
+import { formatPlannedRequests, plannedRequests } from '../../ica/dry-run';
+import { formatConnectReport } from '../../ica/report';
 import { ICA_API_BASE, TerraformOutputs, parseTerraformOutputs, payloadValues } from '../../ica/payload';
-import { resolveTimeouts } from '../../doctor/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError, parseCommandArgs } from '../args';
-import { loadConfigOrReport } from '../config';
-import { readInputFile } from '../files';
+import type { AwsTimeouts } from '../../doctor/timeouts';
+import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
+import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
-import type { Command } from '../command';
 import type { ProgressStream } from './doctor';
 
 /** Values only an apply knows: connect never sends them to ICA. */
@@ -35,15 +34,13 @@ function fromOutputs(config: ResolvedConfig, outputs: TerraformOutputs): Deploye
 }
 
 /** The deployed values read from AWS the way the doctor reads them (the secret never comes back). */
-async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined): Promise<Deployed | { problem: string }> {
-  const timeouts = resolveTimeouts();
-  if ('problem' in timeouts) throw new UsageError(timeouts.problem);
+async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined, timeouts: AwsTimeouts): Promise<Deployed | { problem: string }> {
   // The AWS SDK loads only here, for a run without --outputs.
   const { DoctorClients } = await import('../../doctor/clients');
   const { identifyCaller } = await import('../../doctor/caller');
   const { inspect } = await import('../../doctor/inspect');
   const { icaValues } = await import('../../doctor/run');
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts: timeouts.timeouts });
+  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts });
   try {
     const identified = await identifyCaller(clients);
     if ('problem' in identified) return { problem: `reading the deployed values from AWS: ${identified.problem.found}; ${identified.problem.fix}, or pass --outputs FILE` };
@@ -131,42 +128,42 @@ Every request waits at most ${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s; answers 429 
 with backoff. Exit status 0 when every storage configuration is connected and
 valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
     async run(args: string[], out: Output): Promise<number> {
-      const { values } = parseCommandArgs(args, {
-        ...CONFIG_OPTIONS,
-        outputs: { type: 'string' },
-        'ica-url': { type: 'string' },
-        'region-id': { type: 'string' },
-        update: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        ...ENDPOINT_OPTIONS,
+      const start = startCommand(this, args, out, {
+        options: {
+          ...CONFIG_OPTIONS,
+          outputs: { type: 'string' },
+          'ica-url': { type: 'string' },
+          'region-id': { type: 'string' },
+          update: { type: 'boolean', default: false },
+          'dry-run': { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          ...ENDPOINT_OPTIONS,
+        },
+        aws: true,
+        check: (options) => {
+          try {
+            resolveIcaUrl(options['ica-url']);
+          } catch (error) {
+            if (error instanceof IcaUrlError) throw new UsageError(error.message);
+            throw error;
+          }
+          if (!icaAuthFromEnv() && !options['dry-run']) {
+            throw new UsageError(`set ${ICA_API_KEY_ENV} (an API key: ICA > your user menu > Manage API Keys) or ${ICA_ACCESS_TOKEN_ENV} in the environment; connect takes no secret as a flag`);
+          }
+        },
       });
-      if (values.help) { out.log(this.usage); return 0; }
-      let baseUrl: string;
-      try {
-        baseUrl = resolveIcaUrl(values['ica-url']);
-      } catch (error) {
-        if (error instanceof IcaUrlError) throw new UsageError(error.message);
-        throw error;
-      }
+      if (typeof start === 'number') return start;
+      const { values, config } = start;
+      const baseUrl = resolveIcaUrl(values['ica-url']);
       const auth = icaAuthFromEnv();
-      if (!auth && !values['dry-run']) {
-        throw new UsageError(`set ${ICA_API_KEY_ENV} (an API key: ICA > your user menu > Manage API Keys) or ${ICA_ACCESS_TOKEN_ENV} in the environment; connect takes no secret as a flag`);
-      }
-      const config = loadConfigOrReport(values.config, out);
-      if (!config) return 1;
 
       let deployed: Deployed;
       if (values.outputs) {
-        const text = readInputFile('--outputs', values.outputs);
-        try {
-          deployed = fromOutputs(config, parseTerraformOutputs(JSON.parse(text)));
-        } catch (error) {
-          out.error(`ica-s3 connect: ${values.outputs} ${(error as Error).message}`);
-          return 1;
-        }
+        const outputs = readJsonOption(out, 'connect', '--outputs', values.outputs, parseTerraformOutputs);
+        if (!outputs?.value) return 1;
+        deployed = fromOutputs(config, outputs.value);
       } else {
-        const read = await fromAws(config, resolveEndpointUrl(values['endpoint-url']));
+        const read = await fromAws(config, start.aws.endpointUrl, start.aws.timeouts);
         if ('problem' in read) { out.error(`ica-s3 connect: ${read.problem}`); return 1; }
         deployed = read;
       }

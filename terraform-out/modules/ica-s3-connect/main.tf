@@ -205,7 +205,7 @@ locals {
   # The overrides win over the published table (a validation requires them where it has none).
   oidc_provider_id = local.is_role ? upper(coalesce(var.credential.oidc_provider_id, local.region.oidc_provider_id)) : null
   oidc_namespace   = local.is_role ? coalesce(var.credential.namespace, local.region.namespace) : null
-  oidc_issuer      = local.is_role ? "oidc.eks.${local.region.aws_region}.amazonaws.com/id/${local.oidc_provider_id}" : null
+  oidc_issuer      = local.is_role ? format("oidc.eks.%s.amazonaws.com/id/%s", local.region.aws_region, local.oidc_provider_id) : null
   oidc_provider_arn = local.is_role ? (
     var.credential.oidc_provider == "existing" ? data.aws_iam_openid_connect_provider.this[0].arn : aws_iam_openid_connect_provider.this[0].arn
   ) : null
@@ -507,9 +507,7 @@ locals {
   # The statements that are not ICA's. A policy may hold one statement as an object instead of a
   # list: flatten takes both.
   kept_bucket_policy_statements = {
-    for name, current in data.aws_s3_bucket_policy.current : name => [
-      for statement in flatten([lookup(jsondecode(current.policy), "Statement", [])]) : statement if !contains(local.own_bucket_policy_sids, try(statement.Sid, ""))
-    ]
+    for name, current in data.aws_s3_bucket_policy.current : name => [for statement in flatten([lookup(jsondecode(current.policy), "Statement", [])]) : statement if !contains(local.own_bucket_policy_sids, try(statement.Sid, ""))]
   }
   bucket_policies = {
     for name, bucket in local.buckets : name => jsonencode({ Version = "2012-10-17", Statement = concat(lookup(local.kept_bucket_policy_statements, name, []), local.bucket_policy_statements[name]) })
@@ -635,7 +633,7 @@ resource "aws_kms_key" "this" {
 resource "aws_kms_alias" "this" {
   for_each = local.created_key_buckets
 
-  name          = "alias/${var.name}/${replace(each.key, ".", "_")}"
+  name          = format("alias/%s/%s", var.name, replace(each.key, ".", "_"))
   target_key_id = aws_kms_key.this[each.key].key_id
 }
 
@@ -758,7 +756,7 @@ resource "aws_iam_access_key" "this" {
 
 locals {
   secret_store      = local.active_key_label != null && var.credential.pgp_key == null ? var.credential.secret_store : null
-  secret_store_name = local.secret_store == null ? null : coalesce(local.secret_store.name, local.secret_store.type == "ssm" ? "/ica-s3-connect/${var.name}/access-key" : "ica-s3-connect/${var.name}/access-key")
+  secret_store_name = local.secret_store == null ? null : coalesce(local.secret_store.name, format(local.secret_store.type == "ssm" ? "/ica-s3-connect/%s/access-key" : "ica-s3-connect/%s/access-key", var.name))
   secret_store_value = local.secret_store == null ? null : jsonencode({
     accessKeyId     = aws_iam_access_key.this[local.active_key_label].id
     secretAccessKey = aws_iam_access_key.this[local.active_key_label].secret

@@ -55,7 +55,7 @@ output "secret_access_key" {
 }
 
 output "encrypted_secret_access_key" {
-  description = "The active secret access key, encrypted with pgp_key (decrypt with: base64 -d | gpg -d)."
+  description = "The active secret access key, encrypted with the credential's PGP key (decrypt with: base64 -d | gpg -d)."
   value       = local.active_key_label != null && var.credential.pgp_key != null ? aws_iam_access_key.this[local.active_key_label].encrypted_secret : null
 }
 
