@@ -1,7 +1,10 @@
 /**
  * The CDKTF stack, applied by terraform against moto for both credential methods, read back with
- * the AWS SDK v3: what AWS holds is what the seed pages ask for. Then a plan shows no drift, and
- * destroy removes everything.
+ * the AWS SDK v3: what AWS holds is what the seed pages ask for. Then, on the same two stacks: a
+ * plan shows no drift; changes made behind Terraform's back are reported and repaired; the user's
+ * SSM store holds the active key and the secret leaks into no file or output; a key rotation keeps
+ * two keys, then retires the old one; destroy and a bucket rename stop while a bucket may hold
+ * data; released the documented way, destroy removes everything.
  *
  * One moto server for the file; the two stacks are applied in parallel in beforeAll (about 40 s
  * each) and every read-back below shares those applies.
@@ -18,16 +21,18 @@
 import {
   GetBucketCorsCommand, GetBucketEncryptionCommand, GetBucketLocationCommand, GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand, GetBucketTaggingCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand,
-  HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client,
+  DeleteBucketCorsCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
   GetOpenIDConnectProviderCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetUserCommand, IAMClient,
   ListAccessKeysCommand, ListAttachedRolePoliciesCommand, ListAttachedUserPoliciesCommand, ListOpenIDConnectProvidersCommand,
+  UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, ListAliasesCommand, ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
@@ -35,6 +40,7 @@ import { IcaConfigInput } from '../../modules/core/config-schema';
 import { storageConfigurationName } from '../../modules/core/ica-names';
 import { resolveConfig } from '../../modules/core/validate';
 import { protectionAddresses } from '../../modules/core/protection';
+import { main } from '../../modules/cli/index';
 import { MotoServer, startMoto } from '../support/moto';
 import { allSettledOrThrow, CommandResult, terraform, terraformOk } from '../support/terraform';
 
@@ -67,19 +73,19 @@ const CROSS_ACCOUNT_ROLE = 'arn:aws:iam::079623148045:role/ica_euc1_crossacct';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`;
 const OIDC_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
 
-// User method in the US: unversioned, SSE-S3, two prefixes, no bucket policy.
+// User method in the US: unversioned, SSE-S3, two prefixes, no bucket policy, the active key also in SSM.
 const USER_REGION = 'us-east-1';
 const USER_BUCKET = 'e2e-user-data';
 const USER_NAME = 'e2e-ica-user';
 const USER_POLICY = 'e2e-user-policy';
 const USER_PREFIXES = ['ica-data/', 'more/'];
-const userConfig: IcaConfigInput = {
+const userConfig = (accessKeys: string[] = ['2026-01']): IcaConfigInput => ({
   name: 'e2e-user',
   icaRegion: 'US',
-  credential: { method: 'user', userName: USER_NAME },
+  credential: { method: 'user', userName: USER_NAME, accessKeys, secretStore: { type: 'ssm' } },
   policyName: USER_POLICY,
   buckets: [{ name: USER_BUCKET, prefixes: USER_PREFIXES, versioning: 'Disabled', encryption: { type: 'SSE-S3' } }],
-};
+});
 
 // The seeds' action sets ("Connect AWS S3 Bucket", "SSE-KMS Encryption", cross-account access).
 const BUCKET_ACTIONS = ['s3:PutBucketNotification', 's3:ListBucket', 's3:GetBucketNotification', 's3:GetBucketLocation'];
@@ -157,6 +163,21 @@ const kms = (region: string) => new KMSClient({ endpoint: moto.url, region, cred
 
 interface Output { value: unknown; sensitive: boolean; type: unknown }
 const outputs: Record<'role' | 'user', Record<string, Output>> = { role: {}, user: {} };
+const applyOutputs: Record<'role' | 'user', string> = { role: '', user: '' };
+
+/** Synthesizes a config of a stack into its directory (already initialised: the same providers). */
+function synthStack(which: 'role' | 'user', config: IcaConfigInput): string {
+  const outdir = join(scratch, which);
+  return dirname(synthesize(resolveConfig(config), { outdir, endpointUrl: moto.url, localStatePath: join(outdir, 'terraform.tfstate') }));
+}
+
+/**
+ * An apply right after this file's own apply: nothing changed behind Terraform's back, so reading
+ * every resource back from moto first (the refresh) would only cost time.
+ */
+async function applyUnrefreshed(dir: string): Promise<void> {
+  await terraformOk(dir, ['apply', '-auto-approve', '-input=false', '-refresh=false']);
+}
 
 /** The key the role stack created, found through its alias (not through the stack's outputs). */
 async function roleKeyArn(): Promise<string> {
@@ -165,6 +186,14 @@ async function roleKeyArn(): Promise<string> {
   expect(alias?.TargetKeyId).toBeDefined();
   const key = await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: alias!.TargetKeyId }));
   return key.KeyMetadata!.Arn!;
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    if (name === '.terraform') return [];
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }
 
 async function errorName(promise: Promise<unknown>): Promise<string> {
@@ -180,11 +209,9 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'ica-e2e-apply-'));
   moto = await startMoto({ enforceBucketPolicies: false });
   await allSettledOrThrow((['role', 'user'] as const).map(async (which) => {
-    const config = resolveConfig(which === 'role' ? roleConfig : userConfig);
-    const outdir = join(scratch, which);
-    stackDirs[which] = dirname(synthesize(config, { outdir, endpointUrl: moto.url, localStatePath: join(outdir, 'terraform.tfstate') }));
+    stackDirs[which] = synthStack(which, which === 'role' ? roleConfig : userConfig());
     await terraformOk(stackDirs[which], ['init', '-input=false']);
-    await terraformOk(stackDirs[which], ['apply', '-auto-approve', '-input=false']);
+    applyOutputs[which] = (await terraformOk(stackDirs[which], ['apply', '-auto-approve', '-input=false'])).stdout;
     outputs[which] = JSON.parse((await terraformOk(stackDirs[which], ['output', '-json'])).stdout);
   }));
 });
@@ -388,7 +415,7 @@ describe('user method', () => {
       credentialType: 'AWS_USER', credential: keyId, serverSideEncryptionAlgorithm: 'AES256',
     })));
     expect(outputs.user.principal_arn.value).toBe(`arn:aws:iam::${ACCOUNT}:user/${USER_NAME}`);
-    expect(outputs.user.access_key_ids.value).toEqual({ primary: keyId });
+    expect(outputs.user.access_key_ids.value).toEqual({ '2026-01': keyId });
     expect(outputs.user.storage_configurations.sensitive).toBe(false);
     expect(outputs.user.access_key_id.sensitive).toBe(false);
     expect(outputs.user.secret_access_key.sensitive).toBe(true);
@@ -420,19 +447,82 @@ describe('after the read-backs', () => {
     }
   });
 
-  test('renaming the SSE-KMS bucket stops the plan, naming the bucket and its key; released, destroy removes every resource of both stacks', async () => {
+  test('changes made behind Terraform\'s back are reported and repaired', async () => {
+    await s3(ROLE_REGION).send(new DeleteBucketCorsCommand({ Bucket: ROLE_BUCKET }));
+    // moto's UpdateRole clears a Description it is not sent (AWS keeps it), so send the current one.
+    const { Role } = await iam().send(new GetRoleCommand({ RoleName: ROLE_NAME }));
+    await iam().send(new UpdateRoleCommand({ RoleName: ROLE_NAME, MaxSessionDuration: 3600, Description: Role?.Description }));
+    const drifted = await terraform(stackDirs.role, ['plan', '-detailed-exitcode', '-input=false']);
+    expect(drifted.code).toBe(2);
+    expect(drifted.stdout).toMatch(/aws_s3_bucket_cors_configuration\.\S+ will be created/);
+    expect(drifted.stdout).toMatch(/max_session_duration\s+= 3600 -> 43200/);
+    await terraformOk(stackDirs.role, ['apply', '-auto-approve', '-input=false']);
+    expect((await iam().send(new GetRoleCommand({ RoleName: ROLE_NAME }))).Role?.MaxSessionDuration).toBe(43200);
+    const cors = await s3(ROLE_REGION).send(new GetBucketCorsCommand({ Bucket: ROLE_BUCKET }));
+    expect(cors.CORSRules?.[0]?.AllowedOrigins).toEqual(['https://ica.illumina.com']);
+  });
+
+  test('the SSM SecureString parameter holds the active key id and secret', async () => {
+    const parameter = await new SSMClient({ endpoint: moto.url, region: USER_REGION, credentials })
+      .send(new GetParameterCommand({ Name: '/ica-s3-connect/e2e-user/access-key', WithDecryption: true }));
+    expect(parameter.Parameter?.Type).toBe('SecureString');
+    expect(JSON.parse(parameter.Parameter?.Value ?? '{}')).toEqual({ accessKeyId: outputs.user.access_key_id.value, secretAccessKey: outputs.user.secret_access_key.value });
+  });
+
+  test('the secret appears in no synthesized file, no apply output and no CLI output', async () => {
+    const secret = String(outputs.user.secret_access_key.value);
+    const synthesized = filesUnder(join(scratch, 'user')).filter((path) => !/terraform\.[^/]*tfstate/.test(path));
+    expect(synthesized.length).toBeGreaterThan(0);
+    for (const path of synthesized) expect(readFileSync(path, 'utf8')).not.toContain(secret);
+    expect(applyOutputs.user).not.toContain(secret);
+    expect((await terraformOk(stackDirs.user, ['output'])).stdout).not.toContain(secret);
+    const lines: string[] = [];
+    const recorder = { log: (text: string) => lines.push(text), error: (text: string) => lines.push(text) };
+    expect(await main(['validate', '-c', join(__dirname, '..', '..', 'ica.config.json')], recorder)).toBe(0);
+    expect(lines.join('\n')).not.toContain(secret);
+  });
+
+  test('rotation: a second label adds a key and makes it active; removing the first retires it', async () => {
+    const keys = async () => (await iam().send(new ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata?.map((key) => key.AccessKeyId) ?? [];
+    const output = async (name: string) => JSON.parse((await terraformOk(stackDirs.user, ['output', '-json', name])).stdout);
+    const oldId = outputs.user.access_key_id.value;
+
+    synthStack('user', userConfig(['2026-01', '2026-11']));
+    await applyUnrefreshed(stackDirs.user);
+    const ids = await output('access_key_ids');
+    expect(Object.keys(ids)).toEqual(['2026-01', '2026-11']);
+    expect(ids['2026-01']).toBe(oldId);
+    expect(await output('access_key_id')).toBe(ids['2026-11']);
+    expect((await keys()).sort()).toEqual([ids['2026-01'], ids['2026-11']].sort());
+
+    synthStack('user', userConfig(['2026-11']));
+    await applyUnrefreshed(stackDirs.user);
+    expect(await keys()).toEqual([ids['2026-11']]);
+  });
+
+  test('destroy and a bucket rename stop while a bucket may hold data, naming it; released the documented way, destroy removes every resource of both stacks', async () => {
     const keyArn = await roleKeyArn();
-    const synthRole = (config: IcaConfigInput) => synthesize(resolveConfig(config), { outdir: join(scratch, 'role'), endpointUrl: moto.url, localStatePath: join(scratch, 'role', 'terraform.tfstate') });
-    synthRole({ ...roleConfig, buckets: roleConfig.buckets.map((bucket) => ({ ...bucket, name: `${ROLE_BUCKET}-renamed` })) });
-    const blocked = await terraform(stackDirs.role, ['plan', '-input=false']);
-    synthRole(roleConfig);
-    expect(blocked.code).toBe(1);
+    await s3(ROLE_REGION).send(new PutObjectCommand({ Bucket: ROLE_BUCKET, Key: 'ica/sample.fastq', Body: 'ACGT' }));
+    const destroyed1 = await terraform(stackDirs.role, ['destroy', '-auto-approve', '-input=false', '-refresh=false']);
+    expect(destroyed1.code).toBe(1);
     // Terraform wraps its messages at 78 columns.
+    expect(destroyed1.stderr.replace(/\s+/g, ' ')).toContain(`${protectionAddresses(ROLE_BUCKET, '')[0]} has lifecycle.prevent_destroy`);
+    expect((await s3(ROLE_REGION).send(new ListObjectsV2Command({ Bucket: ROLE_BUCKET }))).Contents?.map((object) => object.Key)).toContain('ica/sample.fastq');
+
+    synthStack('role', { ...roleConfig, buckets: roleConfig.buckets.map((bucket) => ({ ...bucket, name: `${ROLE_BUCKET}-renamed` })) });
+    // Nothing changed behind Terraform's back since the apply: the plan needs no refresh.
+    const blocked = await terraform(stackDirs.role, ['plan', '-input=false', '-refresh=false']);
+    expect(blocked.code).toBe(1);
     for (const address of protectionAddresses(ROLE_BUCKET, '')) expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${address} has lifecycle.prevent_destroy`);
     expect((await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe('Enabled');
+
+    // The documented way to really delete (README "Safety"): forceDestroy where a bucket holds data,
+    // the release command, apply, destroy.
+    synthStack('role', { ...roleConfig, buckets: roleConfig.buckets.map((bucket) => ({ ...bucket, forceDestroy: true })) });
     await allSettledOrThrow(Object.entries(stackDirs).map(([which, dir]) =>
       terraformOk(dir, ['state', 'rm', ...protectionAddresses(which === 'role' ? ROLE_BUCKET : USER_BUCKET, '')])));
-    await allSettledOrThrow(Object.values(stackDirs).map((dir) => terraformOk(dir, ['destroy', '-auto-approve', '-input=false'])));
+    await applyUnrefreshed(stackDirs.role);
+    await allSettledOrThrow(Object.values(stackDirs).map((dir) => terraformOk(dir, ['destroy', '-auto-approve', '-input=false', '-refresh=false'])));
     destroyed = true;
 
     expect(await errorName(s3(ROLE_REGION).send(new HeadBucketCommand({ Bucket: ROLE_BUCKET })))).toBe('NotFound');

@@ -25,7 +25,8 @@ const ROOT = join(__dirname, '..', '..');
 const C0 = /[\u0000-\u001f]/;
 const STACK_FRAME = /^\s+at /m;
 /** Runs per property: random each time (fast-check prints the seed of a failure to replay it). */
-const RUNS = { cheap: 300, cli: 100, synth: 50 };
+// Bounded so the file stays a few seconds of the suite: each synth run synthesizes a whole stack.
+const RUNS = { cheap: 300, cli: 60, synth: 25 };
 
 let workDir: string;
 beforeAll(() => { workDir = mkdtempSync(join(tmpdir(), 'ica-safety-')); });

@@ -6,10 +6,9 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** Seconds each slow file took on the 2-core CI machine (rough: only the order matters). */
 const COST = {
-  'cdktf/lifecycle.e2e.test.ts': 300,
   'generator/equivalence.e2e.test.ts': 210,
   'adoption/adoption.e2e.test.ts': 140,
-  'cdktf/cdktf-apply.e2e.test.ts': 120,
+  'cdktf/cdktf-apply.e2e.test.ts': 250,
   'doctor/doctor.e2e.test.ts': 55,
   'generator/module-tests.e2e.test.ts': 50,
   'generator/terraform.e2e.test.ts': 40,

@@ -28,7 +28,7 @@ output "secret_access_key" {
 }
 
 output "encrypted_secret_access_key" {
-  description = "The active secret access key, encrypted with pgp_key (decrypt with: base64 -d | gpg -d)."
+  description = "The active secret access key, encrypted with the credential's PGP key (decrypt with: base64 -d | gpg -d)."
   value       = module.ica_s3_connect.encrypted_secret_access_key
 }
 
