@@ -19,59 +19,80 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
  * report) when an unrelated field is malformed.
  */
 export function crossFieldProblems(raw: Record<string, unknown>, region: IcaRegion | undefined): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const buckets = Array.isArray(raw.buckets) ? raw.buckets : [];
-  const firstIndexOfName = new Map<string, number>();
-  buckets.forEach((bucketValue, bucketIndex) => {
-    const bucket = asRecord(bucketValue);
-    if (!bucket) return;
-    if (typeof bucket.name === 'string') {
-      const first = firstIndexOfName.get(bucket.name);
-      if (first !== undefined) {
-        problems.push({ path: `buckets[${bucketIndex}].name`, ...ruleProblem('buckets.unique', bucket.name, `also buckets[${first}]`) });
-      } else firstIndexOfName.set(bucket.name, bucketIndex);
-    }
-    const prefixes = Array.isArray(bucket.prefixes) ? bucket.prefixes : [];
-    const seen: { prefix: string; index: number }[] = [];
-    prefixes.forEach((prefix, prefixIndex) => {
-      if (typeof prefix !== 'string' || prefix.trim() === '' || prefix.startsWith('/')) return;
-      const normalised = normalisePrefix(prefix);
-      const path = `buckets[${bucketIndex}].prefixes[${prefixIndex}]`;
-      for (const other of seen) {
-        if (other.prefix === normalised) {
-          problems.push({ path, ...ruleProblem('prefixes.unique', normalised, `also prefixes[${other.index}]`) });
-        } else if (normalised.startsWith(other.prefix) || other.prefix.startsWith(normalised)) {
-          const [outer, inner] = normalised.startsWith(other.prefix) ? [other.prefix, normalised] : [normalised, other.prefix];
-          problems.push({ path, ...ruleProblem('prefixes.overlap', inner, inner === normalised ? `inside ${JSON.stringify(outer)}, prefixes[${other.index}]` : `prefixes[${other.index}], inside this prefix ${JSON.stringify(outer)}`) });
-        }
-      }
-      seen.push({ prefix: normalised, index: prefixIndex });
-    });
-    problems.push(...adoptionProblems(bucket, `buckets[${bucketIndex}]`));
-    problems.push(...mergedTagProblems(asRecord(raw.tags), asRecord(bucket.tags), `buckets[${bucketIndex}].tags`));
-    problems.push(...prototypeKeyProblems(bucket.tags, ['buckets', bucketIndex, 'tags']));
-    const encryption = asRecord(bucket.encryption);
-    const kmsKeyArn = encryption?.kmsKeyArn;
-    if (region && typeof kmsKeyArn === 'string') {
-      const keyRegion = new RegExp(KMS_KEY_ARN_PATTERN).exec(kmsKeyArn)?.[1];
-      if (keyRegion && keyRegion !== region.awsRegion) {
-        problems.push({
-          path: `buckets[${bucketIndex}].encryption.kmsKeyArn`,
-          ...ruleProblem('kms-key.region', undefined, `the key is in ${keyRegion}; ICA region ${region.code} uses ${region.awsRegion}`),
-        });
-      }
-    }
-  });
-  problems.push(...prototypeKeyProblems(raw.tags, ['tags']));
+  const buckets = (Array.isArray(raw.buckets) ? raw.buckets : []).map(asRecord);
   const credential = asRecord(raw.credential);
-  if (credential?.method === 'user') problems.push(...accessKeyProblems(credential));
-  if (region && credential?.method === 'role' && !region.oidc) {
-    const missing = ['oidcProviderId', 'namespace'].filter((key) => typeof credential[key] !== 'string');
-    if (missing.length > 0) {
-      problems.push({ path: 'credential', ...ruleProblem('role.oidc-for-region', undefined, `${region.name} (${region.code}); missing: ${missing.join(' and ')}`) });
-    }
-  }
+  const duplicates = duplicateBucketProblems(buckets);
+  return [
+    // In the order of the file: each bucket's problems, its being listed twice first.
+    ...buckets.flatMap((bucket, index) => (bucket ? [...duplicates.get(index) ?? [], ...bucketProblems(bucket, index, asRecord(raw.tags), region)] : [])),
+    ...prototypeKeyProblems(raw.tags, ['tags']),
+    ...(credential?.method === 'user' ? accessKeyProblems(credential) : []),
+    ...(credential?.method === 'role' ? roleRegionProblems(credential, region) : []),
+  ];
+}
+
+/** A bucket listed twice, by the index of its second place. */
+function duplicateBucketProblems(buckets: readonly (Record<string, unknown> | undefined)[]): Map<number, ConfigProblem[]> {
+  const firstIndexOfName = new Map<string, number>();
+  const problems = new Map<number, ConfigProblem[]>();
+  buckets.forEach((bucket, index) => {
+    if (typeof bucket?.name !== 'string') return;
+    const first = firstIndexOfName.get(bucket.name);
+    if (first === undefined) firstIndexOfName.set(bucket.name, index);
+    else problems.set(index, [{ path: `buckets[${index}].name`, ...ruleProblem('buckets.unique', bucket.name, `also buckets[${first}]`) }]);
+  });
   return problems;
+}
+
+/** The rules of one bucket that read several of its fields, or the top-level tags and the region. */
+function bucketProblems(bucket: Record<string, unknown>, index: number, tags: Record<string, unknown> | undefined, region: IcaRegion | undefined): ConfigProblem[] {
+  const path = `buckets[${index}]`;
+  return [
+    ...prefixProblems(bucket, path),
+    ...adoptionProblems(bucket, path),
+    ...mergedTagProblems(tags, asRecord(bucket.tags), `${path}.tags`),
+    ...prototypeKeyProblems(bucket.tags, ['buckets', index, 'tags']),
+    ...kmsKeyRegionProblems(bucket, path, region),
+  ];
+}
+
+/** Prefixes of one bucket listed twice or lying inside each other (after normalisation). */
+function prefixProblems(bucket: Record<string, unknown>, bucketPath: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen: { prefix: string; index: number }[] = [];
+  (Array.isArray(bucket.prefixes) ? bucket.prefixes : []).forEach((prefix, prefixIndex) => {
+    // Those are the bucket root or absolute: their own rules report them.
+    if (typeof prefix !== 'string' || prefix.trim() === '' || prefix.startsWith('/')) return;
+    const normalised = normalisePrefix(prefix);
+    const path = `${bucketPath}.prefixes[${prefixIndex}]`;
+    for (const other of seen) {
+      if (other.prefix === normalised) {
+        problems.push({ path, ...ruleProblem('prefixes.unique', normalised, `also prefixes[${other.index}]`) });
+      } else if (normalised.startsWith(other.prefix) || other.prefix.startsWith(normalised)) {
+        const [outer, inner] = normalised.startsWith(other.prefix) ? [other.prefix, normalised] : [normalised, other.prefix];
+        problems.push({ path, ...ruleProblem('prefixes.overlap', inner, inner === normalised ? `inside ${JSON.stringify(outer)}, prefixes[${other.index}]` : `prefixes[${other.index}], inside this prefix ${JSON.stringify(outer)}`) });
+      }
+    }
+    seen.push({ prefix: normalised, index: prefixIndex });
+  });
+  return problems;
+}
+
+/** A KMS key the user brings must be in the ICA region's AWS region. */
+function kmsKeyRegionProblems(bucket: Record<string, unknown>, bucketPath: string, region: IcaRegion | undefined): ConfigProblem[] {
+  const kmsKeyArn = asRecord(bucket.encryption)?.kmsKeyArn;
+  if (!region || typeof kmsKeyArn !== 'string') return [];
+  const keyRegion = new RegExp(KMS_KEY_ARN_PATTERN).exec(kmsKeyArn)?.[1];
+  if (!keyRegion || keyRegion === region.awsRegion) return [];
+  return [{ path: `${bucketPath}.encryption.kmsKeyArn`, ...ruleProblem('kms-key.region', undefined, `the key is in ${keyRegion}; ICA region ${region.code} uses ${region.awsRegion}`) }];
+}
+
+/** The role method where the docs publish no OIDC provider needs both overrides. */
+function roleRegionProblems(credential: Record<string, unknown>, region: IcaRegion | undefined): ConfigProblem[] {
+  if (!region || region.oidc) return [];
+  const missing = ['oidcProviderId', 'namespace'].filter((key) => typeof credential[key] !== 'string');
+  if (missing.length === 0) return [];
+  return [{ path: 'credential', ...ruleProblem('role.oidc-for-region', undefined, `${region.name} (${region.code}); missing: ${missing.join(' and ')}`) }];
 }
 
 /**

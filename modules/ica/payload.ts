@@ -7,8 +7,8 @@
  * writes them with placeholders for what only ICA knows (region id, credential id); `connect`
  * sends the same bodies with the real ids.
  */
-import { StorageConfigurationValues, storageConfigurations } from '../core/ica-policies';
-import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
+import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues, storageConfigurations } from '../core/ica-policies';
+import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 
 export const ICA_REGION_ID_PLACEHOLDER = 'YOUR_ICA_REGION_ID';
@@ -160,54 +160,64 @@ export function storageConfigurationBody(config: ResolvedConfig, value: StorageC
 }
 
 export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}): Payloads {
+  const credential = credentialPayload(config, options);
+  const files = [...credential.files, ...configurationPayloads(config, options.outputs)];
+  return { files, notes: [...credential.notes, ...callOrder(config, options.outputs, files)] };
+}
+
+/** The user method's secret as the credential body gets it: the placeholder unless asked for and given. */
+function credentialSecret(options: PayloadOptions): string {
   const outputs = options.outputs;
-  const files: PayloadFile[] = [];
-  const notes: string[] = [];
+  if (!options.includeSecret) return SECRET_PLACEHOLDER;
+  if (!outputs) throw new PayloadError('--include-secret needs --outputs FILE (the JSON of "terraform output -json", which holds secret_access_key)');
+  if (!outputs.secretAccessKey) {
+    throw new PayloadError(outputs.encryptedSecretAccessKey
+      ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): decrypt it (base64 -d | gpg -d) and put it into storage-credential.json yourself'
+      : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)');
+  }
+  return outputs.secretAccessKey;
+}
+
+/** storage-credential.json (user method only: role credentials are made in the ICA UI), with its note. */
+function credentialPayload(config: ResolvedConfig, options: PayloadOptions): { files: PayloadFile[]; notes: string[] } {
+  if (config.credential.method !== 'user') {
+    return { files: [], notes: ['no storage-credential.json for the role method: role credentials (AWS_Role) are created in the ICA UI, which generates the RoleSessionName prefix'] };
+  }
+  const secret = credentialSecret(options);
+  const withSecret = secret !== SECRET_PLACEHOLDER;
+  return {
+    files: [{
+      name: 'storage-credential.json',
+      body: storageCredentialBody(config, { accessKeyId: options.outputs?.accessKeyId ?? ACCESS_KEY_PLACEHOLDER, secretAccessKey: secret }),
+      secret: withSecret,
+    }],
+    notes: [withSecret
+      ? 'storage-credential.json holds the secret access key (mode 0600): delete it once the credential exists in ICA'
+      : `storage-credential.json holds the placeholder ${SECRET_PLACEHOLDER}: replace it with "terraform output -raw secret_access_key", or run again with --include-secret --outputs FILE (the file then holds the secret: keep it private and delete it after use)`],
+  };
+}
+
+/** One storage-configuration.<name>.json per prefix. */
+function configurationPayloads(config: ResolvedConfig, outputs: TerraformOutputs | undefined): PayloadFile[] {
+  return payloadValues(config, outputs).map((value) => ({
+    name: `storage-configuration.${value.name}.json`,
+    body: storageConfigurationBody(config, value, { regionId: ICA_REGION_ID_PLACEHOLDER, storageCredentialId: STORAGE_CREDENTIAL_ID_PLACEHOLDER }),
+    secret: false,
+  }));
+}
+
+/** The calls in order, with the ids to fill in, and a word on placeholders left in the files. */
+function callOrder(config: ResolvedConfig, outputs: TerraformOutputs | undefined, files: readonly PayloadFile[]): string[] {
   const region = config.region;
   const credentialStep = config.credential.method === 'user'
     ? `${ICA_API.createStorageCredential} with storage-credential.json, then use the id it returns (or find it with ${ICA_API.listStorageCredentials}) for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`
     : `create the role credential in the ICA UI: System Settings > Credentials > Create > Storage Credential, type AWS_Role, Generate the RoleSessionName prefix (the config's credential.sessionNamePrefix, "${config.credential.sessionNamePrefix}") and give it the role ARN ${outputs?.principalArn ?? placeholderRefs(config).icaPrincipalArn}; the public API creates AWS_USER credentials only. Then ${ICA_API.listStorageCredentials} gives its id for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`;
-
-  if (config.credential.method === 'user') {
-    let secret = SECRET_PLACEHOLDER;
-    if (options.includeSecret) {
-      if (!outputs) throw new PayloadError('--include-secret needs --outputs FILE (the JSON of "terraform output -json", which holds secret_access_key)');
-      if (!outputs.secretAccessKey) {
-        throw new PayloadError(outputs.encryptedSecretAccessKey
-          ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): decrypt it (base64 -d | gpg -d) and put it into storage-credential.json yourself'
-          : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)');
-      }
-      secret = outputs.secretAccessKey;
-    }
-    files.push({
-      name: 'storage-credential.json',
-      body: storageCredentialBody(config, { accessKeyId: outputs?.accessKeyId ?? ACCESS_KEY_PLACEHOLDER, secretAccessKey: secret }),
-      secret: secret !== SECRET_PLACEHOLDER,
-    });
-    if (secret === SECRET_PLACEHOLDER) {
-      notes.push(`storage-credential.json holds the placeholder ${SECRET_PLACEHOLDER}: replace it with "terraform output -raw secret_access_key", or run again with --include-secret --outputs FILE (the file then holds the secret: keep it private and delete it after use)`);
-    } else {
-      notes.push('storage-credential.json holds the secret access key (mode 0600): delete it once the credential exists in ICA');
-    }
-  } else {
-    notes.push('no storage-credential.json for the role method: role credentials (AWS_Role) are created in the ICA UI, which generates the RoleSessionName prefix');
-  }
-
-  for (const value of payloadValues(config, outputs)) {
-    files.push({
-      name: `storage-configuration.${value.name}.json`,
-      body: storageConfigurationBody(config, value, { regionId: ICA_REGION_ID_PLACEHOLDER, storageCredentialId: STORAGE_CREDENTIAL_ID_PLACEHOLDER }),
-      secret: false,
-    });
-  }
-
-  const placeholdersLeft = files.some((file) => JSON.stringify(file.body).includes('YOUR_ACCOUNT_ID') || JSON.stringify(file.body).includes('YOUR_KEY_ID') || JSON.stringify(file.body).includes(ACCESS_KEY_PLACEHOLDER));
-  notes.push(
+  const placeholdersLeft = files.some((file) => [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER].some((placeholder) => JSON.stringify(file.body).includes(placeholder)));
+  return [
     `API base ${ICA_API_BASE}, authenticated with your API key (X-API-Key header) or a bearer token.`,
     `1. ${ICA_API.regions} lists the regions you may use: take the "id" of ${region.name} (${region.code}, AWS ${region.awsRegion}) for ${ICA_REGION_ID_PLACEHOLDER}.`,
     `2. ${credentialStep}.`,
     `3. ${ICA_API.createStorageConfiguration} with each storage-configuration.*.json (one per prefix), then ${ICA_API.validateStorageConfiguration} to check it.`,
     ...(placeholdersLeft ? ['Values that exist only after apply (YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID) are placeholders: pass --outputs FILE with the JSON of "terraform output -json" to fill them in.'] : []),
-  );
-  return { files, notes };
+  ];
 }
