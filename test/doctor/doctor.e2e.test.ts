@@ -13,7 +13,7 @@ import {
   UpdateAccessKeyCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import {
-  CancelKeyDeletionCommand, CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand, ScheduleKeyDeletionCommand,
+  CancelKeyDeletionCommand, CreateKeyCommand, DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand, ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ import { main } from '../../modules/cli/index';
 import { CheckResult } from '../../modules/doctor/types';
 import { MotoServer, startMoto } from '../support/moto';
 import { terraformOk } from '../support/terraform';
+import { connectCommandWith } from '../../modules/cli/commands/connect';
+import { FakeIcaApi } from '../ica/fake-ica-api';
 
 const BUCKET = 'doctor-data';
 const ROLE = 'doctor-ica-role';
@@ -134,6 +136,29 @@ test('the applied stack passes every check; the emulator\'s missing simulator is
   // It ends with the values to enter in ICA, with the real ARNs.
   expect(run.text).toMatch(/Values to enter in ICA:[\s\S]*Credential: AWS_ROLE arn:aws:iam::123456789012:role\/doctor-ica-role/);
   expect(run.text).toMatch(/Server side encryption: aws:kms key arn:aws:kms:us-east-1:123456789012:key\//);
+});
+
+// Right after the healthy run, before the tests below change the account.
+test('connect without --outputs reads the deployed values from AWS as the doctor does, and connects them', async () => {
+  const apiKey = 'ica-api-key-doctor-e2e';
+  const api = await new FakeIcaApi({ apiKey }).start();
+  const saved = process.env.ICA_API_KEY;
+  process.env.ICA_API_KEY = apiKey;
+  try {
+    const credential = api.addCredential('doctor-e2e', 'AWS_ROLE');
+    const run = recorder();
+    const tuning = { poll: { intervalMs: 5, timeoutMs: 1_000 }, progressStream: { write: () => true } };
+    const code = await connectCommandWith(tuning).run(['-c', writeConfig(healthy), '--endpoint-url', moto.url, '--ica-url', api.url], run.out);
+    expect({ code, stderr: run.stderr }).toEqual({ code: 0, stderr: [] });
+    // The values came from moto: the role's ARN and the created key's ARN, no placeholder.
+    const keyArn = (await kms().send(new DescribeKeyCommand({ KeyId: `alias/doctor-e2e/${BUCKET}` }))).KeyMetadata?.Arn;
+    expect(api.configurations.map((configuration) => [configuration.storageCredentialId, configuration.awsDetails.bucketName, configuration.awsDetails.keyPrefix, configuration.awsDetails.serverSideEncryptionKey]))
+      .toEqual([[credential.id, BUCKET, 'ica-data/', keyArn], [credential.id, BUCKET, 'runs/', keyArn]]);
+    expect(run.stdout.join('\n')).toMatch(/Connected: every storage configuration is valid\./);
+  } finally {
+    if (saved === undefined) delete process.env.ICA_API_KEY; else process.env.ICA_API_KEY = saved;
+    await api.stop();
+  }
 });
 
 test('wrong region: a bucket in eu-west-1 for ICA region US', async () => {
