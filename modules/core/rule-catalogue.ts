@@ -171,7 +171,7 @@ const CROSS_FIELD_RULES = {
     fix: 'choose one: pgpKey (encrypted output) or secretStore (SSM/Secrets Manager)',
   },
   'role.oidc-for-region': {
-    path: 'credential', message: 'uses the role method in an ICA region for which the ICA docs publish no OIDC provider, without oidcProviderId and namespace',
+    path: 'credential', message: 'uses the role method in an ICA region for which the ICA docs publish no OIDC provider, without both oidcProviderId and namespace',
     fix: 'use {"method": "user"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidcProviderId and credential.namespace',
   },
 } as const satisfies Record<string, Rule>;
@@ -213,15 +213,22 @@ export interface RuleProblem {
   readonly fix: string;
 }
 
+/** Longer values are quoted by their start: at 2,000 characters the value would bury the message. */
+const QUOTED_MAX_LENGTH = 100;
+
+function quoted(value: unknown): string {
+  return typeof value === 'string' && value.length > QUOTED_MAX_LENGTH ? `${JSON.stringify(value.slice(0, 40))}...` : JSON.stringify(value);
+}
+
 /**
  * A problem under `rule`: the rule's words after the quoted value (when there is one), and
  * `detail` in parentheses for what only this value shows (its length, the characters at fault).
- * Values are quoted with JSON.stringify: a newline or terminal escape in a config value must not
- * reach the CLI's output raw.
+ * Values are quoted with JSON.stringify (a newline or terminal escape in a config value must not
+ * reach the CLI's output raw), values over 100 characters by their first 40.
  */
 export function ruleProblem(rule: RuleId, value?: unknown, detail?: string): RuleProblem {
   const entry: Rule = RULES[rule];
-  const subject = value === undefined ? '' : `${JSON.stringify(value)} `;
+  const subject = value === undefined ? '' : `${quoted(value)} `;
   return { rule, message: `${subject}${entry.message}${detail ? ` (${detail})` : ''}`, fix: entry.fix };
 }
 

@@ -78,7 +78,7 @@ const IAM_NAME_RULES = {
 
 export function iamNameProblems(kind: keyof typeof IAM_NAME_MAX_LENGTH, name: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
-  if (name.length === 0 || name.length > IAM_NAME_MAX_LENGTH[kind]) problems.push(ruleProblem(IAM_NAME_RULES[kind].length, name.length > 100 ? undefined : name, `${name.length}`));
+  if (name.length === 0 || name.length > IAM_NAME_MAX_LENGTH[kind]) problems.push(ruleProblem(IAM_NAME_RULES[kind].length, name, `${name.length}`));
   if (!new RegExp(IAM_NAME_PATTERN).test(name) && name.length > 0) problems.push(ruleProblem(IAM_NAME_RULES[kind].characters, name, nonAsciiDetail(name, 'IAM')));
   return problems;
 }
@@ -92,7 +92,7 @@ export const SESSION_NAME_PREFIX_PATTERN = '^[A-Za-z0-9_+=,.@-]{1,62}$';
 export function sessionNamePrefixProblems(prefix: string): RuleProblem[] {
   if (new RegExp(SESSION_NAME_PREFIX_PATTERN).test(prefix)) return [];
   return prefix.length > 62 || prefix.length === 0
-    ? [ruleProblem('session-name-prefix.length', prefix.length > 100 ? undefined : prefix, `${prefix.length}`)]
+    ? [ruleProblem('session-name-prefix.length', prefix, `${prefix.length}`)]
     : [ruleProblem('session-name-prefix.characters', prefix)];
 }
 
@@ -136,6 +136,6 @@ export function tagProblems(key: string, value: string): RuleProblem[] {
   if (key.toLowerCase().startsWith('aws:')) problems.push(ruleProblem('tag-key.reserved', undefined, JSON.stringify(key)));
   if (!charset.test(key)) problems.push(ruleProblem('tag-key.characters', undefined, JSON.stringify(key)));
   if (value.length > 256) problems.push(ruleProblem('tag-value.length', undefined, `${JSON.stringify(key)}: ${value.length} characters`));
-  if (!charset.test(value)) problems.push(ruleProblem('tag-value.characters', undefined, JSON.stringify(key)));
+  if (!charset.test(value)) problems.push(ruleProblem('tag-value.characters', undefined, `of the tag ${JSON.stringify(key)}`));
   return problems;
 }

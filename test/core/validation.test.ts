@@ -712,7 +712,7 @@ describe('tags', () => {
   });
 
   test('a value with interpolation characters', () => {
-    expectOnly(broken((c) => { c.tags = { team: '${var.x}' }; }), 'tags.team', 'tag-value.characters', '("team")');
+    expectOnly(broken((c) => { c.tags = { team: '${var.x}' }; }), 'tags.team', 'tag-value.characters', '(of the tag "team")');
   });
 
   test('bucket tags follow the same rules', () => {

@@ -117,7 +117,7 @@ variable "credential" {
 
   validation {
     condition     = var.credential.method != "role" || try(try(local.ica_regions[local.ica_region_codes[lower(trimspace(var.ica_region))]], null).oidc_provider_id != null, true) || (var.credential.oidc_provider_id != null && var.credential.namespace != null)
-    error_message = "credential uses the role method in an ICA region for which the ICA docs publish no OIDC provider, without oidc_provider_id and namespace. Fix: use {\"method\": \"user\"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidc_provider_id and credential.namespace. [role.oidc-for-region]"
+    error_message = "credential uses the role method in an ICA region for which the ICA docs publish no OIDC provider, without both oidc_provider_id and namespace. Fix: use {\"method\": \"user\"}, or ask Illumina support for the OIDC provider id and namespace and set credential.oidc_provider_id and credential.namespace. [role.oidc-for-region]"
   }
 
   validation {
