@@ -1,11 +1,12 @@
 /**
  * The generated module's own `terraform test` suite, and the two validators side by side:
  * - the committed suite runs in a copy of the committed module in which one policy and one
- *   validation rule were broken the way a careless template change would: exactly those two runs
- *   fail, every other run passes (so the suite passes on the module as committed, and catches both);
+ *   validation rule were broken the way a careless template change would: exactly the runs that
+ *   depend on them fail, every other run passes (so the suite passes on the module as committed,
+ *   and catches both);
  * - every invalid config of test/core/invalid-configs/ and a bounded number of fast-check's
- *   invalid configs go to `validate` and, as module inputs, to the module's validations in one
- *   plan (one module call per config, against the provider-free tests/validations module): each
+ *   invalid configs go to `validate` and, as module inputs, to the module's validations (one
+ *   module call per config, in a few roots over the provider-free tests/validations module): each
  *   config `validate` rejects must be rejected by the module under one of the same catalogue rules,
  *   unless each of its rules is one the catalogue says the module cannot check.
  */
@@ -179,7 +180,6 @@ test('every config validate rejects, the module rejects under the same rule (but
     const dir = rootFile(name, items);
     await initOk(dir, ['-backend=false']);
     const result = await terraform(dir, command);
-    if (process.env.DEBUG_DIFF) writeFileSync(`${process.env.DEBUG_DIFF}.${name}`, result.stderr);
     return rulesByModule(result.stderr);
   };
   const byModule = new Map<string, Set<RuleId>>();
