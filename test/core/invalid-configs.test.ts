@@ -1,5 +1,5 @@
 /**
- * Bad input, at volume (issue 4, section 5): a corpus of invalid configs, one small file each, in
+ * Bad input, at volume: a corpus of invalid configs, one small file each, in
  * invalid-configs/. Their expectations (JSON path, catalogue rule id and a fragment of the message)
  * are one table, invalid-configs/expected.json: the rule is the one the file's fault breaks, so the
  * table is also the oracle of what the generated module must report. Each file is checked twice:

@@ -1,5 +1,5 @@
 /**
- * Policies proven by evaluation, not by string comparison (issue 4, section 1).
+ * Policies proven by evaluation, not by string comparison.
  *
  * For every example config, the config at the root and a few extra configs, the identity, trust,
  * bucket and KMS key policies are built with concrete refs (account 111122223333, concrete key

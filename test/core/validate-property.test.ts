@@ -1,5 +1,5 @@
 /**
- * Bad input, at volume (issue 4, section 5), as properties (fast-check):
+ * Bad input, at volume, as properties (fast-check):
  * - `validateConfig` never throws, on arbitrary values (fc.anything, fc.jsonValue) and on mutations
  *   of valid configs, and every problem it returns has a path, a message and a fix, with no raw
  *   control character in them;
