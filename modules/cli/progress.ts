@@ -1,4 +1,4 @@
-/** The progress line of the commands that read AWS (doctor, preflight). */
+/** The progress line of the commands that wait on AWS or ICA (doctor, preflight, connect). */
 
 /** Where a progress indicator may write: a terminal, never a pipe or a file. */
 export interface ProgressStream {
@@ -7,17 +7,17 @@ export interface ProgressStream {
 }
 
 /**
- * A one-line progress indicator ("⠋ [3] reading bucket acme-ica-data") that rewrites itself on a
- * terminal and stays silent elsewhere; `done` clears the line.
+ * A one-line progress indicator ("⠋ checking bucket acme-ica-data ...") that rewrites itself on a
+ * terminal and stays silent elsewhere; `done` clears the line. `verb` leads every step's text.
  */
-export function createProgress(stream: ProgressStream): { step(text: string): void; done(): void } {
+export function createProgress(stream: ProgressStream, verb = 'checking'): { step(text: string): void; done(): void } {
   if (!stream.isTTY) return { step: () => undefined, done: () => undefined };
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let count = 0;
   return {
     step(text: string) {
       count += 1;
-      stream.write(`\r\x1b[K${frames[count % frames.length]} checking ${text} ...`);
+      stream.write(`\r\x1b[K${frames[count % frames.length]} ${verb ? `${verb} ` : ''}${text} ...`);
     },
     done() {
       if (count > 0) stream.write('\r\x1b[K');
@@ -26,8 +26,10 @@ export function createProgress(stream: ProgressStream): { step(text: string): vo
 }
 
 /** Runs `work` with a progress line on `stream` (none when `quiet`, as with --json), cleared when it ends. */
-export async function withProgress<T>(quiet: boolean, work: (step: (text: string) => void) => Promise<T>, stream: ProgressStream = process.stderr): Promise<T> {
-  const progress = createProgress(quiet ? { write: () => undefined } : stream);
+export async function withProgress<T>(
+  quiet: boolean, work: (step: (text: string) => void) => Promise<T>, stream: ProgressStream = process.stderr, verb = 'checking',
+): Promise<T> {
+  const progress = createProgress(quiet ? { write: () => undefined } : stream, verb);
   try {
     return await work(progress.step);
   } finally {

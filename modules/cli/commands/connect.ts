@@ -12,7 +12,7 @@ import type { AwsTimeouts } from '../../doctor/timeouts';
 import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
 import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
-import type { ProgressStream } from './doctor';
+import { ProgressStream, withProgress } from '../progress';
 
 /** Values only an apply knows: connect never sends them to ICA. */
 const PLACEHOLDERS = [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER, 'create an access key for the user'];
@@ -67,16 +67,6 @@ function placeholdersIn(values: readonly StorageConfigurationValues[], accessKey
   }
   if (accessKeyId && PLACEHOLDERS.some((placeholder) => accessKeyId.includes(placeholder))) found.push(`access key id ${accessKeyId}`);
   return found;
-}
-
-/** A one-line progress indicator on a terminal, silent elsewhere. */
-function progressLine(stream: ProgressStream): { step(text: string): void; done(): void } {
-  if (!stream.isTTY) return { step: () => undefined, done: () => undefined };
-  let written = false;
-  return {
-    step(text: string) { written = true; stream.write(`\r\x1b[K${text} ...`); },
-    done() { if (written) stream.write('\r\x1b[K'); },
-  };
 }
 
 /** What tests make faster: the waits, never the behaviour. */
@@ -191,19 +181,14 @@ valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
         ...(tuning.retry ? { retry: tuning.retry } : {}),
         ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
       });
-      const progress = progressLine(values.json ? {} as ProgressStream : tuning.progressStream ?? process.stderr);
-      let report;
-      try {
-        report = await connect(client, inputs, {
-          regionId: values['region-id'],
-          update: values.update,
-          ...(tuning.poll ? { poll: tuning.poll } : {}),
-          ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
-          progress: progress.step,
-        });
-      } finally {
-        progress.done();
-      }
+      // The steps name what they do ("validating ..."): no verb of the progress line's own.
+      const report = await withProgress(values.json, (step) => connect(client, inputs, {
+        regionId: values['region-id'],
+        update: values.update,
+        ...(tuning.poll ? { poll: tuning.poll } : {}),
+        ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+        progress: step,
+      }), tuning.progressStream ?? process.stderr, '');
       out.log(values.json ? JSON.stringify({ baseUrl, ...report }, null, 2) : formatConnectReport(report, values.config, baseUrl));
       return report.ok ? 0 : 1;
     },

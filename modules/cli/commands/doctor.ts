@@ -6,7 +6,6 @@ import { Output } from '../output';
 import { withProgress } from '../progress';
 
 // connect.ts imports the stream type from here; its home is ../progress.
-export type { ProgressStream } from '../progress';
 
 export const doctorCommand: Command = {
   summary: 'check a live AWS account against everything ICA needs (read-only)',
