@@ -9,7 +9,7 @@ import { keptCorsConfiguration, mergesLivePolicy, needsRestoreOnDestroy } from '
 import { IcaConfigInput } from '../core/config-schema';
 import { normaliseEndpointUrl } from '../core/emulator';
 import { PolicyDocument } from '../core/iam-policy';
-import { RESOURCE_DESCRIPTIONS } from '../core/renderer-literals';
+import { NO_ACCESS_KEY_CREDENTIAL, RESOURCE_DESCRIPTIONS } from '../core/renderer-literals';
 import {
   PolicyRefs, StorageConfigurationValues, bucketPolicy, exemptsDeployer, kmsAliasName, kmsKeyPolicy, permissionPolicies, permissionPolicyName,
   storageConfigurations,
@@ -180,7 +180,7 @@ export class IcaS3Connect extends Construct {
 
     const accessKey = this.principal instanceof IcaUserCredential ? this.principal.activeAccessKey : undefined;
     const credential = this.principal instanceof IcaUserCredential
-      ? accessKey?.id ?? 'create an access key for the user (createAccessKey is false)'
+      ? accessKey?.id ?? NO_ACCESS_KEY_CREDENTIAL
       : this.principalArn;
     this.storageConfigurations = storageConfigurations(config, { ...refs, credential });
     const store = secretStoreTarget(config);

@@ -8,6 +8,13 @@ import { ResolvedBucket, ResolvedConfig } from './resolved-config';
 export const KEY_ID_PLACEHOLDER = 'YOUR_KEY_ID';
 export const ACCESS_KEY_PLACEHOLDER = 'YOUR_ACCESS_KEY_ID';
 
+/** The placeholders of values that exist only after apply: text holding one is not deployed yet. */
+export const DEPLOYED_VALUE_PLACEHOLDERS = [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER] as const;
+
+export function holdsPlaceholder(text: string): boolean {
+  return DEPLOYED_VALUE_PLACEHOLDERS.some((placeholder) => text.includes(placeholder));
+}
+
 export function placeholderRefs(config: ResolvedConfig): PolicyRefs & { readonly credential: string } {
   const principalArn = iamPrincipalArn(config, ACCOUNT_PLACEHOLDER);
   return {

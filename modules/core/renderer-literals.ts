@@ -23,6 +23,9 @@ export const OUTPUT_DESCRIPTIONS = {
   secret_store_arn: 'ARN of the SSM parameter or Secrets Manager secret holding the active access key as JSON.',
 } as const;
 
+/** The storage configuration's credential when the user has no access key: a prompt, not a value. */
+export const NO_ACCESS_KEY_CREDENTIAL = 'create an access key for the user (createAccessKey is false)';
+
 /** The IAM policy language version of every document. */
 export const POLICY_VERSION = PolicyDocument.VERSION;
 

@@ -16,7 +16,7 @@ import {
 import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/ica-policies';
 import { mergedBucketPolicySizeMessage, policyCountDetail } from '../core/quota-checks';
-import { NAME_FORMATS, OUTPUT_DESCRIPTIONS, POLICY_VERSION, RESOURCE_DESCRIPTIONS, keptPolicyExpression, keptStatementsExpression } from '../core/renderer-literals';
+import { NAME_FORMATS, NO_ACCESS_KEY_CREDENTIAL, OUTPUT_DESCRIPTIONS, POLICY_VERSION, RESOURCE_DESCRIPTIONS, keptPolicyExpression, keptStatementsExpression } from '../core/renderer-literals';
 
 export { OUTPUT_DESCRIPTIONS } from '../core/renderer-literals';
 import { AWS_QUOTAS } from '../core/quotas';
@@ -368,6 +368,7 @@ export function moduleViewModel() {
     sids: Object.fromEntries(Object.entries(SID).map(([key, value]) => [key.padEnd(sidWidth), value])),
     oidcAudience: OIDC_AUDIENCE,
     policyVersion: POLICY_VERSION,
+    noAccessKeyCredential: NO_ACCESS_KEY_CREDENTIAL,
     descriptions: RESOURCE_DESCRIPTIONS,
     nameFormats: NAME_FORMATS,
     keptStatements: keptStatementsExpression('current.policy', 'local.own_bucket_policy_sids'),

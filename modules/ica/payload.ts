@@ -7,8 +7,8 @@
  * writes them with placeholders for what only ICA knows (region id, credential id); `connect`
  * sends the same bodies with the real ids.
  */
-import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues, storageConfigurations } from '../core/ica-policies';
-import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
+import { StorageConfigurationValues, storageConfigurations } from '../core/ica-policies';
+import { ACCESS_KEY_PLACEHOLDER, holdsPlaceholder, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
 
 export const ICA_REGION_ID_PLACEHOLDER = 'YOUR_ICA_REGION_ID';
@@ -165,15 +165,23 @@ export function icaPayloads(config: ResolvedConfig, options: PayloadOptions = {}
   return { files, notes: [...credential.notes, ...callOrder(config, options.outputs, files)] };
 }
 
+/**
+ * Why the outputs give no plain secret, `encrypted` saying what to do with an encrypted one (only
+ * the user can decrypt it). Shared by ica-payload and connect.
+ */
+export function missingSecretReason(outputs: TerraformOutputs, encrypted: string): string {
+  return outputs.encryptedSecretAccessKey
+    ? `the outputs hold only encrypted_secret_access_key (credential.pgpKey): ${encrypted}`
+    : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)';
+}
+
 /** The user method's secret as the credential body gets it: the placeholder unless asked for and given. */
 function credentialSecret(options: PayloadOptions): string {
   const outputs = options.outputs;
   if (!options.includeSecret) return SECRET_PLACEHOLDER;
   if (!outputs) throw new PayloadError('--include-secret needs --outputs FILE (the JSON of "terraform output -json", which holds secret_access_key)');
   if (!outputs.secretAccessKey) {
-    throw new PayloadError(outputs.encryptedSecretAccessKey
-      ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): decrypt it (base64 -d | gpg -d) and put it into storage-credential.json yourself'
-      : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)');
+    throw new PayloadError(missingSecretReason(outputs, 'decrypt it (base64 -d | gpg -d) and put it into storage-credential.json yourself'));
   }
   return outputs.secretAccessKey;
 }
@@ -212,7 +220,7 @@ function callOrder(config: ResolvedConfig, outputs: TerraformOutputs | undefined
   const credentialStep = config.credential.method === 'user'
     ? `${ICA_API.createStorageCredential} with storage-credential.json, then use the id it returns (or find it with ${ICA_API.listStorageCredentials}) for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`
     : `create the role credential in the ICA UI: System Settings > Credentials > Create > Storage Credential, type AWS_Role, Generate the RoleSessionName prefix (the config's credential.sessionNamePrefix, "${config.credential.sessionNamePrefix}") and give it the role ARN ${outputs?.principalArn ?? placeholderRefs(config).icaPrincipalArn}; the public API creates AWS_USER credentials only. Then ${ICA_API.listStorageCredentials} gives its id for ${STORAGE_CREDENTIAL_ID_PLACEHOLDER}`;
-  const placeholdersLeft = files.some((file) => [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER].some((placeholder) => JSON.stringify(file.body).includes(placeholder)));
+  const placeholdersLeft = files.some((file) => holdsPlaceholder(JSON.stringify(file.body)));
   return [
     `API base ${ICA_API_BASE}, authenticated with your API key (X-API-Key header) or a bearer token.`,
     `1. ${ICA_API.regions} lists the regions you may use: take the "id" of ${region.name} (${region.code}, AWS ${region.awsRegion}) for ${ICA_REGION_ID_PLACEHOLDER}.`,

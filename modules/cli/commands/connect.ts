@@ -1,5 +1,6 @@
-import { ACCESS_KEY_PLACEHOLDER, KEY_ID_PLACEHOLDER } from '../../core/placeholders';
-import { ACCOUNT_PLACEHOLDER, StorageConfigurationValues } from '../../core/ica-policies';
+import { DEPLOYED_VALUE_PLACEHOLDERS } from '../../core/placeholders';
+import { StorageConfigurationValues } from '../../core/ica-policies';
+import { NO_ACCESS_KEY_CREDENTIAL } from '../../core/renderer-literals';
 import { ResolvedConfig } from '../../core/validate';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, ICA_ACCESS_TOKEN_ENV, ICA_API_KEY_ENV, IcaClient, IcaUrlError, RetryPolicy, icaAuthFromEnv, resolveIcaUrl,
@@ -7,7 +8,7 @@ import {
 import { ConnectInputs, DEFAULT_POLL, PollOptions, connect } from '../../ica/connect';
 import { formatPlannedRequests, plannedRequests } from '../../ica/dry-run';
 import { formatConnectReport } from '../../ica/report';
-import { ICA_API_BASE, TerraformOutputs, parseTerraformOutputs, payloadValues } from '../../ica/payload';
+import { ICA_API_BASE, TerraformOutputs, missingSecretReason, parseTerraformOutputs, payloadValues } from '../../ica/payload';
 import type { AwsTimeouts } from '../../doctor/timeouts';
 import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
 import { Command, readJsonOption, startCommand } from '../command';
@@ -15,7 +16,7 @@ import { Output } from '../output';
 import { ProgressStream, withProgress } from '../progress';
 
 /** Values only an apply knows: connect never sends them to ICA. */
-const PLACEHOLDERS = [ACCOUNT_PLACEHOLDER, KEY_ID_PLACEHOLDER, ACCESS_KEY_PLACEHOLDER, 'create an access key for the user'];
+const PLACEHOLDERS = [...DEPLOYED_VALUE_PLACEHOLDERS, NO_ACCESS_KEY_CREDENTIAL];
 
 /** Where the deployed values come from, and what the user method's secret situation is. */
 type Deployed = Omit<ConnectInputs, 'config'>;
@@ -26,9 +27,7 @@ function fromOutputs(config: ResolvedConfig, outputs: TerraformOutputs): Deploye
     values: payloadValues(config, outputs),
     ...(outputs.accessKeyId ? { accessKeyId: outputs.accessKeyId } : {}),
     ...(outputs.secretAccessKey ? { secretAccessKey: outputs.secretAccessKey } : {}),
-    secretMissing: outputs.encryptedSecretAccessKey
-      ? 'the outputs hold only encrypted_secret_access_key (credential.pgpKey): connect cannot decrypt it; create the credential with ica-s3 ica-payload and the decrypted secret instead'
-      : 'the outputs hold no secret_access_key (is credential.createAccessKey false?)',
+    secretMissing: missingSecretReason(outputs, 'connect cannot decrypt it; create the credential with ica-s3 ica-payload and the decrypted secret instead'),
     rotating: keyCount > 1,
   };
 }
