@@ -129,10 +129,15 @@ export interface ExampleRun {
   readonly assertions: readonly Assertion[];
 }
 
+/** The run of an example config, by the example's file name (a run name takes letters, digits and _). */
+export function exampleRunName(example: string): string {
+  return snakeCase(example).replace(/[^a-z0-9_]/g, '_');
+}
+
 /** One plan run per example config. */
 export function exampleRun(name: string, config: ResolvedConfig): ExampleRun {
   return {
-    name: snakeCase(name).replace(/[^a-z0-9_]/g, '_'),
+    name: exampleRunName(name),
     region: config.region.awsRegion,
     principalArn: mockPrincipalArn(config),
     variables: variablesBlock(moduleInputs(config)),

@@ -17,16 +17,12 @@ import { MANAGEABLE_SETTINGS, configJsonSchema } from '../core/config-schema';
 import { SID, STATEMENT_KINDS, icaCorsRule } from '../core/ica-policies';
 import { mergedBucketPolicySizeMessage, policyCountDetail } from '../core/quota-checks';
 import { NAME_FORMATS, NO_ACCESS_KEY_CREDENTIAL, OUTPUT_DESCRIPTIONS, POLICY_VERSION, RESOURCE_DESCRIPTIONS, keptPolicyExpression, keptStatementsExpression } from '../core/renderer-literals';
-
-export { OUTPUT_DESCRIPTIONS } from '../core/renderer-literals';
 import { AWS_QUOTAS } from '../core/quotas';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../core/protection';
 import { ICA_REGIONS, ICA_ROLE_MAX_SESSION_SECONDS, IcaRegion, OIDC_AUDIENCE, crossAccountRoleArn, ICA_REGION_SPELLINGS } from '../core/regions';
 import { ResolvedConfig } from '../core/validate';
 import { attributeLines, hclHeredoc, hclPretty, hclString, hclValue } from './hcl';
 import { Validation, moduleValidations, moduleWords, ruleMessage, snakeCase } from './validations';
-
-export { snakeCase } from './validations';
 
 // ---------------------------------------------------------------------------------------------
 // The config's JSON Schema as module inputs
@@ -186,9 +182,6 @@ export function withoutDefaults(value: unknown, node: SchemaNode): unknown {
   return Object.fromEntries(kept);
 }
 
-/** A schema description as the module's user reads it: config keys named as module attributes. */
-export const terraformWords = moduleWords;
-
 /** A default in words for descriptions: `"Disabled"`, `["primary"]`. */
 function defaultText(node: SchemaNode): string {
   return node.default === undefined ? '' : ` Default: ${JSON.stringify(moduleValue(node.default, node))}.`;
@@ -200,7 +193,7 @@ function fieldLines(node: SchemaNode, depth: number): string[] {
   if (!isObjectNode(target)) return [];
   return objectFields(target).flatMap((field) => {
     const scope = field.forms ? ` (${field.forms.map((form) => JSON.stringify(form)).join(', ')} only)` : '';
-    const line = `${'  '.repeat(depth)}- ${field.name}${scope}: ${terraformWords(field.node.description ?? '')}${field.required ? ' Required.' : defaultText(field.node)}`;
+    const line = `${'  '.repeat(depth)}- ${field.name}${scope}: ${moduleWords(field.node.description ?? '')}${field.required ? ' Required.' : defaultText(field.node)}`;
     return [line, ...fieldLines(field.node, depth + 1)];
   });
 }
@@ -241,7 +234,7 @@ function moduleVariable(key: string, node: SchemaNode, required: boolean): Modul
   const name = snakeCase(key);
   const summary = key === 'icaRegion'
     ? `ICA region by code, name or AWS region: ${ICA_REGIONS.map((region: IcaRegion) => `${region.code} (${region.name}, ${region.awsRegion})`).join(', ')}. Every resource is created in its AWS region.`
-    : terraformWords(node.description ?? '');
+    : moduleWords(node.description ?? '');
   const fields = fieldLines(node, 0);
   const description = fields.length > 0 ? `${summary}\n${fields.join('\n')}` : summary;
   const type = renderType(typeOf(node), 2);

@@ -32,7 +32,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, ListAliasesCommand, ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
@@ -41,6 +41,7 @@ import { storageConfigurationName } from '../../modules/core/ica-names';
 import { resolveConfig } from '../../modules/core/validate';
 import { protectionAddresses } from '../../modules/core/protection';
 import { main } from '../../modules/cli/index';
+import { filesUnder } from '../support/files';
 import { MotoServer, startMoto } from '../support/moto';
 import { allSettledOrThrow, CommandResult, terraform, terraformOk } from '../support/terraform';
 
@@ -186,14 +187,6 @@ async function roleKeyArn(): Promise<string> {
   expect(alias?.TargetKeyId).toBeDefined();
   const key = await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: alias!.TargetKeyId }));
   return key.KeyMetadata!.Arn!;
-}
-
-function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    if (name === '.terraform') return [];
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 async function errorName(promise: Promise<unknown>): Promise<string> {

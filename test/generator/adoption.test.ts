@@ -20,7 +20,8 @@ import { MODULE_DIR, generateFiles } from '../../modules/generator/generate';
 import { AWS_QUOTAS } from '../../modules/core/quotas';
 
 const S3_MAX_CORS_RULES = AWS_QUOTAS.corsRulesPerBucket.value;
-import { MODULE_VARIABLES, snakeCase } from '../../modules/generator/view-model';
+import { MODULE_VARIABLES } from '../../modules/generator/view-model';
+import { snakeCase } from '../../modules/generator/validations';
 import { FOREIGN_CORS_RULE, MATRIX } from './matrix';
 
 type Json = Record<string, any>;

@@ -6,8 +6,8 @@
  * variable; the README's tables come from the same descriptions; the region table and action sets
  * come from the core; config values stay out of the HCL text.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import * as actions from '../../modules/core/actions';
 import { configReferenceRows } from '../../modules/core/config-reference';
 import { PROTECTION_HINT, PROTECTION_RESOURCES, releaseCommand } from '../../modules/core/protection';
@@ -16,9 +16,12 @@ import { AWS_QUOTAS } from '../../modules/core/quotas';
 import { ICA_REGIONS, IcaRegion, crossAccountRoleArn, findIcaRegion, ICA_REGION_SPELLINGS } from '../../modules/core/regions';
 import { loadConfigFile, resolveConfig, ResolvedConfig } from '../../modules/core/validate';
 import { generateFiles, MODULE_DIR } from '../../modules/generator/generate';
+import { filesUnder } from '../support/files';
 import { hclHeredoc, hclPretty, hclString, hclValue } from '../../modules/generator/hcl';
 import { createRenderer } from '../../modules/generator/templates';
-import { MODULE_VARIABLES, OUTPUT_DESCRIPTIONS, moduleInputs, snakeCase, terraformWords } from '../../modules/generator/view-model';
+import { OUTPUT_DESCRIPTIONS } from '../../modules/core/renderer-literals';
+import { MODULE_VARIABLES, moduleInputs } from '../../modules/generator/view-model';
+import { moduleWords, snakeCase } from '../../modules/generator/validations';
 
 const root = join(__dirname, '..', '..');
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -30,13 +33,8 @@ function load(path: string): ResolvedConfig {
 }
 
 /** Every file under a directory but terraform's own (plugins, lock file, state). */
-function filesUnder(directory: string): string[] {
-  if (!existsSync(directory)) return [];
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name === '.terraform' || entry.name === '.terraform.lock.hcl' || /\.tfstate/.test(entry.name)) return [];
-    const path = join(directory, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : [path];
-  });
+function generatedFilesUnder(directory: string): string[] {
+  return filesUnder(directory).filter((path) => basename(path) !== '.terraform.lock.hcl' && !/\.tfstate/.test(basename(path)));
 }
 
 const defaultFiles = generateFiles(load('ica.config.json'), { configFile: 'ica.config.json', outputDir: 'terraform-out' });
@@ -50,7 +48,7 @@ describe('terraform-out/ (committed)', () => {
   });
 
   test('holds no file that generate no longer writes', () => {
-    expect(filesUnder(dir).map((path) => relative(dir, path)).sort()).toEqual([...defaultFiles.keys()].sort());
+    expect(generatedFilesUnder(dir).map((path) => relative(dir, path)).sort()).toEqual([...defaultFiles.keys()].sort());
   });
 });
 
@@ -79,7 +77,7 @@ describe.each([
   });
 
   test('no golden file is left over', () => {
-    expect(filesUnder(goldenDir).map((path) => relative(goldenDir, path)).sort()).toEqual(rootFiles.sort());
+    expect(generatedFilesUnder(goldenDir).map((path) => relative(goldenDir, path)).sort()).toEqual(rootFiles.sort());
   });
 
   test('the module is byte for byte the committed terraform-out/ module under the same header', () => {
@@ -133,7 +131,7 @@ describe('module variables', () => {
     const rows = new Map(configReferenceRows().map((row) => [row.path, row]));
     for (const variable of MODULE_VARIABLES) {
       expect(variable.type).toMatch(/^(string|bool|number|list\(|object\(|map\()/);
-      if (variable.configKey !== 'icaRegion') expect(variable.summary).toBe(terraformWords(rows.get(variable.configKey)?.description ?? ''));
+      if (variable.configKey !== 'icaRegion') expect(variable.summary).toBe(moduleWords(rows.get(variable.configKey)?.description ?? ''));
       const fieldRows = [...rows.values()].filter((row) => row.path.startsWith(`${variable.configKey}.`) || row.path.startsWith(`${variable.configKey}[].`));
       for (const row of fieldRows) expect(variable.description).toContain(`- ${snakeCase(row.path.split('.').at(-1) as string)}`);
       const row = rows.get(variable.configKey);

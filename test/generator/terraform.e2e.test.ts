@@ -15,6 +15,7 @@ import { IcaConfigInput } from '../../modules/core/config-schema';
 import { emulatorProviderSettings } from '../../modules/core/emulator';
 import { resolveConfig } from '../../modules/core/validate';
 import { MODULE_DIR, generateFiles, writeGeneratedFiles } from '../../modules/generator/generate';
+import { filesUnder } from '../support/files';
 import { MotoServer, startMoto } from '../support/moto';
 import { terraform, terraformOk } from '../support/terraform';
 import { initOk } from './harness';
@@ -125,12 +126,7 @@ describe('with moto', () => {
     // The access key secret is in the state (as for any aws_iam_access_key) and in no file here.
     const secret = (await terraformOk(dir, ['output', '-raw', 'secret_access_key'])).stdout;
     expect(secret.length).toBeGreaterThan(10);
-    const files = (directory: string): string[] => readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-      if (entry.name === '.terraform') return [];
-      const path = join(directory, entry.name);
-      return entry.isDirectory() ? files(path) : [path];
-    });
-    for (const path of files(dir)) expect(readFileSync(path, 'utf8')).not.toContain(secret);
+    for (const path of filesUnder(dir)) expect(readFileSync(path, 'utf8')).not.toContain(secret);
     expect((await terraformOk(dir, ['output'])).stdout).not.toContain(secret);
   });
 });
