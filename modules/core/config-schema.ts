@@ -38,8 +38,22 @@ const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
   }
 });
 
+/**
+ * The values of each choice the config offers, once: the schema below and the generated module's
+ * validation blocks both take them from here. A discriminated union's forms are in this order.
+ */
+export const CHOICES = {
+  credentialMethod: ['user', 'role'],
+  secretStoreType: ['ssm', 'secretsmanager'],
+  oidcProvider: ['create', 'existing'],
+  encryptionType: ['SSE-S3', 'SSE-KMS'],
+  keptCorsMethod: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'],
+  versioning: ['Enabled', 'Suspended', 'Disabled'],
+  objectOwnership: ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'],
+} as const;
+
 const userCredentialSchema = z.strictObject({
-  method: z.literal('user').describe('IAM user with an access key (long-term credentials).'),
+  method: z.literal(CHOICES.credentialMethod[0]).describe('IAM user with an access key (long-term credentials).'),
   userName: checkedString((value) => iamNameProblems('user', value)).default('illumina_ica_admin')
     .describe('Name of the IAM user ICA signs in as.'),
   createAccessKey: z.boolean().default(true)
@@ -49,12 +63,12 @@ const userCredentialSchema = z.strictObject({
     .describe('Labels of the access keys to keep: at most 2 (the AWS limit). Rotate by adding a second label, entering the new key in ICA, then removing the old label. The last label is the active key.'),
   secretStore: z.discriminatedUnion('type', [
     z.strictObject({
-      type: z.literal('ssm').describe('An SSM Parameter Store SecureString parameter.'),
+      type: z.literal(CHOICES.secretStoreType[0]).describe('An SSM Parameter Store SecureString parameter.'),
       name: patternString(SSM_PARAMETER_NAME_PATTERN, 'ssm-parameter-name.pattern').optional()
         .describe('Parameter name. Default /ica-s3-connect/<name>/access-key.'),
     }),
     z.strictObject({
-      type: z.literal('secretsmanager').describe('An AWS Secrets Manager secret.'),
+      type: z.literal(CHOICES.secretStoreType[1]).describe('An AWS Secrets Manager secret.'),
       name: patternString(SECRET_NAME_PATTERN, 'secret-name.pattern').optional()
         .describe('Secret name. Default ica-s3-connect/<name>/access-key.'),
     }),
@@ -67,12 +81,12 @@ const userCredentialSchema = z.strictObject({
 });
 
 const roleCredentialSchema = z.strictObject({
-  method: z.literal('role').describe('IAM role ICA assumes through the regional OIDC provider (temporary credentials, 12 h).'),
+  method: z.literal(CHOICES.credentialMethod[1]).describe('IAM role ICA assumes through the regional OIDC provider (temporary credentials, 12 h).'),
   sessionNamePrefix: checkedString(sessionNamePrefixProblems)
     .describe('The RoleSessionName prefix ICA generated when you created the AWS_Role storage credential.'),
   roleName: checkedString((value) => iamNameProblems('role', value)).default('Illumina_ICA_Role')
     .describe('Name of the IAM role ICA assumes.'),
-  oidcProvider: z.enum(['create', 'existing']).default('create')
+  oidcProvider: z.enum(CHOICES.oidcProvider).default('create')
     .describe('"create" the IAM OIDC provider for the ICA region, or use the "existing" one (an account holds one provider per URL).'),
   oidcProviderId: patternString(OIDC_PROVIDER_ID_PATTERN, 'oidc-provider-id.pattern').optional()
     .describe('Override of the OIDC provider id, for regions where the docs publish none (Indonesia, Israel, UAE).'),
@@ -84,10 +98,10 @@ const roleCredentialSchema = z.strictObject({
 
 const encryptionSchema = z.discriminatedUnion('type', [
   z.strictObject({
-    type: z.literal('SSE-S3').describe('Amazon S3 managed keys (AES256).'),
+    type: z.literal(CHOICES.encryptionType[0]).describe('Amazon S3 managed keys (AES256).'),
   }),
   z.strictObject({
-    type: z.literal('SSE-KMS').describe('AWS KMS key (aws:kms) with an S3 bucket key.'),
+    type: z.literal(CHOICES.encryptionType[1]).describe('AWS KMS key (aws:kms) with an S3 bucket key.'),
     kmsKeyArn: patternString(KMS_KEY_ARN_PATTERN, 'kms-key-arn.pattern').optional()
       .describe('ARN of an existing KMS key in the ICA region. Omit it to create a key with rotation and an alias.'),
   }),
@@ -101,7 +115,7 @@ export type ManageableSetting = (typeof MANAGEABLE_SETTINGS)[number];
 const keptCorsRuleSchema = z.strictObject({
   ID: patternString(CORS_RULE_ID_PATTERN, 'kept-cors-id.pattern').optional()
     .describe('The rule\'s ID.'),
-  AllowedMethods: z.array(z.enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])).min(1).describe('HTTP methods the rule allows.'),
+  AllowedMethods: z.array(z.enum(CHOICES.keptCorsMethod)).min(1).describe('HTTP methods the rule allows.'),
   AllowedOrigins: z.array(patternString(KEPT_CORS_ORIGIN_PATTERN, 'kept-cors-origin.pattern')).min(1)
     .describe('Origins the rule allows.'),
   AllowedHeaders: z.array(patternString(CORS_HEADER_PATTERN, 'kept-cors-header.pattern')).optional()
@@ -116,12 +130,12 @@ export const bucketSchema = z.strictObject({
   name: checkedString(bucketNameProblems).describe('S3 bucket name (created in the ICA region).'),
   prefixes: z.array(checkedString(prefixProblems)).min(1)
     .describe('Folders connected to ICA, one ICA storage configuration each ("ica-data/"). Never the bucket root.'),
-  versioning: z.enum(['Enabled', 'Suspended', 'Disabled']).default('Disabled')
+  versioning: z.enum(CHOICES.versioning).default('Disabled')
     .describe('Bucket versioning: "Enabled", "Suspended" or "Disabled" (unversioned). Picks the permission policy variant. "Disabled" is only for a bucket that was never versioned: S3 cannot unversion a bucket, so to stop versioning one write "Suspended" (preflight and doctor refuse "Disabled" on a bucket that was ever versioned).'),
   encryption: encryptionSchema.default({ type: 'SSE-S3' })
     .describe('Default encryption: {"type": "SSE-S3"} or {"type": "SSE-KMS", "kmsKeyArn"?}.'),
   blockPublicAccess: z.boolean().default(true).describe('Block all public access to the bucket.'),
-  objectOwnership: z.enum(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']).default('BucketOwnerEnforced')
+  objectOwnership: z.enum(CHOICES.objectOwnership).default('BucketOwnerEnforced')
     .describe('Object ownership; BucketOwnerEnforced (ACLs off) avoids 403 errors on Illumina copy jobs.'),
   forceDestroy: z.boolean().default(false)
     .describe('Let destroy delete the bucket with every object in it. Leave false for real data.'),

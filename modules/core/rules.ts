@@ -9,6 +9,10 @@ export type { RuleProblem } from './rule-catalogue';
 
 /** S3 general purpose bucket names: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit. */
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/** The parts of the bucket name rule, each its own catalogue rule (the generated module checks each too). */
+export const BUCKET_NAME_CHARACTERS_PATTERN = '^[a-z0-9.-]*$';
+export const BUCKET_NAME_ENDS_PATTERN = '^[a-z0-9].*[a-z0-9]$';
+export const IP_ADDRESS_PATTERN = '^\\d{1,3}(\\.\\d{1,3}){3}$';
 /** Bucket name prefixes and suffixes S3 reserves for its own features. */
 export const BUCKET_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 export const BUCKET_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
@@ -22,13 +26,13 @@ function nonAsciiDetail(value: string, service: string): string | undefined {
 export function bucketNameProblems(name: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
   if (name.length < 3 || name.length > 63) problems.push(ruleProblem('bucket-name.length', name, `${name.length}`));
-  if (!/^[a-z0-9.-]*$/.test(name)) {
+  if (!new RegExp(BUCKET_NAME_CHARACTERS_PATTERN).test(name)) {
     problems.push(ruleProblem('bucket-name.characters', name, nonAsciiDetail(name, 'S3')));
-  } else if (!/^[a-z0-9].*[a-z0-9]$/.test(name) && name.length >= 2) {
+  } else if (!new RegExp(BUCKET_NAME_ENDS_PATTERN).test(name) && name.length >= 2) {
     problems.push(ruleProblem('bucket-name.ends', name));
   }
   if (name.includes('..')) problems.push(ruleProblem('bucket-name.adjacent-dots', name));
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) problems.push(ruleProblem('bucket-name.ip-address', name));
+  if (new RegExp(IP_ADDRESS_PATTERN).test(name)) problems.push(ruleProblem('bucket-name.ip-address', name));
   const reservedPrefix = BUCKET_RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
   if (reservedPrefix) problems.push(ruleProblem('bucket-name.reserved-prefix', name, reservedPrefix));
   const reservedSuffix = BUCKET_RESERVED_SUFFIXES.find((suffix) => name.endsWith(suffix));

@@ -7,12 +7,12 @@
  *
  * About 360 lines: one table of every validation block, each with its condition and breaking input.
  */
-import { MANAGEABLE_SETTINGS } from '../core/config-schema';
+import { CHOICES, MANAGEABLE_SETTINGS } from '../core/config-schema';
 import { AWS_QUOTAS } from '../core/quotas';
 import { RULES, Rule, RuleId } from '../core/rule-catalogue';
 import {
-  ACCESS_KEY_LABEL_PATTERN, BUCKET_RESERVED_PREFIXES, BUCKET_RESERVED_SUFFIXES, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN,
-  IAM_NAME_MAX_LENGTH, IAM_NAME_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
+  ACCESS_KEY_LABEL_PATTERN, BUCKET_NAME_CHARACTERS_PATTERN, BUCKET_NAME_ENDS_PATTERN, BUCKET_RESERVED_PREFIXES, BUCKET_RESERVED_SUFFIXES, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN,
+  IAM_NAME_MAX_LENGTH, IAM_NAME_PATTERN, IP_ADDRESS_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
   PGP_KEY_PATTERN, PREFIX_MAX_LENGTH, PREFIX_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN,
   STACK_NAME_PATTERN, TAG_PATTERN,
 } from '../core/rules';
@@ -101,7 +101,8 @@ const sessionNamePrefix = '(var.credential.session_name_prefix == null ? "x" : v
 /** A role credential's optional string, or a value that passes when it is not set. */
 const roleValue = (field: string) => `var.credential.method != "role" || var.credential.${field} == null`;
 
-const KEPT_CORS_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
+/** The value `value` (HCL) is one of `values`. */
+const isOneOf = (values: readonly string[], value: string) => `contains(${hclValue(values)}, ${value})`;
 const TAG_CHARACTERS = (text: string) => matches(TAG_PATTERN, text);
 
 /** Buckets as module inputs: one valid bucket, with `bucket` merged over it. */
@@ -139,10 +140,10 @@ const bucketValidations: readonly ModuleValidation[] = [
     breaking: { buckets: [{ name: 'acme-data', prefixes: ['a/'] }, { name: 'acme-data', prefixes: ['b/'] }] },
   },
   { rule: 'bucket-name.length', condition: everyBucket('length(bucket.name) >= 3 && length(bucket.name) <= 63'), breaking: bucket({ name: 'ab' }) },
-  { rule: 'bucket-name.characters', condition: everyBucket(matches('^[a-z0-9.-]*$', 'bucket.name')), breaking: bucket({ name: 'acme_data' }) },
-  { rule: 'bucket-name.ends', condition: everyBucket(`length(bucket.name) < 2 || ${matches('^[a-z0-9].*[a-z0-9]$', 'bucket.name')}`), breaking: bucket({ name: 'acme-data-' }) },
+  { rule: 'bucket-name.characters', condition: everyBucket(matches(BUCKET_NAME_CHARACTERS_PATTERN, 'bucket.name')), breaking: bucket({ name: 'acme_data' }) },
+  { rule: 'bucket-name.ends', condition: everyBucket(`length(bucket.name) < 2 || ${matches(BUCKET_NAME_ENDS_PATTERN, 'bucket.name')}`), breaking: bucket({ name: 'acme-data-' }) },
   { rule: 'bucket-name.adjacent-dots', condition: everyBucket('!strcontains(bucket.name, "..")'), breaking: bucket({ name: 'acme..data' }) },
-  { rule: 'bucket-name.ip-address', condition: everyBucket(`!${matches('^\\d{1,3}(\\.\\d{1,3}){3}$', 'bucket.name')}`), breaking: bucket({ name: '192.168.5.4' }) },
+  { rule: 'bucket-name.ip-address', condition: everyBucket(`!${matches(IP_ADDRESS_PATTERN, 'bucket.name')}`), breaking: bucket({ name: '192.168.5.4' }) },
   {
     rule: 'bucket-name.reserved-prefix', hint: oneOf(BUCKET_RESERVED_PREFIXES),
     condition: everyBucket(`!anytrue([for reserved in ${hclValue(BUCKET_RESERVED_PREFIXES)} : startswith(bucket.name, reserved)])`), breaking: bucket({ name: 'xn--acme' }),
@@ -152,12 +153,12 @@ const bucketValidations: readonly ModuleValidation[] = [
     condition: everyBucket(`!anytrue([for reserved in ${hclValue(BUCKET_RESERVED_SUFFIXES)} : endswith(bucket.name, reserved)])`), breaking: bucket({ name: 'acme-s3alias' }),
   },
   {
-    rule: 'schema.enum', path: 'buckets[].versioning', hint: oneOf(['Enabled', 'Suspended', 'Disabled']),
-    condition: everyBucket('contains(["Enabled", "Suspended", "Disabled"], bucket.versioning)'), breaking: bucket({ versioning: 'enabled' }),
+    rule: 'schema.enum', path: 'buckets[].versioning', hint: oneOf(CHOICES.versioning),
+    condition: everyBucket(isOneOf(CHOICES.versioning, 'bucket.versioning')), breaking: bucket({ versioning: 'enabled' }),
   },
   {
-    rule: 'schema.enum', path: 'buckets[].encryption.type', hint: oneOf(['SSE-S3', 'SSE-KMS']),
-    condition: everyBucket('contains(["SSE-S3", "SSE-KMS"], bucket.encryption.type)'), breaking: bucket({ encryption: { type: 'AES' } }),
+    rule: 'schema.enum', path: 'buckets[].encryption.type', hint: oneOf(CHOICES.encryptionType),
+    condition: everyBucket(isOneOf(CHOICES.encryptionType, 'bucket.encryption.type')), breaking: bucket({ encryption: { type: 'AES' } }),
   },
   {
     rule: 'schema.unknown-key', path: 'buckets[].encryption.kms_key_arn', hint: 'kms_key_arn is only for type "SSE-KMS"',
@@ -174,8 +175,8 @@ const bucketValidations: readonly ModuleValidation[] = [
     breaking: bucket({ encryption: { type: 'SSE-KMS', kms_key_arn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } }),
   },
   {
-    rule: 'schema.enum', path: 'buckets[].object_ownership', hint: oneOf(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']),
-    condition: everyBucket('contains(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"], bucket.object_ownership)'), breaking: bucket({ object_ownership: 'Mine' }),
+    rule: 'schema.enum', path: 'buckets[].object_ownership', hint: oneOf(CHOICES.objectOwnership),
+    condition: everyBucket(isOneOf(CHOICES.objectOwnership, 'bucket.object_ownership')), breaking: bucket({ object_ownership: 'Mine' }),
   },
   { rule: 'schema.too-small', path: 'buckets[].prefixes', hint: 'at least one prefix per bucket', condition: everyBucket('length(bucket.prefixes) >= 1'), breaking: bucket({ prefixes: [] }) },
   { rule: 'prefix.root', condition: everyPrefix('trimspace(prefix) != "" && trim(prefix, "/") != ""'), breaking: bucket({ prefixes: [''] }) },
@@ -236,8 +237,8 @@ const bucketValidations: readonly ModuleValidation[] = [
     condition: everyKeptCorsRule('length(rule.allowed_methods) >= 1'), breaking: keptCorsRule({ allowed_methods: [] }),
   },
   {
-    rule: 'schema.enum', path: 'buckets[].keep_cors_rules[].allowed_methods[]', hint: oneOf(KEPT_CORS_METHODS),
-    condition: everyKeptCorsRule(`alltrue([for method in rule.allowed_methods : contains(${hclValue(KEPT_CORS_METHODS)}, method)])`), breaking: keptCorsRule({ allowed_methods: ['PATCH'] }),
+    rule: 'schema.enum', path: 'buckets[].keep_cors_rules[].allowed_methods[]', hint: oneOf(CHOICES.keptCorsMethod),
+    condition: everyKeptCorsRule(`alltrue([for method in rule.allowed_methods : ${isOneOf(CHOICES.keptCorsMethod, 'method')}])`), breaking: keptCorsRule({ allowed_methods: ['PATCH'] }),
   },
   {
     rule: 'schema.too-small', path: 'buckets[].keep_cors_rules[].allowed_origins', hint: 'at least one origin',
@@ -263,7 +264,7 @@ const bucketValidations: readonly ModuleValidation[] = [
 ];
 
 const credentialValidations: readonly ModuleValidation[] = [
-  { rule: 'schema.enum', path: 'credential.method', hint: oneOf(['user', 'role']), condition: 'contains(["user", "role"], var.credential.method)', breaking: { credential: { method: 'key' } } },
+  { rule: 'schema.enum', path: 'credential.method', hint: oneOf(CHOICES.credentialMethod), condition: isOneOf(CHOICES.credentialMethod, 'var.credential.method'), breaking: { credential: { method: 'key' } } },
   {
     rule: 'schema.required', path: 'credential.session_name_prefix', hint: 'the role method needs the RoleSessionName prefix ICA generated',
     condition: 'var.credential.method != "role" || var.credential.session_name_prefix != null', breaking: { credential: { method: 'role' } },
@@ -279,8 +280,8 @@ const credentialValidations: readonly ModuleValidation[] = [
   ...iamNameValidations('role', 'var.credential.role_name', (name) => role({ role_name: name })),
   ...iamNameValidations('user', 'var.credential.user_name', (name) => user({ user_name: name })),
   {
-    rule: 'schema.enum', path: 'credential.oidc_provider', hint: oneOf(['create', 'existing']),
-    condition: 'contains(["create", "existing"], var.credential.oidc_provider)', breaking: role({ oidc_provider: 'maybe' }),
+    rule: 'schema.enum', path: 'credential.oidc_provider', hint: oneOf(CHOICES.oidcProvider),
+    condition: isOneOf(CHOICES.oidcProvider, 'var.credential.oidc_provider'), breaking: role({ oidc_provider: 'maybe' }),
   },
   {
     rule: 'oidc-provider-id.pattern', condition: `var.credential.oidc_provider_id == null || ${matches(OIDC_PROVIDER_ID_PATTERN, 'coalesce(var.credential.oidc_provider_id, " ")')}`,
@@ -303,8 +304,8 @@ const credentialValidations: readonly ModuleValidation[] = [
   },
   { rule: 'pgp-key.pattern', condition: `var.credential.pgp_key == null || ${matches(PGP_KEY_PATTERN, 'coalesce(var.credential.pgp_key, " ")')}`, breaking: user({ pgp_key: 'short' }) },
   {
-    rule: 'schema.enum', path: 'credential.secret_store.type', hint: oneOf(['ssm', 'secretsmanager']),
-    condition: 'var.credential.secret_store == null || contains(["ssm", "secretsmanager"], try(var.credential.secret_store.type, ""))', breaking: user({ secret_store: { type: 'vault' } }),
+    rule: 'schema.enum', path: 'credential.secret_store.type', hint: oneOf(CHOICES.secretStoreType),
+    condition: `var.credential.secret_store == null || ${isOneOf(CHOICES.secretStoreType, 'try(var.credential.secret_store.type, "")')}`, breaking: user({ secret_store: { type: 'vault' } }),
   },
   { rule: 'secret-store.without-key', condition: 'var.credential.secret_store == null || var.credential.create_access_key', breaking: user({ create_access_key: false, secret_store: { type: 'ssm' } }) },
   { rule: 'secret-store.with-pgp-key', condition: 'var.credential.secret_store == null || var.credential.pgp_key == null', breaking: user({ pgp_key: 'keybase:alice', secret_store: { type: 'ssm' } }) },
