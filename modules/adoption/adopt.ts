@@ -11,10 +11,10 @@ import { ManageableSetting } from '../core/config-schema';
 import { icaCorsRule } from '../core/ica-policies';
 import { PolicyDocument } from '../core/iam-policy';
 import { ResolvedConfig, validateConfig } from '../core/validate';
-import { readAccount } from '../doctor/caller';
-import { BucketFacts, errorText, usesAwsManagedKey } from '../doctor/facts';
-import { inspectBucket } from '../doctor/read-bucket';
-import { AwsTimeouts } from '../doctor/timeouts';
+import { readAccount } from '../aws/caller';
+import { BucketFacts, errorText, usesAwsManagedKey } from '../aws/facts';
+import { inspectBucket } from '../aws/read-bucket';
+import { AwsTimeouts } from '../aws/timeouts';
 
 /** What adopting one bucket changes in its config entry, and what the user should know. */
 export interface AdoptionResult {

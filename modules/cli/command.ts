@@ -1,7 +1,7 @@
 import { ParseArgsConfig } from 'node:util';
 import { resolveEndpointUrl } from '../core/emulator';
 import { ResolvedConfig } from '../core/validate';
-import { AwsTimeouts, resolveTimeouts } from '../doctor/timeouts';
+import { AwsTimeouts, resolveTimeouts } from '../aws/timeouts';
 import { CONFIG_OPTIONS, UsageError, parseCommandArgs } from './args';
 import { loadConfigSourceOrReport } from './config';
 import { readInputFile } from './files';

@@ -3,18 +3,18 @@
  * buckets, their keys, the ICA user or role with its policies, and the OIDC provider.
  */
 import { ResolvedConfig } from '../core/validate';
-import type { Caller } from './caller';
-import { DoctorClients } from './clients';
-import { BucketFacts, DoctorFacts, OidcFacts } from './facts';
-import { cachedKeyDescriber, inspectBucket } from './read-bucket';
-import { inspectOidc, inspectPrincipal } from './read-principal';
+import type { Caller } from '../aws/caller';
+import { AwsReadClients } from '../aws/clients';
+import { BucketFacts, DoctorFacts, OidcFacts } from '../aws/facts';
+import { cachedKeyDescriber, inspectBucket } from '../aws/read-bucket';
+import { inspectOidc, inspectPrincipal } from '../aws/read-principal';
 
 /**
  * Everything the checks need, as `caller` (identifyCaller) reads it, one call after the other
  * (a few dozen calls, about a second).
  */
 export async function inspect(
-  clients: DoctorClients,
+  clients: AwsReadClients,
   config: ResolvedConfig,
   caller: Caller,
   progress: (step: string) => void = () => undefined,

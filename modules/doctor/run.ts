@@ -2,24 +2,26 @@
  * One doctor run: read the account (inspect), ask IAM's simulator where it can, then run every
  * check over the facts. `checkFacts` is the pure part, unit-tested without AWS.
  */
-import { storageConfigurationSteps, storageCredentialSteps } from '../core/next-steps';
+import { CheckResult, CheckTally, info, pass, tally, warn } from '../account-report/checks';
+import { runAccountReport } from '../account-report/run';
+import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from '../aws/access';
+import { AccountReadOptions } from '../aws/caller';
+import { AwsReadClients } from '../aws/clients';
+import { Fact } from '../aws/fact';
+import { DoctorFacts } from '../aws/facts';
+import { simulatePrincipal } from '../aws/simulate';
 import { StorageConfigurationValues, bucketArn, storageConfigurations } from '../core/ica-policies';
+import { storageConfigurationSteps, storageCredentialSteps } from '../core/next-steps';
 import { ACCESS_KEY_PLACEHOLDER, placeholderRefs } from '../core/placeholders';
 import { ResolvedConfig } from '../core/validate';
-import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from './access';
 import { federationCheck, keyArnOf, permissionChecks } from './checks/access';
-import { bucketPolicyChecks, kmsChecks } from './checks/resource-policies';
 import { bucketChecks } from './checks/bucket';
 import { checkObjectKeys } from './checks/objects';
 import {
   checkAccessKey, checkOidcProvider, checkPolicyAttached, checkPrincipalExists, checkSessionDuration, checkTrustPolicy, principalArnOf,
 } from './checks/principal';
-import { readAccount } from './caller';
-import { DoctorClients } from './clients';
-import { DoctorFacts } from './facts';
+import { bucketPolicyChecks, kmsChecks } from './checks/resource-policies';
 import { inspect } from './inspect';
-import { simulatePrincipal } from './simulate';
-import { AccountReadOptions, CheckResult, CheckTally, Fact, fail, info, pass, tally, warn } from './types';
 
 export interface SimulationFacts {
   /** Identity policies only (the policy.* checks). */
@@ -147,16 +149,26 @@ export interface DoctorOptions extends AccountReadOptions {
   readonly expectedAccessKeyId?: string;
 }
 
-/** Reads the account and runs every check. Read-only: the clients refuse any other call. */
-export async function runDoctor(config: ResolvedConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
-  return readAccount(config.region.awsRegion, options, async (clients, caller, progress) => {
-    const facts = await inspect(clients, config, caller, progress);
-    const simulation = await simulate(clients, config, facts, progress);
-    return report(config, checkFacts(config, { facts, simulation, emulated: clients.emulated, expectedAccessKeyId: options.expectedAccessKeyId }), facts, options.expectedAccessKeyId);
-  }, (problem) => report(config, [fail('aws.account', '(credentials)', problem.found, '(none yet: the doctor itself cannot read AWS)', problem.fix)]));
+/** What the doctor reads: the account's facts and, where it could ask, IAM's simulator. */
+interface DoctorReading {
+  readonly facts: DoctorFacts;
+  readonly simulation?: SimulationFacts;
 }
 
-async function simulate(clients: DoctorClients, config: ResolvedConfig, facts: DoctorFacts, progress: (step: string) => void): Promise<SimulationFacts | undefined> {
+/** Reads the account and runs every check. Read-only: the clients refuse any other call. */
+export async function runDoctor(config: ResolvedConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const { expectedAccessKeyId } = options;
+  const result = await runAccountReport<DoctorReading>(config, {
+    async read(clients, caller, progress) {
+      const facts = await inspect(clients, config, caller, progress);
+      return { facts, simulation: await simulate(clients, config, facts, progress) };
+    },
+    check: ({ facts, simulation }, emulated) => checkFacts(config, { facts, simulation, emulated, expectedAccessKeyId }),
+  }, options);
+  return report(config, result.checks, result.facts?.facts, expectedAccessKeyId);
+}
+
+async function simulate(clients: AwsReadClients, config: ResolvedConfig, facts: DoctorFacts, progress: (step: string) => void): Promise<SimulationFacts | undefined> {
   const principal = facts.principal;
   if (principal.entity.state !== 'ok' || principal.policies.state !== 'ok') return undefined;
   progress('IAM policy simulator');

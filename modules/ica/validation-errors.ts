@@ -4,7 +4,7 @@
  * that prevent them", as data. The first matching row wins, so the specific messages come before
  * the generic "Access forbidden".
  */
-import { ICA_ERRORS } from '../doctor/ica-errors';
+import { ICA_ERRORS } from '../core/ica-errors';
 
 export interface ValidationErrorRow {
   /** The ICA_ERRORS entry the row explains. */

@@ -28,8 +28,8 @@ import { SID } from '../../modules/core/ica-policies';
 import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
 import { planAdoption } from '../../modules/adoption/adopt';
-import { BucketFacts, KeyFacts } from '../../modules/doctor/facts';
-import { absent, ok, unreadable } from '../../modules/doctor/types';
+import { BucketFacts, KeyFacts } from '../../modules/aws/facts';
+import { absent, ok, unreadable } from '../../modules/aws/fact';
 
 type Json = Record<string, any>;
 

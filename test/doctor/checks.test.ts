@@ -6,10 +6,11 @@ import { OBJECT_VERSIONED_ACTIONS } from '../../modules/core/actions';
 import { permissionPolicy, trustPolicy, oidcProviderArn } from '../../modules/core/ica-policies';
 import { ResolvedConfig } from '../../modules/core/validate';
 import { checkFacts } from '../../modules/doctor/run';
-import { ICA_ERRORS } from '../../modules/doctor/ica-errors';
-import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/doctor/facts';
-import { CheckResult, Fact, absent, ok, unreadable } from '../../modules/doctor/types';
-import { versioningChangeProblem } from '../../modules/doctor/versioning';
+import { ICA_ERRORS } from '../../modules/core/ica-errors';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/aws/facts';
+import { CheckResult } from '../../modules/account-report/checks';
+import { Fact, absent, ok, unreadable } from '../../modules/aws/fact';
+import { versioningChangeProblem } from '../../modules/account-report/versioning';
 import { ACCOUNT, healthyFacts, inputs, keyArn, keyMetadata, refs, roleConfig, userConfig } from './fixtures';
 
 function run(config: ResolvedConfig, facts: DoctorFacts, extra = {}): CheckResult[] {

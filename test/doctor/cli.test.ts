@@ -11,8 +11,8 @@ import {
   ICA_REGION_ID_PLACEHOLDER, SECRET_PLACEHOLDER, STORAGE_CREDENTIAL_ID_PLACEHOLDER, icaPayloads, parseTerraformOutputs,
 } from '../../modules/ica/payload';
 import { storageConfigurationName } from '../../modules/core/ica-names';
-import { formatCheck } from '../../modules/doctor/format';
-import { fail, pass } from '../../modules/doctor/types';
+import { formatCheck } from '../../modules/account-report/run';
+import { fail, pass } from '../../modules/account-report/checks';
 import { resolveConfig } from '../../modules/core/validate';
 import { roleInput, userInput } from './fixtures';
 

@@ -1,7 +1,7 @@
 /** README.md's troubleshooting section names every check the doctor can print and every ICA error it quotes. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ICA_ERRORS } from '../../modules/doctor/ica-errors';
+import { ICA_ERRORS } from '../../modules/core/ica-errors';
 
 const root = join(__dirname, '..', '..');
 const doc = readFileSync(join(root, 'README.md'), 'utf8');

@@ -23,7 +23,7 @@ import { IcaConfigInput } from '../../modules/core/config-schema';
 import { bucketPolicy } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { main } from '../../modules/cli/index';
-import { CheckResult } from '../../modules/doctor/types';
+import { CheckResult } from '../../modules/account-report/checks';
 import { MotoServer, startMoto } from '../support/moto';
 import { terraformOk } from '../support/terraform';
 import { connectCommandWith } from '../../modules/cli/commands/connect';

@@ -10,9 +10,9 @@ import {
   PolicyRefs, bucketPolicy, icaCorsRule, iamPrincipalArn, kmsKeyPolicy, oidcProviderArn, permissionPolicy, trustPolicy,
 } from '../../modules/core/ica-policies';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
-import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/doctor/facts';
+import { BucketFacts, DoctorFacts, KeyMetadataFacts, ObjectSample, PrincipalFacts } from '../../modules/aws/facts';
 import { CheckInputs } from '../../modules/doctor/run';
-import { Fact, absent, ok } from '../../modules/doctor/types';
+import { Fact, absent, ok } from '../../modules/aws/fact';
 
 export const ACCOUNT = '111122223333';
 

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { STANDARD_INPUT, configName, stripByteOrderMark } from '../../core/config-file';
-import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { TIMEOUTS_HELP } from '../../aws/timeouts';
 import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
 import { Command, startCommand } from '../command';
 import { editBucketEntry } from '../config-edit';

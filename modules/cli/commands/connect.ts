@@ -9,7 +9,7 @@ import { ConnectInputs, DEFAULT_POLL, PollOptions, connect } from '../../ica/con
 import { formatPlannedRequests, plannedRequests } from '../../ica/dry-run';
 import { formatConnectReport } from '../../ica/report';
 import { ICA_API_BASE, TerraformOutputs, missingSecretReason, parseTerraformOutputs, payloadValues } from '../../ica/payload';
-import type { AwsTimeouts } from '../../doctor/timeouts';
+import type { AwsTimeouts } from '../../aws/timeouts';
 import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
 import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
@@ -35,11 +35,11 @@ function fromOutputs(config: ResolvedConfig, outputs: TerraformOutputs): Deploye
 /** The deployed values read from AWS the way the doctor reads them (the secret never comes back). */
 async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined, timeouts: AwsTimeouts): Promise<Deployed | { problem: string }> {
   // The AWS SDK loads only here, for a run without --outputs.
-  const { DoctorClients } = await import('../../doctor/clients');
-  const { identifyCaller } = await import('../../doctor/caller');
+  const { AwsReadClients } = await import('../../aws/clients');
+  const { identifyCaller } = await import('../../aws/caller');
   const { inspect } = await import('../../doctor/inspect');
   const { icaValues } = await import('../../doctor/run');
-  const clients = new DoctorClients({ region: config.region.awsRegion, endpointUrl, timeouts });
+  const clients = new AwsReadClients({ region: config.region.awsRegion, endpointUrl, timeouts });
   try {
     const identified = await identifyCaller(clients);
     if ('problem' in identified) return { problem: `reading the deployed values from AWS: ${identified.problem.found}; ${identified.problem.fix}, or pass --outputs FILE` };

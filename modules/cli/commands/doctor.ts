@@ -1,5 +1,5 @@
 import { parseTerraformOutputs } from '../../ica/payload';
-import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { TIMEOUTS_HELP } from '../../aws/timeouts';
 import { ENDPOINT_HELP, REPORT_OPTIONS } from '../args';
 import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';

@@ -1,5 +1,5 @@
-import { parseState } from '../../doctor/checks/preflight-resources';
-import { TIMEOUTS_HELP } from '../../doctor/timeouts';
+import { parseState } from '../../preflight/checks/resources';
+import { TIMEOUTS_HELP } from '../../aws/timeouts';
 import { ENDPOINT_HELP, REPORT_OPTIONS } from '../args';
 import { Command, readJsonOption, startCommand } from '../command';
 import { Output } from '../output';
@@ -38,8 +38,8 @@ ${TIMEOUTS_HELP}`,
     const state = readJsonOption(out, 'preflight', '--state', values.state, parseState);
     if (!state) return 1;
     // The AWS SDK loads only here, so validate and synth stay fast.
-    const { runPreflight, formatPreflightReport } = await import('../../doctor/preflight');
-    const { checksJson } = await import('../../doctor/format');
+    const { runPreflight, formatPreflightReport } = await import('../../preflight/run');
+    const { checksJson } = await import('../../account-report/run');
     const report = await withProgress(values.json, (progress) => runPreflight(config, { ...aws, state: state.value, progress }));
     out.log(values.json ? JSON.stringify(checksJson(config, report), null, 2) : formatPreflightReport(config, report));
     return report.ok ? 0 : 1;

@@ -6,10 +6,10 @@
 import { KMS_USE_ACTIONS } from '../../core/actions';
 import { bucketArn } from '../../core/ica-policies';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import { IdentityAccess, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements } from '../access';
-import { ICA_ERRORS } from '../ica-errors';
-import { BucketFacts, Versioning } from '../facts';
-import { CheckResult, fail, pass, warn } from '../types';
+import { IdentityAccess, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements } from '../../aws/access';
+import { ICA_ERRORS } from '../../core/ica-errors';
+import { BucketFacts, Versioning } from '../../aws/facts';
+import { CheckResult, fail, pass, warn } from '../../account-report/checks';
 import { bucketPath } from './bucket';
 
 /** The versioning the policy must fit: the bucket's real state when known, else the config's. */

@@ -5,11 +5,11 @@
  */
 import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import { ICA_ERRORS } from '../ica-errors';
-import { wildcardMatch } from '../iam-eval';
-import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
-import { versioningChangeProblem } from '../versioning';
+import { ICA_ERRORS } from '../../core/ica-errors';
+import { wildcardMatch } from '../../aws/iam-eval';
+import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../../aws/facts';
+import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
+import { versioningChangeProblem } from '../../account-report/versioning';
 
 /** The path of a bucket in the config, for fixes: `buckets[0]`. */
 export function bucketPath(config: ResolvedConfig, bucket: ResolvedBucket): string {

@@ -5,9 +5,10 @@
  * while it lives and ICA may use it. The doctor samples a few objects per prefix (inspect).
  */
 import { ResolvedBucket } from '../../core/validate';
-import { ICA_ERRORS } from '../ica-errors';
-import { BucketFacts, KeyMetadataFacts, ObjectSample, usesAwsManagedKey } from '../facts';
-import { CheckResult, Fact, fail, pass, unreadableResult, warn } from '../types';
+import { ICA_ERRORS } from '../../core/ica-errors';
+import { BucketFacts, KeyMetadataFacts, ObjectSample, usesAwsManagedKey } from '../../aws/facts';
+import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
+import { Fact } from '../../aws/fact';
 
 interface Finding {
   readonly found: string;

@@ -7,10 +7,10 @@ import { iamPrincipalArn, oidcProviderArn } from '../../core/ica-policies';
 import { PolicyStatement } from '../../core/iam-policy';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../../core/regions';
 import { ResolvedConfig, ResolvedOidc } from '../../core/validate';
-import { ICA_ERRORS } from '../ica-errors';
-import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../iam-eval';
-import { OidcFacts, PrincipalFacts } from '../facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
+import { ICA_ERRORS } from '../../core/ica-errors';
+import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../../aws/iam-eval';
+import { OidcFacts, PrincipalFacts } from '../../aws/facts';
+import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
 
 /** The session name the doctor pretends ICA sends: the configured prefix, a dash, anything. */
 export const PROBE_SESSION_SUFFIX = 'ica-s3-doctor';

@@ -7,11 +7,11 @@ import { crossAccountActions, isVersioned } from '../../core/ica-policies';
 import { PolicyStatement, hasPrincipals } from '../../core/iam-policy';
 import { ILLUMINA_CROSS_ACCOUNT_ID } from '../../core/regions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequirements, prefixRequirements, probeObjectArn } from '../access';
-import { ICA_ERRORS } from '../ica-errors';
-import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../iam-eval';
-import { BucketFacts, GrantFacts } from '../facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../types';
+import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequirements, prefixRequirements, probeObjectArn } from '../../aws/access';
+import { ICA_ERRORS } from '../../core/ica-errors';
+import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../aws/iam-eval';
+import { BucketFacts, GrantFacts } from '../../aws/facts';
+import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
 import { actionsOf, effectiveVersioning, principalWords } from './access';
 import { bucketPath } from './bucket';
 

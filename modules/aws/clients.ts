@@ -1,7 +1,8 @@
 /**
- * The AWS SDK clients the doctor uses: the standard credential chain (environment, profile, SSO,
- * instance role), the ICA region, optionally an emulator endpoint, and a guard that refuses any
- * call that could change something. The doctor is read-only by construction, not by care.
+ * The AWS SDK clients every reading command uses (doctor, preflight, adopt, connect): the standard
+ * credential chain (environment, profile, SSO, instance role), the ICA region, optionally an
+ * emulator endpoint, and a guard that refuses any call that could change something. They are
+ * read-only by construction, not by care.
  * Every call has timeouts and bounded retries, and a call that gets no answer fails with an
  * error naming the endpoint and what to check.
  */
@@ -136,7 +137,7 @@ export interface ClientOptions {
 }
 
 /** The clients of one doctor run; KMS and S3 clients for other regions are made on demand. */
-export class DoctorClients {
+export class AwsReadClients {
   readonly iam: IAMClient;
   readonly sts: STSClient;
   private readonly s3ByRegion = new Map<string, S3Client>();

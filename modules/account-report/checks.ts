@@ -1,5 +1,4 @@
-/** The result shapes of `ica-s3 doctor` and `ica-s3 preflight`. */
-import type { AwsTimeouts } from './timeouts';
+/** The result shape of every account report (`ica-s3 doctor`, `ica-s3 preflight`): one line per check, and their tally. */
 
 /**
  * PASS: ICA will be fine with this. WARN: it works, but is risky or could not be verified.
@@ -53,29 +52,6 @@ export function tally(checks: readonly CheckResult[]): CheckTally {
   for (const check of checks) counts[check.status] += 1;
   return { ok: counts.FAIL === 0, counts, checks };
 }
-
-/** How the doctor and preflight reach AWS, and whom they tell what they read. */
-export interface AccountReadOptions {
-  /** Emulator endpoint. @default - real AWS */
-  readonly endpointUrl?: string;
-  /** @default DEFAULT_TIMEOUTS */
-  readonly timeouts?: AwsTimeouts;
-  /** Called before each step, for a progress indicator. */
-  readonly progress?: (step: string) => void;
-}
-
-/**
- * A value read from AWS: the value, "absent" (the API said there is none, such as
- * NoSuchCORSConfiguration), or an error the doctor could not interpret as absence.
- */
-export type Fact<T> =
-  | { readonly state: 'ok'; readonly value: T }
-  | { readonly state: 'absent'; readonly reason: string }
-  | { readonly state: 'error'; readonly error: string };
-
-export const ok = <T>(value: T): Fact<T> => ({ state: 'ok', value });
-export const absent = <T>(reason: string): Fact<T> => ({ state: 'absent', reason });
-export const unreadable = <T>(error: string): Fact<T> => ({ state: 'error', error });
 
 /** The WARN every check returns when the doctor's own credentials cannot read what it needs. */
 export function unreadableResult(id: string, subject: string, what: string, error: string): CheckResult {

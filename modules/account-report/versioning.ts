@@ -5,7 +5,7 @@
  * "Access forbidden". Pure, so any command that compares the config with a live bucket (the
  * doctor and preflight) reports it the same way.
  */
-import type { Versioning } from './facts';
+import type { Versioning } from '../aws/facts';
 
 /** Why the bucket cannot have the configured versioning, or undefined when it can. `path` is the config key, such as buckets[0].versioning. */
 export function versioningChangeProblem(configured: Versioning, actual: Versioning, path: string): { found: string; fix: string } | undefined {

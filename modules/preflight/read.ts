@@ -1,25 +1,20 @@
 /**
- * `ica-s3 preflight`: run with the deploying credentials before the first apply, it reads the
- * account (read-only, with the doctor's guarded clients and timeouts) for what would make that
- * apply fail, and says so one line each with the fix. The decisions are the pure functions of
- * checks/preflight-resources.ts and checks/preflight-deployer.ts; `preflightChecks` combines them.
+ * What preflight reads before the first apply, read-only: whose each bucket name is (and, for this
+ * account's, its region and versioning), the OIDC provider, whether a resource of each planned
+ * name exists, and the deployer with IAM's verdict on the writes the apply makes.
  */
 import { GetPolicyCommand, GetRoleCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetBucketLocationCommand, GetBucketVersioningCommand, HeadBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+import { Caller } from '../aws/caller';
+import { AwsReadClients } from '../aws/clients';
+import { Fact, absent, ok, unreadable } from '../aws/fact';
+import { OidcProviderFacts, Versioning, bucketRegionFromLocation, read } from '../aws/facts';
+import { inspectOidc } from '../aws/read-principal';
+import { simulatePrincipal } from '../aws/simulate';
 import { ResolvedConfig } from '../core/validate';
-import { Caller, readAccount } from './caller';
-import { DoctorClients } from './clients';
-import { formatCheck } from './format';
-import { DeployerFacts, applyRequirements, callerPrincipal, checkDeployerExempt, checkDeployerPermissions } from './checks/preflight-deployer';
-import {
-  BucketOwner, BucketPreflightFacts, ExistingResource, ManagedResource, PlannedResource, bucketPreflightChecks, checkOidcProviderName,
-  checkPlannedResource, plannedResources,
-} from './checks/preflight-resources';
-import { OidcProviderFacts, Versioning, bucketRegionFromLocation, read } from './facts';
-import { inspectOidc } from './read-principal';
-import { simulatePrincipal } from './simulate';
-import { AccountReadOptions, CheckResult, CheckTally, Fact, absent, fail, info, ok, pass, tally, unreadable } from './types';
+import { DeployerFacts, applyRequirements, callerPrincipal } from './checks/deployer';
+import { BucketOwner, BucketPreflightFacts, ExistingResource, PlannedResource, plannedResources } from './checks/resources';
 
 export interface PreflightFacts {
   readonly accountId: string;
@@ -32,39 +27,8 @@ export interface PreflightFacts {
   readonly resources: readonly { readonly resource: PlannedResource; readonly existing: Fact<ExistingResource> }[];
 }
 
-export interface PreflightInputs {
-  /** The calls went to an emulator (a missing policy simulator is then expected, not a problem). */
-  readonly emulated: boolean;
-  /** What the stack's state manages already (`--state`): those names are its own, not conflicts. */
-  readonly state?: readonly ManagedResource[];
-}
-
-function accountCheck(facts: PreflightFacts, emulated: boolean): CheckResult {
-  const deployer = facts.deployer;
-  const principal = deployer && deployer.principalArn !== deployer.callerArn ? ` (aws:PrincipalArn ${deployer.principalArn})` : '';
-  return pass('aws.account', facts.accountId,
-    `deploying to account ${facts.accountId}${deployer ? ` as ${deployer.callerArn}${principal}` : ''}${emulated ? ' (emulator)' : ''}`);
-}
-
-/** Every check over facts already read: pure, in the order they print. */
-export function preflightChecks(config: ResolvedConfig, facts: PreflightFacts, inputs: PreflightInputs): CheckResult[] {
-  const { state, emulated } = inputs;
-  const results = [accountCheck(facts, emulated)];
-  if (state) results.push(info('state.resources', '--state', `${state.length} managed resources: a name one of them holds is this stack's own, not a conflict`));
-  config.buckets.forEach((bucket, index) => results.push(...bucketPreflightChecks(config, bucket, index, facts.buckets[index], state)));
-  const oidc = facts.oidcProvider && checkOidcProviderName(config, facts.oidcProvider, state);
-  if (oidc) results.push(oidc);
-  for (const { resource, existing } of facts.resources) results.push(checkPlannedResource(config, resource, existing, state));
-  if (facts.deployer) {
-    results.push(checkDeployerPermissions(facts.deployer, applyRequirements(config, facts.accountId, facts.deployer), emulated));
-    const exempt = checkDeployerExempt(config, facts.deployer);
-    if (exempt) results.push(exempt);
-  }
-  return results;
-}
-
 /** True when this account's bucket list holds the name. */
-async function listedHere(clients: DoctorClients, name: string): Promise<boolean> {
+async function listedHere(clients: AwsReadClients, name: string): Promise<boolean> {
   let token: string | undefined;
   do {
     const page = await clients.s3().send(new ListBucketsCommand({ Prefix: name, ContinuationToken: token }));
@@ -80,7 +44,7 @@ async function listedHere(clients: DoctorClients, name: string): Promise<boolean
  * one of this account the credentials may not read, and emulators answer 200 for any. Where the
  * list cannot be read, AWS's 200 still means this account's: ExpectedBucketOwner makes it 403 otherwise.
  */
-async function bucketOwner(clients: DoctorClients, name: string, accountId: string): Promise<Fact<BucketOwner>> {
+async function bucketOwner(clients: AwsReadClients, name: string, accountId: string): Promise<Fact<BucketOwner>> {
   const head = await read(() => clients.s3().send(new HeadBucketCommand({ Bucket: name, ExpectedBucketOwner: accountId })), ['NotFound', 'NoSuchBucket']);
   if (head.state === 'absent') return absent(head.reason);
   const listed = await read(() => listedHere(clients, name));
@@ -89,7 +53,7 @@ async function bucketOwner(clients: DoctorClients, name: string, accountId: stri
   return unreadable(`HeadBucket: ${head.error}; ListBuckets: ${listed.state === 'error' ? listed.error : listed.reason}`);
 }
 
-async function readBucket(clients: DoctorClients, name: string, accountId: string): Promise<BucketPreflightFacts> {
+async function readBucket(clients: AwsReadClients, name: string, accountId: string): Promise<BucketPreflightFacts> {
   const owner = await bucketOwner(clients, name, accountId);
   if (owner.state !== 'ok' || owner.value !== 'this account') return { name, owner };
   const s3 = clients.s3();
@@ -104,7 +68,7 @@ async function readBucket(clients: DoctorClients, name: string, accountId: strin
 const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException'];
 
 /** Whether a resource of the planned one's name exists, and its ARN. */
-async function readExisting(clients: DoctorClients, config: ResolvedConfig, accountId: string, resource: PlannedResource): Promise<Fact<ExistingResource>> {
+async function readExisting(clients: AwsReadClients, config: ResolvedConfig, accountId: string, resource: PlannedResource): Promise<Fact<ExistingResource>> {
   const iam = clients.iam;
   const region = config.region.awsRegion;
   switch (resource.terraformType) {
@@ -149,7 +113,7 @@ async function readExisting(clients: DoctorClients, config: ResolvedConfig, acco
 }
 
 /** The deployer as the bucket policy and the simulator see it: for an assumed role, the role with its path. */
-async function readDeployer(clients: DoctorClients, config: ResolvedConfig, accountId: string, callerArn: string): Promise<DeployerFacts> {
+async function readDeployer(clients: AwsReadClients, config: ResolvedConfig, accountId: string, callerArn: string): Promise<DeployerFacts> {
   const principal = callerPrincipal(callerArn);
   const role = principal.roleName
     ? await read(async () => (await clients.iam.send(new GetRoleCommand({ RoleName: principal.roleName }))).Role?.Arn ?? principal.arn)
@@ -166,7 +130,7 @@ async function readDeployer(clients: DoctorClients, config: ResolvedConfig, acco
 
 /** Everything the checks need, one read after the other. */
 export async function readPreflightFacts(
-  clients: DoctorClients, config: ResolvedConfig, caller: Caller, progress: (step: string) => void = () => undefined,
+  clients: AwsReadClients, config: ResolvedConfig, caller: Caller, progress: (step: string) => void = () => undefined,
 ): Promise<PreflightFacts> {
   const { accountId } = caller;
   const buckets: BucketPreflightFacts[] = [];
@@ -190,39 +154,5 @@ export async function readPreflightFacts(
     deployer = await readDeployer(clients, config, accountId, caller.arn);
   }
   return { accountId, buckets, resources, ...(oidcProvider ? { oidcProvider } : {}), ...(deployer ? { deployer } : {}) };
-}
-
-export type PreflightReport = CheckTally;
-
-export function preflightReport(checks: readonly CheckResult[]): PreflightReport {
-  return tally(checks);
-}
-
-export interface PreflightOptions extends AccountReadOptions {
-  /** What the stack's state manages already (`--state`). */
-  readonly state?: readonly ManagedResource[];
-}
-
-/** Reads the account and runs every check. Read-only: the clients refuse any other call. */
-export async function runPreflight(config: ResolvedConfig, options: PreflightOptions = {}): Promise<PreflightReport> {
-  return readAccount(config.region.awsRegion, options, async (clients, caller, progress) => {
-    const facts = await readPreflightFacts(clients, config, caller, progress);
-    return preflightReport(preflightChecks(config, facts, { emulated: clients.emulated, state: options.state }));
-  }, (problem) => preflightReport([fail('aws.account', '(credentials)', problem.found, undefined, problem.fix)]));
-}
-
-export function formatPreflightReport(config: ResolvedConfig, report: PreflightReport): string {
-  const idWidth = Math.max(...report.checks.map((check) => check.id.length));
-  const { PASS, WARN, FAIL, INFO } = report.counts;
-  return [
-    `ica-s3 preflight: ${config.name}, ICA region ${config.region.code} (${config.region.awsRegion}), ${config.credential.method} method`,
-    '',
-    ...report.checks.map((check) => formatCheck(check, idWidth)),
-    '',
-    `${PASS} passed, ${WARN} warning${WARN === 1 ? '' : 's'}, ${FAIL} failed${INFO > 0 ? `, ${INFO} note${INFO === 1 ? '' : 's'}` : ''}.`,
-    FAIL > 0
-      ? 'Fix the FAIL lines before the first apply: each would stop it.'
-      : 'Nothing here stops the first apply. Deploy, then check the result with npx ica-s3 doctor.',
-  ].join('\n');
 }
 

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
-import { accessProblem } from '../../modules/doctor/caller';
+import { accessProblem } from '../../modules/aws/caller';
 import { FakeEndpoint, awsErrorEndpoint } from '../support/fake-endpoint';
-import { doctorAndAdoptConfigFiles } from './fixtures';
+import { doctorAndAdoptConfigFiles } from '../doctor/fixtures';
 
 const { dir, doctorConfig, adoptConfig } = doctorAndAdoptConfigFiles('credentials');
 

@@ -11,9 +11,10 @@ import {
 import { hasCreatedKey } from '../../core/protection';
 import { accessKeyLabels, secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import { Requirement, Simulation, simulationKey } from '../access';
-import { wildcardMatch } from '../iam-eval';
-import { CheckResult, Fact, fail, info, pass, warn } from '../types';
+import { Requirement, Simulation, simulationKey } from '../../aws/access';
+import { wildcardMatch } from '../../aws/iam-eval';
+import { CheckResult, fail, info, pass, warn } from '../../account-report/checks';
+import { Fact } from '../../aws/fact';
 
 export type DeployerKind = 'user' | 'role' | 'root' | 'other';
 

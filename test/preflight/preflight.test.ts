@@ -12,17 +12,18 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { main } from '../../modules/cli/index';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import { ResolvedConfig, resolveConfig } from '../../modules/core/validate';
-import { SimulatedDecision, simulationKey } from '../../modules/doctor/access';
-import { DoctorClients, MutatingCallRefused } from '../../modules/doctor/clients';
+import { SimulatedDecision, simulationKey } from '../../modules/aws/access';
+import { AwsReadClients, MutatingCallRefused } from '../../modules/aws/clients';
 import {
   DeployerFacts, applyRequirements, arnLike, callerPrincipal, checkDeployerExempt, checkDeployerPermissions,
-} from '../../modules/doctor/checks/preflight-deployer';
+} from '../../modules/preflight/checks/deployer';
 import {
   BucketPreflightFacts, GENERATED_MODULE, ManagedResource, parseState, plannedResources,
-} from '../../modules/doctor/checks/preflight-resources';
-import { checksJson } from '../../modules/doctor/format';
-import { PreflightFacts, formatPreflightReport, preflightChecks, preflightReport } from '../../modules/doctor/preflight';
-import { CheckResult, absent, ok, unreadable } from '../../modules/doctor/types';
+} from '../../modules/preflight/checks/resources';
+import { checksJson } from '../../modules/account-report/run';
+import { PreflightFacts, formatPreflightReport, preflightChecks, preflightReport } from '../../modules/preflight/run';
+import { CheckResult } from '../../modules/account-report/checks';
+import { absent, ok, unreadable } from '../../modules/aws/fact';
 
 const ACCOUNT = '111122223333';
 const DEPLOYER_ROLE = `arn:aws:iam::${ACCOUNT}:role/team/Deployer`;
@@ -413,7 +414,7 @@ test('the generated addresses are the module\'s resources, indexed as the module
 });
 
 describe('the clients preflight adds are read-only too', () => {
-  const clients = new DoctorClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9' });
+  const clients = new AwsReadClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9' });
   const saved = { ...process.env };
   beforeAll(() => {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_EC2_METADATA_DISABLED: 'true' });

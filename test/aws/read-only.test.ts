@@ -1,14 +1,14 @@
 /**
- * The doctor changes nothing: every SDK command it can send is a read, the clients refuse any
+ * The reading commands (doctor, preflight, adopt) change nothing: every SDK command they can send is a read, the clients refuse any
  * other before a request leaves the process, and no AGPL code is loaded at runtime.
  */
 import { PutBucketCorsCommand, GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { UpdateRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DoctorClients, MutatingCallRefused, READ_ONLY_COMMAND } from '../../modules/doctor/clients';
-import { simulatePrincipal } from '../../modules/doctor/simulate';
-import { bucketRegionFromLocation, errorText } from '../../modules/doctor/facts';
+import { AwsReadClients, MutatingCallRefused, READ_ONLY_COMMAND } from '../../modules/aws/clients';
+import { simulatePrincipal } from '../../modules/aws/simulate';
+import { bucketRegionFromLocation, errorText } from '../../modules/aws/facts';
 
 function sources(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -17,9 +17,9 @@ function sources(directory: string): string[] {
   });
 }
 
-const runtimeFiles = [...sources(join(__dirname, '../../modules/doctor')), ...sources(join(__dirname, '../../modules/adoption')), ...['doctor.ts', 'ica-payload.ts'].map((name) => join(__dirname, '../../modules/cli/commands', name))];
+const runtimeFiles = [...['aws', 'doctor', 'preflight', 'adoption'].flatMap((folder) => sources(join(__dirname, '../../modules', folder))), ...['doctor.ts', 'ica-payload.ts'].map((name) => join(__dirname, '../../modules/cli/commands', name))];
 
-test('every AWS command the doctor names is a read', () => {
+test('every AWS command the reading commands name is a read', () => {
   const commands = new Set<string>();
   for (const file of runtimeFiles) {
     for (const match of readFileSync(file, 'utf8').matchAll(/new (\w+)Command\(/g)) commands.add(match[1]);
@@ -36,7 +36,7 @@ test('no runtime file imports the AGPL simulator', () => {
 
 describe('the read-only guard', () => {
   // Port 9 (discard) on loopback: nothing answers, so a request that got through would fail differently.
-  const clients = new DoctorClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9' });
+  const clients = new AwsReadClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9' });
   const saved = { ...process.env };
   beforeAll(() => {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });

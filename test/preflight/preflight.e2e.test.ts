@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { main } from '../../modules/cli/index';
 import { IcaConfigInput } from '../../modules/core/config-schema';
 import { resolveConfig } from '../../modules/core/validate';
-import { CheckResult } from '../../modules/doctor/types';
+import { CheckResult } from '../../modules/account-report/checks';
 import { MotoServer, startMoto } from '../support/moto';
 
 const ACCOUNT = '123456789012'; // moto's

@@ -10,9 +10,10 @@ import { hasCreatedKey } from '../../core/protection';
 import { kmsAliasName, permissionPolicies, permissionPolicyName, sizingRefs } from '../../core/ica-policies';
 import { secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import type { OidcProviderFacts, Versioning } from '../facts';
-import { CheckResult, Fact, fail, pass, warn } from '../types';
-import { versioningChangeProblem } from '../versioning';
+import type { OidcProviderFacts, Versioning } from '../../aws/facts';
+import { CheckResult, fail, pass, warn } from '../../account-report/checks';
+import { Fact } from '../../aws/fact';
+import { versioningChangeProblem } from '../../account-report/versioning';
 
 /** The module's address in the generated root configuration (templates/root/main.tf.hbs). */
 export const GENERATED_MODULE = 'module.ica_s3_connect';

@@ -4,9 +4,9 @@
  * what to check. ICA_S3_TIMEOUTS sets the limits; on AWS each call is tried a bounded number of times.
  */
 import { main } from '../../modules/cli/index';
-import { DEFAULT_TIMEOUTS, resolveTimeouts } from '../../modules/doctor/timeouts';
+import { DEFAULT_TIMEOUTS, resolveTimeouts } from '../../modules/aws/timeouts';
 import { FakeEndpoint, silentEndpoint } from '../support/fake-endpoint';
-import { doctorAndAdoptConfigFiles } from './fixtures';
+import { doctorAndAdoptConfigFiles } from '../doctor/fixtures';
 
 /** Far below "forever", far above the 1 s timeouts these runs use. */
 const BOUND_MS = 15_000;

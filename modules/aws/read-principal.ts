@@ -7,9 +7,9 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { ResolvedConfig } from '../core/validate';
-import { DoctorClients } from './clients';
+import { AwsReadClients } from './clients';
 import { AccessKeyFacts, OidcFacts, OidcProviderFacts, PolicySource, PrincipalEntity, PrincipalFacts, read } from './facts';
-import { absent, unreadable } from './types';
+import { absent, unreadable } from './fact';
 
 async function managedPolicy(iam: IAMClient, arn: string, via: string): Promise<PolicySource> {
   const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
@@ -108,7 +108,7 @@ async function readUser(iam: IAMClient, name: string): Promise<PrincipalEntity> 
   return { arn: User?.Arn ?? '', ...await boundaryOf(iam, User?.PermissionsBoundary?.PermissionsBoundaryArn) };
 }
 
-export async function inspectPrincipal(clients: DoctorClients, config: ResolvedConfig): Promise<PrincipalFacts> {
+export async function inspectPrincipal(clients: AwsReadClients, config: ResolvedConfig): Promise<PrincipalFacts> {
   const iam = clients.iam;
   const credential = config.credential;
   if (credential.method === 'role') {
@@ -127,7 +127,7 @@ export async function inspectPrincipal(clients: DoctorClients, config: ResolvedC
   return { method: 'user', name, entity, policies, accessKeys };
 }
 
-export async function inspectOidc(clients: DoctorClients, issuer: string): Promise<OidcFacts> {
+export async function inspectOidc(clients: AwsReadClients, issuer: string): Promise<OidcFacts> {
   const iam = clients.iam;
   const list = await read(async () => (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList?.map((p) => p.Arn ?? '') ?? []);
   if (list.state !== 'ok') return { provider: list.state === 'absent' ? list : unreadable(list.error), allProviderArns: [] };

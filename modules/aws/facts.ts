@@ -6,7 +6,7 @@
  */
 import { CORSRule } from '@aws-sdk/client-s3';
 import { EndpointUnreachable } from './clients';
-import { Fact, absent, ok, unreadable } from './types';
+import { Fact, absent, ok, unreadable } from './fact';
 
 export type Versioning = 'Enabled' | 'Suspended' | 'Disabled';
 

@@ -6,7 +6,7 @@
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { Requirement, SimulatedDecision, simulationKey } from './access';
 import { errorText } from './facts';
-import { Fact, ok, unreadable } from './types';
+import { Fact, ok, unreadable } from './fact';
 
 /** One simulator call per resource, every action at once; the decisions by `action resource`. */
 export async function simulatePrincipal(

@@ -9,12 +9,12 @@ import {
   GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command,
   NotificationConfigurationFilter, S3Client,
 } from '@aws-sdk/client-s3';
-import { DoctorClients } from './clients';
+import { AwsReadClients } from './clients';
 import {
   BucketFacts, EncryptionFacts, GrantFacts, KeyFacts, KeyMetadataFacts, NotificationEntry, NotificationFacts, OBJECTS_PER_PREFIX,
   ObjectEncryptionFacts, ObjectSample, PublicAccessFacts, Versioning, bucketRegionFromLocation, read,
 } from './facts';
-import { Fact, absent, ok } from './types';
+import { Fact, absent, ok } from './fact';
 
 function filterValue(filter: NotificationConfigurationFilter | undefined, name: 'prefix' | 'suffix'): string {
   return filter?.Key?.FilterRules?.find((rule) => (rule.Name ?? '').toLowerCase() === name)?.Value ?? '';
@@ -23,7 +23,7 @@ function filterValue(filter: NotificationConfigurationFilter | undefined, name: 
 const arnRegion = (arn: string) => /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(arn)?.[1];
 
 /** kms:DescribeKey of a key (id, ARN or alias), in the region its ARN names, else the given one. */
-async function describeKey(clients: DoctorClients, keyId: string, region: string): Promise<Fact<KeyMetadataFacts>> {
+async function describeKey(clients: AwsReadClients, keyId: string, region: string): Promise<Fact<KeyMetadataFacts>> {
   return read(async () => {
     const { KeyMetadata } = await clients.kms(arnRegion(keyId) ?? region).send(new DescribeKeyCommand({ KeyId: keyId }));
     const arn = KeyMetadata?.Arn ?? keyId;
@@ -40,7 +40,7 @@ async function describeKey(clients: DoctorClients, keyId: string, region: string
 /** Describes each key once per run: many objects, and the bucket itself, name the same key. */
 export type KeyDescriber = (keyId: string, region: string) => Promise<Fact<KeyMetadataFacts>>;
 
-export function cachedKeyDescriber(clients: DoctorClients): KeyDescriber {
+export function cachedKeyDescriber(clients: AwsReadClients): KeyDescriber {
   const described = new Map<string, Promise<Fact<KeyMetadataFacts>>>();
   return (keyId, region) => {
     let fact = described.get(keyId);
@@ -52,7 +52,7 @@ export function cachedKeyDescriber(clients: DoctorClients): KeyDescriber {
   };
 }
 
-async function inspectKey(clients: DoctorClients, describe: KeyDescriber, keyId: string, bucketRegion: string): Promise<KeyFacts> {
+async function inspectKey(clients: AwsReadClients, describe: KeyDescriber, keyId: string, bucketRegion: string): Promise<KeyFacts> {
   const kms = clients.kms(arnRegion(keyId) ?? bucketRegion);
   const metadata = await describe(keyId, bucketRegion);
   const keyArn = metadata.state === 'ok' ? metadata.value.arn : keyId;
@@ -104,7 +104,7 @@ async function sampleObjects(s3: S3Client, describe: KeyDescriber, bucket: strin
  * Everything about one bucket; with prefixes, also a few objects of each (the doctor's
  * prefix.object-keys check). `describe` shares DescribeKey answers across buckets.
  */
-export async function inspectBucket(clients: DoctorClients, name: string, prefixes: readonly string[] = [], describe = cachedKeyDescriber(clients)): Promise<BucketFacts> {
+export async function inspectBucket(clients: AwsReadClients, name: string, prefixes: readonly string[] = [], describe = cachedKeyDescriber(clients)): Promise<BucketFacts> {
   const s3 = clients.s3();
   const exists = await read(async () => { await s3.send(new HeadBucketCommand({ Bucket: name })); return true as const; }, ['NotFound', 'NoSuchBucket']);
   const missing = <T>(): Fact<T> => absent(exists.state === 'absent' ? 'NoSuchBucket' : 'the bucket is not reachable');

@@ -6,9 +6,19 @@
  * call fails the same way.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { DoctorClients, EndpointUnreachable } from './clients';
+import { AwsReadClients, EndpointUnreachable } from './clients';
 import { errorText } from './facts';
-import { AccountReadOptions } from './types';
+import type { AwsTimeouts } from './timeouts';
+
+/** How the doctor and preflight reach AWS, and whom they tell what they read. */
+export interface AccountReadOptions {
+  /** Emulator endpoint. @default - real AWS */
+  readonly endpointUrl?: string;
+  /** @default DEFAULT_TIMEOUTS */
+  readonly timeouts?: AwsTimeouts;
+  /** Called before each step, for a progress indicator. */
+  readonly progress?: (step: string) => void;
+}
 
 export interface Caller {
   readonly accountId: string;
@@ -55,7 +65,7 @@ export function accessProblem(error: unknown, emulated: boolean): AccessProblem 
 }
 
 /** The account and identity the credentials belong to, or the problem that stops every read. */
-export async function identifyCaller(clients: DoctorClients): Promise<{ caller: Caller } | { problem: AccessProblem }> {
+export async function identifyCaller(clients: AwsReadClients): Promise<{ caller: Caller } | { problem: AccessProblem }> {
   try {
     const { Account, Arn } = await clients.sts.send(new GetCallerIdentityCommand({}));
     if (!Account) return { problem: { found: 'sts:GetCallerIdentity answered without an account', fix: 'check the endpoint: AWS always names the account' } };
@@ -73,10 +83,10 @@ export async function identifyCaller(clients: DoctorClients): Promise<{ caller: 
 export async function readAccount<T>(
   region: string,
   options: AccountReadOptions,
-  read: (clients: DoctorClients, caller: Caller, progress: (step: string) => void) => Promise<T>,
+  read: (clients: AwsReadClients, caller: Caller, progress: (step: string) => void) => Promise<T>,
   unidentified: (problem: AccessProblem) => T,
 ): Promise<T> {
-  const clients = new DoctorClients({ region, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
+  const clients = new AwsReadClients({ region, endpointUrl: options.endpointUrl, timeouts: options.timeouts });
   const progress = options.progress ?? (() => undefined);
   try {
     progress('AWS account (sts:GetCallerIdentity)');
