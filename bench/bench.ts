@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: wall-clock figures for the README, against the budgets: `generate` for the
+ * `npm run bench`: wall-clock figures for docs/performance.md, against the budgets: `generate` for the
  * default config under 0.3 s; validate, synth and generate for 20 buckets x 10 prefixes and for
  * 50 buckets x 20 prefixes (1,000 prefixes) under 2 s each. Each task is measured twice:
  * - as the whole `node bin/ica-s3.js ...` process (what a user waits for: Node start-up, module

@@ -1,4 +1,4 @@
-// `npm run schema`: writes ica-config.schema.json and README.md's config reference from the zod
+// `npm run schema`: writes ica-config.schema.json and the config reference in docs/configuration.md from the zod
 // definition. A unit test fails when either is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,6 @@ const root = join(__dirname, '..', '..');
 const schemaPath = join(root, 'ica-config.schema.json');
 writeFileSync(schemaPath, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
 process.stdout.write(`wrote ${schemaPath}\n`);
-const readmePath = join(root, 'README.md');
-writeFileSync(readmePath, replaceConfigReference(readFileSync(readmePath, 'utf8')));
-process.stdout.write(`updated the config reference in ${readmePath}\n`);
+const referencePath = join(root, 'docs', 'configuration.md');
+writeFileSync(referencePath, replaceConfigReference(readFileSync(referencePath, 'utf8')));
+process.stdout.write(`updated the config reference in ${referencePath}\n`);

@@ -9,7 +9,7 @@
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INFO';
 
 export interface CheckResult {
-  /** Stable id of the check, such as `bucket.cors` (README.md, "Troubleshooting", lists them). */
+  /** Stable id of the check, such as `bucket.cors` (docs/troubleshooting.md lists them). */
   readonly id: string;
   /** What the check looked at: a bucket, `bucket/prefix`, a role, a key ARN. */
   readonly subject: string;
@@ -56,5 +56,5 @@ export function tally(checks: readonly CheckResult[]): CheckTally {
 /** The WARN every check returns when the doctor's own credentials cannot read what it needs. */
 export function unreadableResult(id: string, subject: string, what: string, error: string): CheckResult {
   return warn(id, subject, `could not read ${what}: ${error}`, undefined,
-    `run the doctor with credentials that may read ${what} (README.md, "Permissions the doctor needs", lists the read-only actions it uses)`);
+    `run the doctor with credentials that may read ${what} (docs/troubleshooting.md, "Permissions the doctor needs", lists the read-only actions it uses)`);
 }

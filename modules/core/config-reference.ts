@@ -1,6 +1,6 @@
 /**
  * The config reference as rows (path, type, default, description), flattened from the JSON
- * Schema, so README.md documents exactly what the validator accepts.
+ * Schema, so docs/configuration.md documents exactly what the validator accepts.
  */
 import { configJsonSchema } from './config-schema';
 

@@ -41,7 +41,7 @@ const SCHEMA_RULES = {
   'schema.too-small': { path: '(any)', message: 'is empty or below its minimum', fix: 'give more entries or a larger number' },
   'schema.too-big': { path: '(any)', message: 'is over its maximum', fix: 'give fewer entries or a smaller number' },
   'schema.number': { path: '(any)', message: 'is not a whole number', fix: 'give a whole number' },
-  'schema.shape': { path: '(any)', message: 'does not match any allowed form', fix: 'see the config reference in README.md' },
+  'schema.shape': { path: '(any)', message: 'does not match any allowed form', fix: 'see the config reference in docs/configuration.md' },
   'config.file': {
     path: '(config)', message: 'cannot be read as a JSON config file', fix: 'fix the file as the message says',
     notInModule: 'the module takes variables, never a config document',

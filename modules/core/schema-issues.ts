@@ -123,7 +123,7 @@ export function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigPr
           fix: `use one of ${discriminated.options.map((option) => JSON.stringify(option)).join(', ')}`,
         }];
       }
-      return [{ path, rule: 'schema.shape', message: 'does not match any allowed form', fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: 'does not match any allowed form', fix: 'see the config reference in docs/configuration.md' }];
     }
     case 'too_small':
       if (issue.origin === 'number') return [{ path, rule: 'schema.too-small', message: `${display(valueAt(raw, issue.path))} is less than ${String(issue.minimum)}`, fix: `give at least ${String(issue.minimum)}` }];
@@ -142,8 +142,8 @@ export function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigPr
         fix: issue.origin === 'array' ? `give at most ${String(issue.maximum)} entries` : 'give a shorter value',
       }];
     case 'invalid_format':
-      return [{ path, rule: 'schema.shape', message: `${display(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: `${display(valueAt(raw, issue.path))} ${issue.message.toLowerCase()}`, fix: 'see the config reference in docs/configuration.md' }];
     default:
-      return [{ path, rule: 'schema.shape', message: issue.message, fix: 'see the config reference in README.md' }];
+      return [{ path, rule: 'schema.shape', message: issue.message, fix: 'see the config reference in docs/configuration.md' }];
   }
 }

@@ -1,7 +1,7 @@
 /**
  * From an error message ICA reports when it validates a storage configuration to the doctor
- * checks that find its cause in AWS: the table of README's "ICA error messages and the checks
- * that prevent them", as data. The first matching row wins, so the specific messages come before
+ * checks that find its cause in AWS: the table "ICA error messages and the checks that prevent
+ * them" of docs/troubleshooting.md, as data. The first matching row wins, so the specific messages come before
  * the generic "Access forbidden".
  */
 import { ICA_ERRORS } from '../core/ica-errors';

@@ -55,7 +55,7 @@ const ROLE_BUCKET = 'e2e-role-data';
 const ROLE_NAME = 'e2e-ica-role';
 const ROLE_POLICY = 'e2e-role-policy';
 const ROLE_PREFIXES = ['ica/', 'runs/2026/'];
-/** The admins' role, on AWS also the one that runs terraform: exempt from the Deny, as the README asks. */
+/** The admins' role, on AWS also the one that runs terraform: exempt from the Deny, as docs/safety.md asks. */
 const ADMIN_ARN = `arn:aws:iam::${ACCOUNT}:role/Admin`;
 const roleConfig: IcaConfigInput = {
   name: 'e2e-role',
@@ -509,7 +509,7 @@ describe('after the read-backs', () => {
     for (const address of protectionAddresses(ROLE_BUCKET, '')) expect(blocked.stderr.replace(/\s+/g, ' ')).toContain(`${address} has lifecycle.prevent_destroy`);
     expect((await kms(ROLE_REGION).send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe('Enabled');
 
-    // The documented way to really delete (README "Safety"): forceDestroy where a bucket holds data,
+    // The documented way to really delete (docs/safety.md, "Removing a bucket on purpose"): forceDestroy where a bucket holds data,
     // the release command, apply, destroy.
     synthStack('role', { ...roleConfig, buckets: roleConfig.buckets.map((bucket) => ({ ...bucket, forceDestroy: true })) });
     await allSettledOrThrow(Object.entries(stackDirs).map(([which, dir]) =>

@@ -1,10 +1,10 @@
-/** README.md's troubleshooting section names every check the doctor can print and every ICA error it quotes. */
+/** docs/troubleshooting.md names every check the doctor and preflight can print and every ICA error the doctor quotes. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ICA_ERRORS } from '../../modules/core/ica-errors';
 
 const root = join(__dirname, '..', '..');
-const doc = readFileSync(join(root, 'README.md'), 'utf8');
+const doc = readFileSync(join(root, 'docs', 'troubleshooting.md'), 'utf8');
 
 function sources(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -15,8 +15,8 @@ function sources(directory: string): string[] {
 
 test('every check id is documented', () => {
   const ids = new Set<string>();
-  for (const file of sources(join(root, 'modules', 'doctor'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:const id = |(?:pass|fail|warn|info|unreadableResult)\()'([a-z]+\.[a-z-]+)'/g)) ids.add(match[1]);
+  for (const file of ['doctor', 'preflight', 'account-report', 'aws'].flatMap((folder) => sources(join(root, 'modules', folder)))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:const id = |id: |(?:pass|fail|warn|info|unreadableResult)\()'([a-z]+\.[a-z-]+)'/g)) ids.add(match[1]);
   }
   expect(ids.size).toBeGreaterThan(20);
   for (const id of ids) expect(doc).toContain(`\`${id}\``);
