@@ -1,4 +1,5 @@
 /** The result shape of every account report (`ica-s3 doctor`, `ica-s3 preflight`): one line per check, and their tally. */
+import { Comparison, FixKind, decide, outsideTool } from './verdict';
 
 /**
  * PASS: ICA will be fine with this. WARN: it works, but is risky or could not be verified.
@@ -18,8 +19,10 @@ export interface CheckResult {
   readonly found: string;
   /** The ICA error message this would cause (from the seed pages' troubleshooting tables). */
   readonly icaError?: string;
-  /** How to fix it: the config key to set (then apply), or the console step. */
+  /** How to fix it: apply the stack, change a config key (then apply), or the console or CLI step. */
   readonly fix?: string;
+  /** Which of the three the fix is (WARN and FAIL only). */
+  readonly remedy?: FixKind;
 }
 
 export function pass(id: string, subject: string, found: string): CheckResult {
@@ -30,13 +33,15 @@ export function info(id: string, subject: string, found: string): CheckResult {
   return { id, subject, status: 'INFO', found };
 }
 
-export function warn(id: string, subject: string, found: string, icaError: string | undefined, fix: string): CheckResult {
-  return { id, subject, status: 'WARN', found, ...(icaError ? { icaError } : {}), fix };
-}
-
-/** Preflight's failures leave `icaError` undefined: the first apply fails before ICA is involved. */
-export function fail(id: string, subject: string, found: string, icaError: string | undefined, fix: string): CheckResult {
-  return { id, subject, status: 'FAIL', found, ...(icaError ? { icaError } : {}), fix };
+/**
+ * The line of a check that found something to look at: the status and the fix come from
+ * `decide` over what the check compared (config, account, apply). Preflight leaves `icaError`
+ * undefined: the first apply fails before ICA is involved.
+ */
+export function judge(id: string, subject: string, found: string, icaError: string | undefined, comparison: Comparison): CheckResult {
+  const verdict = decide(comparison);
+  if (verdict.status === 'PASS') return pass(id, subject, found);
+  return { id, subject, status: verdict.status, found, ...(icaError ? { icaError } : {}), fix: verdict.fix, remedy: verdict.remedy };
 }
 
 /** The outcome of a list of checks: how many of each status, and whether none failed (exit status 0). */
@@ -55,6 +60,6 @@ export function tally(checks: readonly CheckResult[]): CheckTally {
 
 /** The WARN every check returns when the doctor's own credentials cannot read what it needs. */
 export function unreadableResult(id: string, subject: string, what: string, error: string): CheckResult {
-  return warn(id, subject, `could not read ${what}: ${error}`, undefined,
-    `run the doctor with credentials that may read ${what} (docs/troubleshooting.md, "Permissions the doctor needs", lists the read-only actions it uses)`);
+  return judge(id, subject, `could not read ${what}: ${error}`, undefined,
+    outsideTool(`run the doctor with credentials that may read ${what} (docs/troubleshooting.md, "Permissions the doctor needs", lists the read-only actions it uses)`, 'risk'));
 }

@@ -7,7 +7,8 @@
 import { AccountReadOptions, Caller, readAccount } from '../aws/caller';
 import { AwsReadClients } from '../aws/clients';
 import { ResolvedConfig } from '../core/validate';
-import { CheckResult, CheckTally, fail, tally } from './checks';
+import { CheckResult, CheckTally, judge, tally } from './checks';
+import { outsideTool } from './verdict';
 
 export interface AccountReport<Facts> {
   /** Reads what the checks need, read-only, calling `progress` before each step. */
@@ -28,7 +29,7 @@ export async function runAccountReport<Facts>(
   return readAccount(config.region.awsRegion, options, async (clients, caller, progress) => {
     const facts = await report.read(clients, caller, progress);
     return { ...tally(report.check(facts, clients.emulated)), facts };
-  }, (problem) => tally([fail('aws.account', '(credentials)', problem.found, undefined, problem.fix)]));
+  }, (problem) => tally([judge('aws.account', '(credentials)', problem.found, undefined, outsideTool(problem.fix, 'fails'))]));
 }
 
 /** One line: status, id, subject: what was found | ICA error: ... | fix: ... */

@@ -12,6 +12,7 @@ import { icaCorsRule } from '../core/ica-policies';
 import { PolicyDocument } from '../core/iam-policy';
 import { ResolvedConfig, validateConfig } from '../core/validate';
 import { readAccount } from '../aws/caller';
+import { Fact } from '../aws/fact';
 import { BucketFacts, errorText, usesAwsManagedKey } from '../aws/facts';
 import { inspectBucket } from '../aws/read-bucket';
 import { AwsTimeouts } from '../aws/timeouts';
@@ -105,9 +106,19 @@ export function planAdoption(config: ResolvedConfig, rawBucket: Record<string, u
       : 'CORS: not managed; ICA\'s rule is already there');
   }
 
-  if (!manage.has('versioning') && facts.versioning.state === 'ok') {
-    bucket.versioning = facts.versioning.value;
-    notes.push(`versioning: not managed; the bucket's "${facts.versioning.value}" picks the permission policy variant`);
+  const path = `buckets[${config.buckets.findIndex((entry) => entry.name === name)}]`;
+  // A setting this tool does not manage must be copied from the bucket; one that cannot be read leaves the choice to the user.
+  const undecided = (setting: 'versioning' | 'encryption', fact: Fact<unknown>, read: string, choices: string) =>
+    problems.push(`${path}.${setting}: could not read the bucket's ${read} (${fact.state === 'error' ? fact.error : fact.state === 'absent' ? fact.reason : ''}), `
+      + `so adopt cannot copy it: set ${path}.${setting} to ${choices} as the bucket has it, or add "${setting}" to ${path}.manage to have the apply set it`);
+  if (!manage.has('versioning')) {
+    if (facts.versioning.state === 'ok') {
+      bucket.versioning = facts.versioning.value;
+      notes.push(`versioning: not managed; the bucket's "${facts.versioning.value}" picks the permission policy variant`);
+    } else undecided('versioning', facts.versioning, 'versioning (s3:GetBucketVersioning)', '"Enabled", "Suspended" or "Disabled"');
+  }
+  if (!manage.has('encryption') && facts.encryption.state !== 'ok') {
+    undecided('encryption', facts.encryption, 'default encryption (s3:GetEncryptionConfiguration)', '{"type": "SSE-S3"} or {"type": "SSE-KMS", "kmsKeyArn": "<the bucket\'s key ARN>"}');
   }
   if (!manage.has('encryption') && facts.encryption.state === 'ok') {
     const { algorithm, kmsKeyId } = facts.encryption.value;
@@ -121,7 +132,7 @@ export function planAdoption(config: ResolvedConfig, rawBucket: Record<string, u
       notes.push(`encryption: not managed; the bucket's SSE-KMS key ${keyArn} gets ICA's key grants`);
     } else {
       bucket.encryption = { type: 'SSE-S3' };
-      notes.push('encryption: not managed; the bucket uses SSE-S3');
+      notes.push('encryption: not managed; the bucket uses SSE-S3 (AES256), S3\'s default');
     }
   }
 

@@ -130,15 +130,22 @@ export async function inspectBucket(clients: AwsReadClients, name: string, prefi
     return status === 'Enabled' || status === 'Suspended' ? status : 'Disabled';
   });
   const encryption = await read(async (): Promise<EncryptionFacts> => {
-    const rules = (await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules ?? [];
-    const rule = rules[0];
-    const byDefault = rule?.ApplyServerSideEncryptionByDefault;
-    return {
-      algorithm: byDefault?.SSEAlgorithm ?? 'AES256',
-      ...(byDefault?.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}),
-      ...(rule?.BucketKeyEnabled !== undefined ? { bucketKeyEnabled: rule.BucketKeyEnabled } : {}),
-    };
-  }, ['ServerSideEncryptionConfigurationNotFoundError']);
+    try {
+      const rules = (await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules ?? [];
+      const rule = rules[0];
+      const byDefault = rule?.ApplyServerSideEncryptionByDefault;
+      return {
+        algorithm: byDefault?.SSEAlgorithm ?? 'AES256',
+        ...(byDefault?.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}),
+        ...(rule?.BucketKeyEnabled !== undefined ? { bucketKeyEnabled: rule.BucketKeyEnabled } : {}),
+      };
+    } catch (error) {
+      // S3 encrypts every object with SSE-S3 when a bucket names no default (older buckets and
+      // emulators answer so): the doctor and adopt read that as the SSE-S3 it is.
+      if ((error as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError') return { algorithm: 'AES256' };
+      throw error;
+    }
+  });
   const ownership = await read(async () =>
     (await s3.send(new GetBucketOwnershipControlsCommand({ Bucket: name }))).OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter',
   ['OwnershipControlsNotFoundError']);

@@ -34,3 +34,25 @@ export const ICA_ERRORS = {
   /** CORS section: no ICA error at setup; browser uploads fail. */
   corsUpload: 'Uploads from the ICA web page fail with a CORS error in the browser (no error at setup)',
 } as const;
+
+/** A template's `{placeholder}`, with the words that lead into it: ": {message}", " '{storageContainer}'", " {region}". */
+const PLACEHOLDER = /(?::\s*|\s+)?'?\{(\w+)\}'?/g;
+
+/**
+ * An ICA error message as the user will see it: each placeholder of the template filled from
+ * what the check knows, and one it does not know left out with the words that lead into it
+ * ("Access forbidden: {message}" without a message is "Access forbidden"), so no `{word}` is
+ * ever printed.
+ */
+export function icaErrorText(template: string, values: Readonly<Record<string, string | undefined>> = {}): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined || value === '') return '';
+    return whole.replace(`{${name}}`, value);
+  });
+}
+
+/** "Access forbidden: not authorized to perform s3:PutObject on arn:aws:s3:::b/p/*", or "Access forbidden" when the check cannot say which request. */
+export function accessForbidden(message?: string): string {
+  return icaErrorText(ICA_ERRORS.accessForbidden, { message });
+}

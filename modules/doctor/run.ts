@@ -2,7 +2,8 @@
  * One doctor run: read the account (inspect), ask IAM's simulator where it can, then run every
  * check over the facts. `checkFacts` is the pure part, unit-tested without AWS.
  */
-import { CheckResult, CheckTally, info, pass, tally, warn } from '../account-report/checks';
+import { CheckResult, CheckTally, info, judge, pass, tally } from '../account-report/checks';
+import { outsideTool } from '../account-report/verdict';
 import { runAccountReport } from '../account-report/run';
 import { IdentityAccess, Simulation, allRequirements, bucketRequirements, prefixRequirements } from '../aws/access';
 import { AccountReadOptions } from '../aws/caller';
@@ -49,9 +50,9 @@ function simulatorNote(inputs: CheckInputs): CheckResult | undefined {
     return info('policy.simulator', 'iam:SimulatePrincipalPolicy',
       `the emulator lacks IAM's policy simulator (${reason}); the doctor's built-in evaluator decided the policy.* and bucket.policy checks`);
   }
-  return warn('policy.simulator', 'iam:SimulatePrincipalPolicy',
+  return judge('policy.simulator', 'iam:SimulatePrincipalPolicy',
     `could not use IAM's policy simulator (${reason}); the doctor's built-in evaluator decided the policy.* and bucket.policy checks`, undefined,
-    'allow iam:SimulatePrincipalPolicy to the credentials running the doctor for AWS\'s own verdict');
+    outsideTool('allow iam:SimulatePrincipalPolicy to the credentials running the doctor for AWS\'s own verdict', 'risk'));
 }
 
 /** Every check over facts already read: pure, in the order they print. */
@@ -82,7 +83,7 @@ export function checkFacts(config: ResolvedConfig, inputs: CheckInputs): CheckRe
     const note = simulatorNote(inputs);
     if (note) results.push(note);
     if (access.unparsable.length > 0) {
-      results.push(warn('policy.parse', principal.name, `could not parse ${access.unparsable.join(', ')}; they were left out`, undefined, 'check those policies in the IAM console'));
+      results.push(judge('policy.parse', principal.name, `could not parse ${access.unparsable.join(', ')}; they were left out`, undefined, outsideTool('check those policies in the IAM console', 'risk')));
     }
     config.buckets.forEach((bucket, index) => {
       if (facts.buckets[index].exists.state === 'ok' || facts.buckets[index].exists.state === 'absent') {

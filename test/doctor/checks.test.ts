@@ -10,7 +10,6 @@ import { ICA_ERRORS } from '../../modules/core/ica-errors';
 import { BucketFacts, DoctorFacts, KeyMetadataFacts, NotificationEntry, ObjectSample } from '../../modules/aws/facts';
 import { CheckResult } from '../../modules/account-report/checks';
 import { Fact, absent, ok, unreadable } from '../../modules/aws/fact';
-import { versioningChangeProblem } from '../../modules/account-report/versioning';
 import { ACCOUNT, healthyFacts, inputs, keyArn, keyMetadata, refs, roleConfig, userConfig } from './fixtures';
 
 function run(config: ResolvedConfig, facts: DoctorFacts, extra = {}): CheckResult[] {
@@ -119,11 +118,10 @@ describe('bucket checks', () => {
     expect(cors([rule]).fix).toBeUndefined();
   });
 
-  test('versioning differs from the config: a warning naming the key', () => {
+  test('versioning differs from the config: an apply sets the configured state; "Disabled" over a versioned bucket is the config\'s to change', () => {
     const config = roleConfig();
-    const check = only(run(config, withBucket(config, { versioning: ok('Suspended') })), 'bucket.versioning');
-    expect(check.status).toBe('WARN');
-    expect(check.fix).toMatch(/buckets\[0\]\.versioning to "Suspended"/);
+    const behind = only(run(config, withBucket(config, { versioning: ok('Suspended') })), 'bucket.versioning');
+    expect(behind).toMatchObject({ status: 'WARN', remedy: 'apply', fix: expect.stringMatching(/^apply the stack: it sets the bucket's versioning to "Enabled"/) });
     const user = userConfig();
     expect(user.buckets[0].versioning).toBe('Disabled');
     expect(only(run(user, withBucket(user, { versioning: ok('Disabled') })), 'bucket.versioning').status).toBe('PASS');
@@ -132,16 +130,9 @@ describe('bucket checks', () => {
   test.each(['Enabled', 'Suspended'] as const)('"Disabled" in the config for a bucket that is %s: S3 cannot unversion it, a failure', (actual) => {
     const config = userConfig();
     const check = only(run(config, withBucket(config, { versioning: ok(actual) })), 'bucket.versioning');
-    expect(check).toMatchObject({ status: 'FAIL', icaError: ICA_ERRORS.accessForbidden });
+    expect(check).toMatchObject({ status: 'FAIL', remedy: 'change the config', icaError: expect.stringMatching(/^Access forbidden: not authorized/) });
     expect(check.found).toMatch(/^the config says "Disabled", but the bucket is .*S3 cannot unversion a bucket, it stays Suspended/);
-    expect(check.fix).toBe('set buckets[0].versioning to "Suspended" (or "Enabled") and apply: the permission policy then gets the "Versioned OR Suspended" actions');
-  });
-
-  test('versioningChangeProblem: only "Disabled" over a bucket that was ever versioned', () => {
-    const states = ['Enabled', 'Suspended', 'Disabled'] as const;
-    const refused = states.flatMap((configured) => states.filter((actual) => versioningChangeProblem(configured, actual, 'v') !== undefined).map((actual) => `${configured} over ${actual}`));
-    expect(refused).toEqual(['Disabled over Enabled', 'Disabled over Suspended']);
-    expect(versioningChangeProblem('Disabled', 'Suspended', 'buckets[2].versioning')?.fix).toMatch(/^set buckets\[2\]\.versioning to "Suspended" \(or "Enabled"\)/);
+    expect(check.fix).toBe('change the config: set buckets[0].versioning to "Suspended" (or "Enabled"): the permission policy then gets the "Versioned OR Suspended" actions, then apply the stack');
   });
 
   test('encryption: KMS on the bucket but SSE-S3 in the config fails; the AWS managed key cannot serve copy jobs', () => {

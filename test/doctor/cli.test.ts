@@ -12,7 +12,8 @@ import {
 } from '../../modules/ica/payload';
 import { storageConfigurationName } from '../../modules/core/ica-names';
 import { formatCheck } from '../../modules/account-report/run';
-import { fail, pass } from '../../modules/account-report/checks';
+import { judge, pass } from '../../modules/account-report/checks';
+import { outsideTool } from '../../modules/account-report/verdict';
 import { resolveConfig } from '../../modules/core/validate';
 import { roleInput, userInput } from './fixtures';
 
@@ -87,8 +88,8 @@ describe('ica-s3 --help and misuse', () => {
 describe('the report', () => {
   test('one line per check; ICA error and fix only on WARN and FAIL', () => {
     expect(formatCheck(pass('bucket.cors', 'b', 'fine'), 12)).toBe('PASS  bucket.cors   b: fine');
-    const line = formatCheck(fail('bucket.cors', 'b', 'no rule', 'the error', 'the fix'));
-    expect(line).toBe('FAIL  bucket.cors  b: no rule | ICA error: "the error" | fix: the fix');
+    const line = formatCheck(judge('bucket.cors', 'b', 'no rule', 'the error', outsideTool('the step', 'fails')));
+    expect(line).toBe('FAIL  bucket.cors  b: no rule | ICA error: "the error" | fix: outside this tool: the step');
     expect(line).not.toContain('\n');
   });
 

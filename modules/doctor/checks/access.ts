@@ -7,9 +7,10 @@ import { KMS_USE_ACTIONS } from '../../core/actions';
 import { bucketArn } from '../../core/ica-policies';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { IdentityAccess, Requirement, bucketRequirements, federationRequirements, kmsRequirements, prefixRequirements } from '../../aws/access';
-import { ICA_ERRORS } from '../../core/ica-errors';
+import { ICA_ERRORS, accessForbidden } from '../../core/ica-errors';
 import { BucketFacts, Versioning } from '../../aws/facts';
-import { CheckResult, fail, pass, warn } from '../../account-report/checks';
+import { CheckResult, judge, pass } from '../../account-report/checks';
+import { Comparison, applyFixes, configFixes, outsideTool } from '../../account-report/verdict';
 import { bucketPath } from './bucket';
 
 /** The versioning the policy must fit: the bucket's real state when known, else the config's. */
@@ -25,15 +26,18 @@ export function principalWords(config: ResolvedConfig): string {
   return config.credential.method === 'role' ? `role ${config.credential.roleName}` : `user ${config.credential.userName}`;
 }
 
-const POLICY_FIX = (config: ResolvedConfig) =>
-  `apply the stack (it writes the policy "${config.policyName}" and attaches it to the ${principalWords(config)}), or paste permission-policy.json from "ica-s3 policies" into IAM > Policies > ${config.policyName} and attach it`;
+/** The permission policy this config writes is right by construction: an apply writes and attaches it. */
+export function policyFix(config: ResolvedConfig): Comparison {
+  return applyFixes(`it writes the policy "${config.policyName}" and attaches it to the ${principalWords(config)}`, 'fails',
+    `paste permission-policy.json from "ica-s3 policies" into IAM > Policies > ${config.policyName} and attach it`);
+}
 const CHECK_CONDITIONS = 'check the conditions of the permission policy';
 const CHECK_CONDITIONS_OR_SIMULATE = `${CHECK_CONDITIONS}, or run the doctor on real AWS where IAM's policy simulator decides`;
 
-/** What a check says in one outcome; the ICA error defaults to "access forbidden". */
+/** What a check says in one outcome; the ICA error defaults to "access forbidden" with the requests refused. */
 interface Words {
   readonly found: string;
-  readonly fix: string;
+  readonly comparison: Comparison;
   readonly icaError?: string;
 }
 
@@ -50,6 +54,12 @@ interface CoverageCheck {
   readonly allowed: string;
 }
 
+/** ICA's "Access forbidden" with the first refused request, as AWS words it. */
+export function refused(requirements: readonly Requirement[]): string {
+  const [first] = requirements;
+  return accessForbidden(first ? `not authorized to perform ${first.action} on resource ${first.resource}` : undefined);
+}
+
 /** FAIL when a request is not allowed, WARN when one cannot be decided, else PASS; each says who decided. */
 function coverageCheck(access: IdentityAccess, check: CoverageCheck): CheckResult {
   const missing: Requirement[] = [];
@@ -64,11 +74,11 @@ function coverageCheck(access: IdentityAccess, check: CoverageCheck): CheckResul
   const by = `(decided by the ${source})`;
   if (missing.length > 0) {
     const words = check.notAllowed(actionsOf(missing), missing);
-    return fail(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? ICA_ERRORS.accessForbidden, words.fix);
+    return judge(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? refused(missing), words.comparison);
   }
   if (unknown.length > 0) {
     const words = check.undecided(actionsOf(unknown));
-    return warn(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? ICA_ERRORS.accessForbidden, words.fix);
+    return judge(check.id, check.subject, `${words.found} ${by}`, words.icaError ?? refused(unknown), words.comparison);
   }
   return pass(check.id, check.subject, `${check.allowed} ${by}`);
 }
@@ -79,11 +89,11 @@ function bucketCoverage(config: ResolvedConfig, bucket: ResolvedBucket): Coverag
   return {
     id: 'policy.bucket', subject: bucket.name, requirements,
     notAllowed: (actions, missing) => ({
-      found: `the ${principalWords(config)} may not ${actions} on ${arn}`,
-      icaError: missing.some((r) => r.action === 's3:GetBucketLocation') ? ICA_ERRORS.getBucketLocationForbidden : ICA_ERRORS.accessForbidden,
-      fix: `the policy's bucket statement must name "Resource": "${arn}"; ${POLICY_FIX(config)}`,
+      found: `the ${principalWords(config)} may not ${actions} on ${arn} (the policy's bucket statement must name "Resource": "${arn}")`,
+      icaError: missing.some((r) => r.action === 's3:GetBucketLocation') ? ICA_ERRORS.getBucketLocationForbidden : refused(missing),
+      comparison: policyFix(config),
     }),
-    undecided: (actions) => ({ found: `could not decide ${actions} on ${arn}: a condition or policy variable depends on the request`, fix: CHECK_CONDITIONS_OR_SIMULATE }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on ${arn}: a condition or policy variable depends on the request`, comparison: outsideTool(CHECK_CONDITIONS_OR_SIMULATE, 'risk') }),
     allowed: `the ${principalWords(config)} may ${actionsOf(requirements)} on the bucket`,
   };
 }
@@ -93,10 +103,10 @@ function prefixCoverage(config: ResolvedConfig, bucket: ResolvedBucket, prefix: 
   return {
     id: 'policy.prefix', subject: `${bucket.name}/${prefix}`, requirements,
     notAllowed: (actions) => ({
-      found: `the ${principalWords(config)} may not ${actions} on objects under ${prefix}`,
-      fix: `the policy's object statement must name "Resource": "${bucketArn(bucket.name)}/${prefix}*"; ${POLICY_FIX(config)}`,
+      found: `the ${principalWords(config)} may not ${actions} on objects under ${prefix} (the policy's object statement must name "Resource": "${bucketArn(bucket.name)}/${prefix}*")`,
+      comparison: policyFix(config),
     }),
-    undecided: (actions) => ({ found: `could not decide ${actions} on objects under ${prefix}`, fix: CHECK_CONDITIONS_OR_SIMULATE }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on objects under ${prefix}`, comparison: outsideTool(CHECK_CONDITIONS_OR_SIMULATE, 'risk') }),
     allowed: `the ${principalWords(config)} may ${actionsOf(requirements)} under ${prefix}`,
   };
 }
@@ -108,9 +118,12 @@ function variantCoverage(config: ResolvedConfig, bucket: ResolvedBucket, version
     requirements: [...bucketRequirements(bucket).versioned, ...bucket.prefixes.flatMap((prefix) => prefixRequirements(config, bucket, prefix).versioned)],
     notAllowed: (actions) => ({
       found: `the bucket is ${state} but the policy is the unversioned variant: it does not allow ${actions}`,
-      fix: `set ${bucketPath(config, bucket)}.versioning to "${versioning}" and apply (the policy gets the "Versioned OR Suspended" actions), or paste that tab's policy`,
+      // The config's versioning picks the variant an apply writes.
+      comparison: bucket.versioning === 'Disabled'
+        ? configFixes(`set ${bucketPath(config, bucket)}.versioning to "${versioning}" (the policy gets the "Versioned OR Suspended" actions)`, 'fails', 'paste that tab\'s policy')
+        : policyFix(config),
     }),
-    undecided: (actions) => ({ found: `could not decide ${actions}`, fix: CHECK_CONDITIONS }),
+    undecided: (actions) => ({ found: `could not decide ${actions}`, comparison: outsideTool(CHECK_CONDITIONS, 'risk') }),
     allowed: `${state} bucket, and the policy is the versioned/suspended variant`,
   };
 }
@@ -119,10 +132,10 @@ function kmsCoverage(config: ResolvedConfig, bucket: ResolvedBucket, keyArn: str
   return {
     id: 'policy.kms', subject: bucket.name, requirements: kmsRequirements(keyArn),
     notAllowed: (actions) => ({
-      found: `the ${principalWords(config)} may not ${actions} on ${keyArn}`,
-      fix: `the policy needs ${KMS_USE_ACTIONS.join(', ')} on the key (SSE-KMS page); ${POLICY_FIX(config)}`,
+      found: `the ${principalWords(config)} may not ${actions} on ${keyArn} (the policy needs ${KMS_USE_ACTIONS.join(', ')} on the key, SSE-KMS page)`,
+      comparison: policyFix(config),
     }),
-    undecided: (actions) => ({ found: `could not decide ${actions} on ${keyArn}`, fix: CHECK_CONDITIONS }),
+    undecided: (actions) => ({ found: `could not decide ${actions} on ${keyArn}`, comparison: outsideTool(CHECK_CONDITIONS, 'risk') }),
     allowed: `the ${principalWords(config)} may ${KMS_USE_ACTIONS.join(', ')} on ${keyArn}`,
   };
 }
@@ -154,11 +167,11 @@ export function federationCheck(config: ResolvedConfig, access: IdentityAccess):
     subject: config.credential.method === 'role' ? config.credential.roleName : config.credential.userName,
     requirements: federationRequirements(),
     notAllowed: () => ({
-      found: `the ${principalWords(config)} may not call sts:GetFederationToken`,
+      found: `the ${principalWords(config)} may not call sts:GetFederationToken (every permission policy tab of the seeds ends with it, on "*")`,
       icaError: ICA_ERRORS.federatedForbidden,
-      fix: `every permission policy tab of the seeds ends with sts:GetFederationToken on "*"; ${POLICY_FIX(config)}`,
+      comparison: policyFix(config),
     }),
-    undecided: () => ({ found: 'could not decide sts:GetFederationToken', icaError: ICA_ERRORS.federatedForbidden, fix: CHECK_CONDITIONS }),
+    undecided: () => ({ found: 'could not decide sts:GetFederationToken', icaError: ICA_ERRORS.federatedForbidden, comparison: outsideTool(CHECK_CONDITIONS, 'risk') }),
     allowed: `the ${principalWords(config)} may call sts:GetFederationToken (upload and download credentials)`,
   });
 }

@@ -4,43 +4,62 @@
  * of the config and the facts read by `inspect`.
  */
 import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
+import { ManageableSetting } from '../../core/config-schema';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
-import { ICA_ERRORS } from '../../core/ica-errors';
+import { ICA_ERRORS, accessForbidden, icaErrorText } from '../../core/ica-errors';
 import { wildcardMatch } from '../../aws/iam-eval';
 import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../../aws/facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
-import { versioningChangeProblem } from '../../account-report/versioning';
+import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
+import { Comparison, applyFixes, configFixes, outsideTool } from '../../account-report/verdict';
+import { versioningComparison } from '../../account-report/versioning';
 
 /** The path of a bucket in the config, for fixes: `buckets[0]`. */
 export function bucketPath(config: ResolvedConfig, bucket: ResolvedBucket): string {
   return `buckets[${config.buckets.indexOf(bucket)}]`;
 }
 
-export function fillIcaError(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+/** The WARN of a check that needs the bucket to answer first. */
+export function notChecked(id: string, subject: string, reason: string): CheckResult {
+  return judge(id, subject, `not checked: ${reason}`, undefined, outsideTool('fix bucket.exists first', 'risk'));
 }
 
-export function checkBucketExists(bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
+/**
+ * A bucket setting the config asks for: `account` says whether the bucket has what ICA needs,
+ * `config` whether the config asks for it; an apply writes it when the bucket is new or the
+ * adopted bucket lists the setting in "manage", else the config must hand it over first.
+ */
+function settingComparison(config: ResolvedConfig, bucket: ResolvedBucket, setting: ManageableSetting, words: {
+  account: boolean; config: boolean; impact: Comparison['impact']; apply: string; configChange: string; byHand: string;
+}): Comparison {
+  const managed = bucket.manage.includes(setting);
+  const manage = `add "${setting}" to ${bucketPath(config, bucket)}.manage`;
+  const configChange = words.config ? manage : managed ? words.configChange : `${words.configChange} and ${manage}`;
+  return { account: words.account, config: words.config, applies: managed, impact: words.impact, apply: words.apply, configChange, outside: words.byHand };
+}
+
+export function checkBucketExists(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.exists';
   if (facts.exists.state === 'ok') return pass(id, bucket.name, 'the bucket exists and answers');
   if (facts.exists.state === 'absent') {
-    return fail(id, bucket.name, 'no such bucket', fillIcaError(ICA_ERRORS.containerDoesNotExist, { storageContainer: bucket.name }),
-      'apply the stack (it creates the bucket), or correct buckets[].name to the bucket you mean');
+    const containerMissing = icaErrorText(ICA_ERRORS.containerDoesNotExist, { storageContainer: bucket.name });
+    return judge(id, bucket.name, 'no such bucket', containerMissing, bucket.existing
+      ? configFixes(`correct ${bucketPath(config, bucket)}.name to the bucket you mean, or remove "existing" to have the stack create it`, 'fails')
+      : applyFixes('it creates the bucket', 'fails'));
   }
-  return warn(id, bucket.name, `the bucket did not answer: ${facts.exists.error} (it may belong to another account, or these credentials may not read it)`,
-    ICA_ERRORS.accessForbidden,
-    'check the bucket name (buckets[].name) and run the doctor with credentials of the account that owns the bucket');
+  return judge(id, bucket.name, `the bucket did not answer: ${facts.exists.error} (it may belong to another account, or these credentials may not read it)`,
+    accessForbidden(),
+    outsideTool(`check the bucket name (${bucketPath(config, bucket)}.name) and run the doctor with credentials of the account that owns the bucket`, 'risk'));
 }
 
 export function checkBucketRegion(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.region';
   const wanted = config.region.awsRegion;
   if (facts.region.state === 'error') return unreadableResult(id, bucket.name, 'the bucket location (s3:GetBucketLocation)', facts.region.error);
-  if (facts.region.state === 'absent') return warn(id, bucket.name, `not checked: ${facts.region.reason}`, undefined, 'fix bucket.exists first');
+  if (facts.region.state === 'absent') return notChecked(id, bucket.name, facts.region.reason);
   if (facts.region.value === wanted) return pass(id, bucket.name, `in ${wanted}, the AWS region of ICA region ${config.region.code}`);
-  return fail(id, bucket.name, `the bucket is in ${facts.region.value}, but ICA region ${config.region.code} (${config.region.name}) uses ${wanted}`,
-    fillIcaError(ICA_ERRORS.wrongRegion, { region: wanted }),
-    `a bucket cannot move: connect a bucket created in ${wanted} (set ${bucketPath(config, bucket)}.name to a new bucket and apply), or set icaRegion to the ICA region whose AWS region is ${facts.region.value} if your ICA project lives there`);
+  return judge(id, bucket.name, `the bucket is in ${facts.region.value}, but ICA region ${config.region.code} (${config.region.name}) uses ${wanted}`,
+    icaErrorText(ICA_ERRORS.wrongRegion, { region: wanted }),
+    configFixes(`a bucket cannot move: connect a bucket created in ${wanted} (set ${bucketPath(config, bucket)}.name to a new bucket), or set icaRegion to the ICA region whose AWS region is ${facts.region.value} if your ICA project lives there`, 'fails'));
 }
 
 /** The ICA notification ids of the seeds' "GetTemporaryUploadCredentialsAsync failure" section. */
@@ -79,7 +98,7 @@ export function checkPrefixNotifications(bucket: ResolvedBucket, prefix: string,
   const id = 'prefix.notifications';
   const subject = `${bucket.name}/${prefix}`;
   if (facts.notifications.state === 'error') return unreadableResult(id, subject, 'the bucket notifications (s3:GetBucketNotificationConfiguration)', facts.notifications.error);
-  if (facts.notifications.state === 'absent') return warn(id, subject, `not checked: ${facts.notifications.reason}`, undefined, 'fix bucket.exists first');
+  if (facts.notifications.state === 'absent') return notChecked(id, subject, facts.notifications.reason);
   const { entries, eventBridge } = facts.notifications.value;
   const overlapping = entries.filter((entry) => prefixesOverlap(entry.prefix, prefix));
   // ICA's own notifications on exactly this prefix are prefix.ica-notifications' business.
@@ -88,16 +107,16 @@ export function checkPrefixNotifications(bucket: ResolvedBucket, prefix: string,
   const note = eventBridge ? '; Amazon EventBridge delivery is on (it never conflicts with ICA)' : '';
   const fixSteps = 'S3 console > bucket > Properties > Event notifications: delete the notification that overlaps the prefix (or narrow its prefix so it no longer overlaps), then Validate the storage configuration in ICA';
   if (conflicting.length > 0) {
-    return fail(id, subject,
+    return judge(id, subject,
       `prefix "${prefix}" (not the bucket root) is overlapped by ${conflicting.map(describeEntry).join('; ')}${note}`,
       `${ICA_ERRORS.overlappingNotifications} (or: ${ICA_ERRORS.awsOverlap})`,
-      fixSteps);
+      outsideTool(fixSteps, 'fails'));
   }
   if (foreign.length > 0) {
-    return warn(id, subject,
+    return judge(id, subject,
       `prefix "${prefix}" is overlapped by ${foreign.map(describeEntry).join('; ')}, for other event types than ICA's${note}`,
       ICA_ERRORS.customerNotification,
-      `S3 allows this, but if ICA reports the error, ${fixSteps.charAt(0).toLowerCase()}${fixSteps.slice(1)}`);
+      outsideTool(`S3 allows this, but if ICA reports the error, ${fixSteps.charAt(0).toLowerCase()}${fixSteps.slice(1)}`, 'risk'));
   }
   return pass(id, subject, `prefix "${prefix}" is a folder, not the bucket root, and no other notification overlaps it${note}`);
 }
@@ -107,13 +126,13 @@ export function checkIcaNotifications(bucket: ResolvedBucket, prefix: string, fa
   const id = 'prefix.ica-notifications';
   const subject = `${bucket.name}/${prefix}`;
   if (facts.notifications.state === 'error') return unreadableResult(id, subject, 'the bucket notifications (s3:GetBucketNotificationConfiguration)', facts.notifications.error);
-  if (facts.notifications.state === 'absent') return warn(id, subject, `not checked: ${facts.notifications.reason}`, undefined, 'fix bucket.exists first');
+  if (facts.notifications.state === 'absent') return notChecked(id, subject, facts.notifications.reason);
   const ours = facts.notifications.value.entries.filter((entry) => isIcaNotification(entry) && entry.prefix === prefix);
   if (ours.length === 0) return pass(id, subject, 'no ICA notifications (gds:*) on this prefix yet: ICA adds them when the storage configuration is created');
-  return warn(id, subject,
+  return judge(id, subject,
     `ICA's notifications ${ours.map((entry) => entry.id).join(', ')} are on this prefix: right while an ICA storage configuration uses it; leftovers if that storage configuration was deleted`,
     ICA_ERRORS.leftoverNotifications,
-    'only if no storage configuration uses this prefix now: S3 console > bucket > Properties > Event notifications, select gds:objectcreated, gds:objectremoved and gds:objectrestore, Delete, then wait 15 minutes before creating the storage configuration (or delete the storage configuration, delete the notifications, and create it again)');
+    outsideTool('only if no storage configuration uses this prefix now: S3 console > bucket > Properties > Event notifications, select gds:objectcreated, gds:objectremoved and gds:objectrestore, Delete, then wait 15 minutes before creating the storage configuration (or delete the storage configuration, delete the notifications, and create it again)', 'risk'));
 }
 
 /** The first rule S3 would use for a browser request from this origin with this method. */
@@ -125,11 +144,16 @@ function corsRuleFor(rules: readonly { AllowedOrigins?: string[]; AllowedMethods
 
 export function checkCors(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.cors';
-  const fix = 'apply the stack (corsAllowedOrigins sets the origins), or S3 console > bucket > Permissions > Cross-origin resource sharing (CORS): paste cors.json from "ica-s3 policies"';
   if (facts.cors.state === 'error') return unreadableResult(id, bucket.name, 'the CORS rules (s3:GetBucketCors)', facts.cors.error);
-  if (facts.cors.state === 'absent' && facts.cors.reason !== 'NoSuchCORSConfiguration') return warn(id, bucket.name, `not checked: ${facts.cors.reason}`, undefined, 'fix bucket.exists first');
+  if (facts.cors.state === 'absent' && facts.cors.reason !== 'NoSuchCORSConfiguration') return notChecked(id, bucket.name, facts.cors.reason);
   const rules = facts.cors.state === 'ok' ? facts.cors.value : [];
-  if (rules.length === 0) return fail(id, bucket.name, 'the bucket has no CORS rule', ICA_ERRORS.corsUpload, fix);
+  const missing = (impact: Comparison['impact']) => settingComparison(config, bucket, 'cors', {
+    account: false, config: true, impact,
+    apply: 'it writes ICA\'s CORS rule for corsAllowedOrigins',
+    configChange: '',
+    byHand: 'S3 console > bucket > Permissions > Cross-origin resource sharing (CORS): paste cors.json from "ica-s3 policies"',
+  });
+  if (rules.length === 0) return judge(id, bucket.name, 'the bucket has no CORS rule', ICA_ERRORS.corsUpload, missing('fails'));
   const problems: string[] = [];
   let headersNote = '';
   for (const origin of config.corsAllowedOrigins) {
@@ -143,60 +167,70 @@ export function checkCors(config: ResolvedConfig, bucket: ResolvedBucket, facts:
       if (!(rule.AllowedHeaders ?? []).includes('*')) headersNote = `the rule for ${origin} allows only the request headers ${(rule.AllowedHeaders ?? []).join(', ') || '(none)'}, not "*"`;
     }
   }
-  if (problems.length > 0) return fail(id, bucket.name, [...new Set(problems)].join('; '), ICA_ERRORS.corsUpload, fix);
+  if (problems.length > 0) return judge(id, bucket.name, [...new Set(problems)].join('; '), ICA_ERRORS.corsUpload, missing('fails'));
   const summary = `origins ${config.corsAllowedOrigins.join(', ')} may use ${CORS_ALLOWED_METHODS.join(' ')} and read ${CORS_EXPOSE_HEADERS.join(', ')}`;
-  if (headersNote) return warn(id, bucket.name, `${summary}, but ${headersNote}`, ICA_ERRORS.corsUpload, `allow the request headers "*" as the seeds do; ${fix}`);
+  if (headersNote) return judge(id, bucket.name, `${summary}, but ${headersNote} as the seeds allow`, ICA_ERRORS.corsUpload, missing('risk'));
   return pass(id, bucket.name, summary);
 }
 
 export function checkVersioning(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.versioning';
   if (facts.versioning.state === 'error') return unreadableResult(id, bucket.name, 'the versioning state (s3:GetBucketVersioning)', facts.versioning.error);
-  if (facts.versioning.state === 'absent') return warn(id, bucket.name, `not checked: ${facts.versioning.reason}`, undefined, 'fix bucket.exists first');
-  const actual = facts.versioning.value;
-  const words = (state: string) => (state === 'Disabled' ? 'unversioned' : state === 'Enabled' ? 'versioned (Enabled)' : 'versioning-suspended');
-  if (actual === bucket.versioning) return pass(id, bucket.name, `${words(actual)}, as configured`);
-  const unversioning = versioningChangeProblem(bucket.versioning, actual, `${bucketPath(config, bucket)}.versioning`);
-  if (unversioning) return fail(id, bucket.name, unversioning.found, ICA_ERRORS.accessForbidden, unversioning.fix);
-  return warn(id, bucket.name, `the bucket is ${words(actual)}, the config says ${bucket.versioning}`, undefined,
-    `set ${bucketPath(config, bucket)}.versioning to "${actual}" (the permission policy variant follows it) and apply; versioning can be suspended but never switched off again`);
+  if (facts.versioning.state === 'absent') return notChecked(id, bucket.name, facts.versioning.reason);
+  const { found, comparison } = versioningComparison(bucket, facts.versioning.value, bucketPath(config, bucket));
+  return judge(id, bucket.name, found, comparison.impact === 'fails' ? accessForbidden('not authorized to perform the version actions') : undefined, comparison);
 }
 
+/** The bucket's default encryption against the configured one; an apply sets it where this tool manages it. */
 export function checkEncryption(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.encryption';
   const path = `${bucketPath(config, bucket)}.encryption`;
   if (facts.encryption.state === 'error') return unreadableResult(id, bucket.name, 'the default encryption (s3:GetEncryptionConfiguration)', facts.encryption.error);
-  if (facts.encryption.state === 'absent' && facts.encryption.reason !== 'ServerSideEncryptionConfigurationNotFoundError') {
-    return warn(id, bucket.name, `not checked: ${facts.encryption.reason}`, undefined, 'fix bucket.exists first');
-  }
-  const actual = facts.encryption.state === 'ok' ? facts.encryption.value : { algorithm: 'AES256' };
+  if (facts.encryption.state === 'absent') return notChecked(id, bucket.name, facts.encryption.reason);
+  const actual = facts.encryption.value;
   const wantsKms = bucket.encryption.type === 'SSE-KMS';
   const configuredKey = bucket.encryption.type === 'SSE-KMS' ? bucket.encryption.kmsKeyArn : undefined;
+  const byHand = 'S3 console > bucket > Properties > Default encryption';
+  const setting = (words: { account: boolean; config: boolean; impact: Comparison['impact']; apply: string; configChange: string }) =>
+    settingComparison(config, bucket, 'encryption', { ...words, byHand: `${byHand}: match ${path}` });
   if (actual.algorithm === 'AES256') {
     if (!wantsKms) return pass(id, bucket.name, 'SSE-S3 (AES256), as configured: enter AES256 in ICA');
-    return warn(id, bucket.name, 'the bucket encrypts with SSE-S3 (AES256), the config says SSE-KMS', undefined,
-      `apply the stack (it sets the bucket's default encryption to the key), or set ${path} to {"type": "SSE-S3"} and enter AES256 in ICA`);
+    return judge(id, bucket.name, 'the bucket encrypts with SSE-S3 (AES256), the config says SSE-KMS', undefined, setting({
+      account: false, config: true, impact: 'risk',
+      apply: `it sets the bucket's default encryption to ${configuredKey ?? 'the key it creates'}`,
+      configChange: `set ${path} to {"type": "SSE-S3"} and enter AES256 in ICA`,
+    }));
   }
   if (actual.algorithm !== 'aws:kms') {
-    return warn(id, bucket.name, `the bucket encrypts with ${actual.algorithm}; ICA's storage configuration offers AES256 and aws:kms`, undefined,
-      `S3 console > bucket > Properties > Default encryption: choose SSE-S3 or SSE-KMS, and match ${path}`);
+    return judge(id, bucket.name, `the bucket encrypts with ${actual.algorithm}; ICA's storage configuration offers AES256 and aws:kms`, undefined, setting({
+      account: false, config: true, impact: 'risk',
+      apply: `it sets the bucket's default encryption to ${wantsKms ? 'SSE-KMS' : 'SSE-S3'}`,
+      configChange: '',
+    }));
   }
   const keyText = actual.kmsKeyId ?? 'the AWS managed key aws/s3';
   if (!wantsKms) {
-    return fail(id, bucket.name, `the bucket encrypts with SSE-KMS (${keyText}), the config says SSE-S3: the permission policy grants no KMS use`,
-      ICA_ERRORS.accessForbidden,
-      `set ${path} to {"type": "SSE-KMS"${actual.kmsKeyId ? `, "kmsKeyArn": "<the key ARN>"` : ''}} and apply; enter aws:kms and the key ARN in ICA`);
-  }
-  if (usesAwsManagedKey(facts)) {
-    return (config.bucketPolicy.crossAccountCopy ? fail : warn)(id, bucket.name,
-      'the bucket uses the AWS managed key aws/s3, whose key policy cannot be changed: Illumina\'s cross-account role can never use it',
-      ICA_ERRORS.copyForbidden,
-      `use a customer managed key: omit ${path}.kmsKeyArn to let the stack create one, or set it to your key's ARN, and apply`);
+    return judge(id, bucket.name, `the bucket encrypts with SSE-KMS (${keyText}), the config says SSE-S3: the permission policy grants no KMS use`,
+      accessForbidden('not authorized to perform kms:Decrypt'),
+      configFixes(`set ${path} to {"type": "SSE-KMS"${actual.kmsKeyId ? ', "kmsKeyArn": "<the key ARN>"' : ''}} (objects already written keep that key), and enter aws:kms and the key ARN in ICA`, 'fails'));
   }
   const keyArn = facts.key?.metadata.state === 'ok' ? facts.key.metadata.value.arn : actual.kmsKeyId;
-  if (configuredKey && configuredKey !== keyArn && configuredKey !== actual.kmsKeyId) {
-    return fail(id, bucket.name, `the bucket encrypts with ${keyArn}, the config names ${configuredKey}`, ICA_ERRORS.accessForbidden,
-      `set ${path}.kmsKeyArn to the bucket's key (or apply to switch the bucket to the configured key); ICA's storage configuration takes the same key ARN`);
+  const namesOtherKey = configuredKey !== undefined && configuredKey !== keyArn && configuredKey !== actual.kmsKeyId;
+  if (usesAwsManagedKey(facts)) {
+    // aws/s3's key policy cannot be changed: only a customer managed key serves Illumina's role.
+    return judge(id, bucket.name, 'the bucket uses the AWS managed key aws/s3, whose key policy cannot be changed: Illumina\'s cross-account role can never use it',
+      ICA_ERRORS.copyForbidden, setting({
+        account: false, config: configuredKey === undefined || namesOtherKey, impact: config.bucketPolicy.crossAccountCopy ? 'fails' : 'risk',
+        apply: `it switches the bucket's default encryption to ${configuredKey ?? 'the customer managed key it creates'}`,
+        configChange: `omit ${path}.kmsKeyArn to let the stack create a customer managed key, or set it to your own customer managed key's ARN`,
+      }));
+  }
+  if (namesOtherKey) {
+    return judge(id, bucket.name, `the bucket encrypts with ${keyArn}, the config names ${configuredKey}`, accessForbidden(`not authorized to perform kms:Decrypt on ${keyArn}`), setting({
+      account: false, config: true, impact: 'fails',
+      apply: `it switches the bucket's default encryption to ${configuredKey} (objects written before keep ${keyArn}: prefix.object-keys checks them); ICA's storage configuration takes the same key ARN`,
+      configChange: `set ${path}.kmsKeyArn to the bucket's key ${keyArn}`,
+    }));
   }
   return pass(id, bucket.name, `SSE-KMS with ${keyArn}${actual.bucketKeyEnabled ? ' (S3 bucket key on)' : ''}: enter aws:kms and this key ARN in ICA`);
 }
@@ -204,35 +238,43 @@ export function checkEncryption(config: ResolvedConfig, bucket: ResolvedBucket, 
 export function checkOwnership(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.ownership';
   if (facts.ownership.state === 'error') return unreadableResult(id, bucket.name, 'the ownership controls (s3:GetBucketOwnershipControls)', facts.ownership.error);
-  if (facts.ownership.state === 'absent' && facts.ownership.reason !== 'OwnershipControlsNotFoundError') {
-    return warn(id, bucket.name, `not checked: ${facts.ownership.reason}`, undefined, 'fix bucket.exists first');
-  }
+  if (facts.ownership.state === 'absent' && facts.ownership.reason !== 'OwnershipControlsNotFoundError') return notChecked(id, bucket.name, facts.ownership.reason);
   const actual = facts.ownership.state === 'ok' ? facts.ownership.value : 'ObjectWriter (no ownership controls)';
-  if (actual === 'BucketOwnerEnforced') return pass(id, bucket.name, 'BucketOwnerEnforced: ACLs are off, the bucket owns every object');
-  const fix = `S3 console > bucket > Permissions > Object Ownership: "ACLs disabled (recommended)", or set ${bucketPath(config, bucket)}.objectOwnership to "BucketOwnerEnforced" and apply`;
-  const found = `object ownership is ${actual}: objects written by Illumina's copy jobs stay owned by the writer`;
-  if (bucket.objectOwnership !== 'BucketOwnerEnforced' && actual.startsWith(bucket.objectOwnership)) {
-    return warn(id, bucket.name, `${found} (as configured)`, ICA_ERRORS.copyForbidden, fix);
-  }
-  return fail(id, bucket.name, found, ICA_ERRORS.copyForbidden, fix);
+  const configured = bucket.objectOwnership === 'BucketOwnerEnforced';
+  const found = actual === 'BucketOwnerEnforced'
+    ? 'BucketOwnerEnforced, but the config says ' + bucket.objectOwnership + ': an apply would turn ACLs back on, and objects written by Illumina\'s copy jobs would stay owned by the writer'
+    : `object ownership is ${actual}: objects written by Illumina's copy jobs stay owned by the writer${!configured && actual.startsWith(bucket.objectOwnership) ? ' (as configured)' : ''}`;
+  const comparison = settingComparison(config, bucket, 'ownership', {
+    account: actual === 'BucketOwnerEnforced', config: configured, impact: configured ? 'fails' : 'risk',
+    apply: 'it sets object ownership to BucketOwnerEnforced',
+    configChange: `set ${bucketPath(config, bucket)}.objectOwnership to "BucketOwnerEnforced"`,
+    byHand: 'S3 console > bucket > Permissions > Object Ownership: "ACLs disabled (recommended)"',
+  });
+  const result = judge(id, bucket.name, found, ICA_ERRORS.copyForbidden, comparison);
+  return result.status === 'PASS' ? pass(id, bucket.name, 'BucketOwnerEnforced: ACLs are off, the bucket owns every object') : result;
 }
 
 export function checkPublicAccess(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult {
   const id = 'bucket.public-access';
   if (facts.publicAccess.state === 'error') return unreadableResult(id, bucket.name, 'the public access block (s3:GetBucketPublicAccessBlock)', facts.publicAccess.error);
-  const fix = `set ${bucketPath(config, bucket)}.blockPublicAccess to true and apply, or S3 console > bucket > Permissions > Block public access: turn on all four settings`;
-  if (facts.publicAccess.state === 'absent') {
-    if (facts.publicAccess.reason !== 'NoSuchPublicAccessBlockConfiguration') return warn(id, bucket.name, `not checked: ${facts.publicAccess.reason}`, undefined, 'fix bucket.exists first');
-    return warn(id, bucket.name, 'the bucket has no public access block (an account-level block may still apply)', undefined, fix);
-  }
-  const off = Object.entries(facts.publicAccess.value).filter(([, on]) => !on).map(([name]) => name);
-  if (off.length === 0) return pass(id, bucket.name, 'all public access is blocked');
-  return warn(id, bucket.name, `public access is not fully blocked: ${off.join(', ')} off`, undefined, fix);
+  if (facts.publicAccess.state === 'absent' && facts.publicAccess.reason !== 'NoSuchPublicAccessBlockConfiguration') return notChecked(id, bucket.name, facts.publicAccess.reason);
+  const off = facts.publicAccess.state === 'ok' ? Object.entries(facts.publicAccess.value).filter(([, on]) => !on).map(([name]) => name) : [];
+  const blocked = facts.publicAccess.state === 'ok' && off.length === 0;
+  const found = facts.publicAccess.state !== 'ok'
+    ? 'the bucket has no public access block (an account-level block may still apply)'
+    : blocked ? 'all public access is blocked, but the config says blockPublicAccess false: an apply would lift the block' : `public access is not fully blocked: ${off.join(', ')} off`;
+  const result = judge(id, bucket.name, found, undefined, settingComparison(config, bucket, 'publicAccessBlock', {
+    account: blocked, config: bucket.blockPublicAccess, impact: 'risk',
+    apply: 'it turns on all four public access block settings',
+    configChange: `set ${bucketPath(config, bucket)}.blockPublicAccess to true`,
+    byHand: 'S3 console > bucket > Permissions > Block public access: turn on all four settings',
+  }));
+  return result.status === 'PASS' ? pass(id, bucket.name, 'all public access is blocked') : result;
 }
 
 /** Every settings check of one bucket, in the order they print. */
 export function bucketChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts): CheckResult[] {
-  const exists = checkBucketExists(bucket, facts);
+  const exists = checkBucketExists(config, bucket, facts);
   if (facts.exists.state !== 'ok') return [exists];
   return [
     exists,

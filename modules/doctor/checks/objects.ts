@@ -5,9 +5,10 @@
  * while it lives and ICA may use it. The doctor samples a few objects per prefix (inspect).
  */
 import { ResolvedBucket } from '../../core/validate';
-import { ICA_ERRORS } from '../../core/ica-errors';
+import { accessForbidden } from '../../core/ica-errors';
 import { BucketFacts, KeyMetadataFacts, ObjectSample, usesAwsManagedKey } from '../../aws/facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
+import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
+import { outsideTool } from '../../account-report/verdict';
 import { Fact } from '../../aws/fact';
 
 interface Finding {
@@ -128,7 +129,8 @@ export function checkObjectKeys(bucket: ResolvedBucket, prefix: string, facts: B
   const unusable = groups.map(unusableKey).filter((finding): finding is Finding => finding !== undefined);
   if (unusable.length > 0) {
     const { found, fix } = joined(unusable);
-    return fail(id, subject, `${sampledWords}: ${found}`, ICA_ERRORS.accessForbidden, fix);
+    // A key's state and the objects already written are no config's: no apply changes them.
+    return judge(id, subject, `${sampledWords}: ${found}`, accessForbidden(), outsideTool(fix, 'fails'));
   }
   const doubtful = [
     ...groups.map((group) => olderKey(group, facts, bucket, prefix)).filter((finding): finding is Finding => finding !== undefined),
@@ -136,7 +138,7 @@ export function checkObjectKeys(bucket: ResolvedBucket, prefix: string, facts: B
   ];
   if (doubtful.length > 0) {
     const { found, fix } = joined(doubtful);
-    return warn(id, subject, `${sampledWords}: ${found}`, ICA_ERRORS.accessForbidden, fix);
+    return judge(id, subject, `${sampledWords}: ${found}`, accessForbidden(), outsideTool(fix, 'risk'));
   }
   const withKey = groups.flatMap((group) => group.objects).length;
   const keys = groups.map((group) => (group.key.state === 'ok' ? group.key.value.arn : group.keyId)).join(', ');

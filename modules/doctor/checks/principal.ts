@@ -7,10 +7,11 @@ import { iamPrincipalArn, oidcProviderArn } from '../../core/ica-policies';
 import { PolicyStatement } from '../../core/iam-policy';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../../core/regions';
 import { ResolvedConfig, ResolvedOidc } from '../../core/validate';
-import { ICA_ERRORS } from '../../core/ica-errors';
+import { ICA_ERRORS, accessForbidden } from '../../core/ica-errors';
 import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../../aws/iam-eval';
 import { OidcFacts, PrincipalFacts } from '../../aws/facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
+import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
+import { Comparison, applyFixes, configFixes, outsideTool } from '../../account-report/verdict';
 
 /** The session name the doctor pretends ICA sends: the configured prefix, a dash, anything. */
 export const PROBE_SESSION_SUFFIX = 'ica-s3-doctor';
@@ -26,9 +27,9 @@ export function checkPrincipalExists(config: ResolvedConfig, facts: PrincipalFac
   const nameKey = kind === 'role' ? 'credential.roleName' : 'credential.userName';
   if (facts.entity.state === 'ok') return pass(id, name, `IAM ${kind} ${facts.entity.value.arn} exists`);
   if (facts.entity.state === 'error') return unreadableResult(id, name, `the IAM ${kind} (iam:Get${kind === 'role' ? 'Role' : 'User'})`, facts.entity.error);
-  return fail(id, name, `there is no IAM ${kind} named ${name}`,
+  return judge(id, name, `there is no IAM ${kind} named ${name} (${nameKey})`,
     kind === 'role' ? ICA_ERRORS.assumeRoleWithWebIdentity : ICA_ERRORS.invalidAccessKey,
-    `apply the stack (it creates the ${kind}), or set ${nameKey} to the ${kind} ICA uses`);
+    applyFixes(`it creates the ${kind} with its policy`, 'fails'));
 }
 
 export function checkPolicyAttached(config: ResolvedConfig, facts: PrincipalFacts): CheckResult | undefined {
@@ -42,12 +43,11 @@ export function checkPolicyAttached(config: ResolvedConfig, facts: PrincipalFact
   if (policies.some((policy) => policy.name === config.policyName)) {
     return pass(id, name, `the policy ${config.policyName} is attached${policies.length > 1 ? `; also ${names.filter((n) => !n.startsWith(`${config.policyName} `)).join(', ')}` : ''}`);
   }
-  if (policies.length === 0) {
-    return fail(id, name, 'no policy is attached', ICA_ERRORS.accessForbidden,
-      `apply the stack, or IAM > ${config.credential.method === 'role' ? 'Roles' : 'Users'} > ${name} > Add permissions > Attach policies: ${config.policyName}`);
-  }
-  return warn(id, name, `the policy ${config.policyName} is not attached; attached: ${names.join(', ')} (the policy.* checks decide whether they are enough)`, undefined,
-    `set policyName to the attached policy's name, or attach ${config.policyName}`);
+  const attach = (impact: Comparison['impact']) => applyFixes(`it writes the policy ${config.policyName} and attaches it`, impact,
+    `IAM > ${config.credential.method === 'role' ? 'Roles' : 'Users'} > ${name} > Add permissions > Attach policies: ${config.policyName}`);
+  if (policies.length === 0) return judge(id, name, 'no policy is attached', accessForbidden(), attach('fails'));
+  return judge(id, name, `the policy ${config.policyName} (policyName) is not attached; attached: ${names.join(', ')} (the policy.* checks decide whether they are enough)`, undefined,
+    attach('risk'));
 }
 
 export function checkAccessKey(config: ResolvedConfig, facts: PrincipalFacts, expectedKeyId?: string): CheckResult | undefined {
@@ -59,16 +59,17 @@ export function checkAccessKey(config: ResolvedConfig, facts: PrincipalFacts, ex
   const keys = facts.accessKeys.value;
   const active = keys.filter((key) => key.status === 'Active');
   const fix = config.credential.createAccessKey
-    ? 'IAM > Users > the user > Security credentials: activate the key, or apply the stack to create one (credential.accessKeys), then enter it in the ICA storage credential'
-    : 'IAM > Users > the user > Security credentials: create or activate an access key (or set credential.createAccessKey to true and apply), then enter it in the ICA storage credential';
+    ? applyFixes('it creates the access key of credential.accessKeys (active); then enter it in the ICA storage credential', 'fails',
+      'IAM > Users > the user > Security credentials: activate the key')
+    : outsideTool('IAM > Users > the user > Security credentials: create or activate an access key (credential.createAccessKey true has the stack create one), then enter it in the ICA storage credential', 'fails');
   if (expectedKeyId) {
     const key = keys.find((candidate) => candidate.id === expectedKeyId);
-    if (!key) return fail(id, name, `the access key ${expectedKeyId} from the Terraform outputs does not belong to ${name}`, ICA_ERRORS.invalidAccessKey, fix);
-    if (key.status !== 'Active') return fail(id, name, `the access key ${expectedKeyId} is ${key.status}`, ICA_ERRORS.invalidAccessKey, fix);
+    if (!key) return judge(id, name, `the access key ${expectedKeyId} from the Terraform outputs does not belong to ${name}`, ICA_ERRORS.invalidAccessKey, fix);
+    if (key.status !== 'Active') return judge(id, name, `the access key ${expectedKeyId} is ${key.status}`, ICA_ERRORS.invalidAccessKey, fix);
     return pass(id, name, `the access key ${expectedKeyId} is active`);
   }
   if (active.length === 0) {
-    return fail(id, name, keys.length === 0 ? 'the user has no access key' : `the user's access keys are all inactive (${keys.map((key) => key.id).join(', ')})`,
+    return judge(id, name, keys.length === 0 ? 'the user has no access key' : `the user's access keys are all inactive (${keys.map((key) => key.id).join(', ')})`,
       ICA_ERRORS.invalidAccessKey, fix);
   }
   return pass(id, name, `active access key${active.length > 1 ? 's' : ''} ${active.map((key) => key.id).join(', ')}: the ICA storage credential must hold ${active.length > 1 ? 'one of them' : 'it'}`);
@@ -79,9 +80,9 @@ export function checkSessionDuration(config: ResolvedConfig, facts: PrincipalFac
   const id = 'role.session-duration';
   const seconds = facts.entity.value.maxSessionDuration ?? 3600;
   if (seconds >= ICA_ROLE_MAX_SESSION_SECONDS) return pass(id, config.credential.roleName, `maximum session duration ${seconds} s (12 h)`);
-  return fail(id, config.credential.roleName, `maximum session duration is ${seconds} s (${+(seconds / 3600).toFixed(2)} h), ICA needs 12 h (43200 s)`,
+  return judge(id, config.credential.roleName, `maximum session duration is ${seconds} s (${+(seconds / 3600).toFixed(2)} h), ICA needs 12 h (43200 s)`,
     ICA_ERRORS.invalidSessionDuration,
-    `apply the stack (it sets 43200), or IAM > Roles > ${config.credential.roleName} > Edit > Maximum session duration: 12 hours`);
+    applyFixes('it sets 43200 s', 'fails', `IAM > Roles > ${config.credential.roleName} > Edit > Maximum session duration: 12 hours`));
 }
 
 /** IAM stores provider URLs without the scheme; users write them with it. Compare them as issuers. */
@@ -93,23 +94,24 @@ export function checkOidcProvider(config: ResolvedConfig, facts: OidcFacts | und
   if (config.credential.method !== 'role' || !config.oidc || !facts) return undefined;
   const id = 'role.oidc-provider';
   const oidc = config.oidc;
+  const byHand = `IAM > Identity providers > Add provider > OpenID Connect: URL ${oidc.url}, audience ${OIDC_AUDIENCE}`;
   const createFix = config.credential.oidcProvider === 'existing'
-    ? `set credential.oidcProvider to "create" and apply, or IAM > Identity providers > Add provider > OpenID Connect: URL ${oidc.url}, audience ${OIDC_AUDIENCE}`
-    : `apply the stack (credential.oidcProvider "create" makes it), or IAM > Identity providers > Add provider > OpenID Connect: URL ${oidc.url}, audience ${OIDC_AUDIENCE}`;
+    ? configFixes('set credential.oidcProvider to "create"', 'fails', byHand)
+    : applyFixes('it creates the provider (credential.oidcProvider "create")', 'fails', byHand);
   if (facts.provider.state === 'error') return unreadableResult(id, oidc.url, 'the OIDC providers (iam:ListOpenIDConnectProviders)', facts.provider.error);
   if (facts.provider.state === 'absent') {
     const sameRegion = facts.allProviderArns.filter((arn) => arn.includes(`oidc.eks.${config.region.awsRegion}.amazonaws.com/id/`));
-    return fail(id, oidc.url,
+    return judge(id, oidc.url,
       `the account has no OIDC provider for ${oidc.url}${sameRegion.length > 0 ? `; it has ${sameRegion.join(', ')} (another provider id: check credential.oidcProviderId)` : ''}`,
       ICA_ERRORS.assumeRoleWithWebIdentity, createFix);
   }
   const provider = facts.provider.value;
   if (issuerOf(provider.url) !== issuerOf(oidc.url)) {
-    return fail(id, provider.arn, `the provider's URL is ${provider.url}, not ${oidc.url}`, ICA_ERRORS.assumeRoleWithWebIdentity, createFix);
+    return judge(id, provider.arn, `the provider's URL is ${provider.url}, not ${oidc.url}`, ICA_ERRORS.assumeRoleWithWebIdentity, createFix);
   }
   if (!provider.clientIds.includes(OIDC_AUDIENCE)) {
-    return fail(id, provider.arn, `the provider's audiences are ${provider.clientIds.join(', ') || '(none)'}, not ${OIDC_AUDIENCE}`, ICA_ERRORS.assumeRoleWithWebIdentity,
-      `IAM > Identity providers > ${oidc.issuer} > Audiences > Add audience: ${OIDC_AUDIENCE}`);
+    return judge(id, provider.arn, `the provider's audiences are ${provider.clientIds.join(', ') || '(none)'}, not ${OIDC_AUDIENCE}`, ICA_ERRORS.assumeRoleWithWebIdentity,
+      outsideTool(`IAM > Identity providers > ${oidc.issuer} > Audiences > Add audience: ${OIDC_AUDIENCE}`, 'fails'));
   }
   return pass(id, provider.arn, `provider for ${oidc.url} with audience ${OIDC_AUDIENCE}`);
 }
@@ -156,7 +158,8 @@ interface TrustSubject {
   /** The service account pattern of the seeds. */
   readonly sub: string;
   readonly regionCode: string;
-  readonly fix: string;
+  /** An apply writes the config's trust policy over whatever the role has; `specific` names what it corrects. */
+  fix(impact: Comparison['impact'], specific?: string): Comparison;
 }
 
 /** Why one condition of a statement meant for ICA does not admit ICA's request. */
@@ -174,20 +177,21 @@ export function checkTrustPolicy(config: ResolvedConfig, facts: PrincipalFacts, 
     prefix: config.credential.sessionNamePrefix,
     sub: `system:serviceaccount:${oidc.namespace}:irsa-${oidc.namespace}-gds*`,
     regionCode: config.region.code,
-    fix: 'apply the stack (it writes the trust policy), or IAM > Roles > the role > Trust relationships > Edit trust policy: paste trust-policy.json from "ica-s3 policies"',
+    fix: (impact, specific) => applyFixes(`it writes the trust policy${specific ? ` (${specific})` : ''}`, impact,
+      'IAM > Roles > the role > Trust relationships > Edit trust policy: paste trust-policy.json from "ica-s3 policies"'),
   };
   let statements: PolicyStatement[];
   try {
     statements = parsePolicy(facts.entity.value.trustPolicy ?? '{}');
   } catch (error) {
-    return warn(trust.id, trust.roleName, `the trust policy could not be parsed: ${(error as Error).message}`, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
+    return judge(trust.id, trust.roleName, `the trust policy could not be parsed: ${(error as Error).message}`, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix('risk'));
   }
   const providerArn = oidcFacts?.provider.state === 'ok' ? oidcFacts.provider.value.arn : oidcProviderArn(oidc, accountId);
   const request = trustRequest(oidc, providerArn, trust.prefix, statements);
   const result = evaluate(statements, request);
   if (result.decision === 'allowed') return allowedTrustResult(trust, result.allowing, providerArn);
   if (result.decision === 'denied') {
-    return fail(trust.id, trust.roleName, 'a Deny statement in the trust policy blocks ICA\'s sts:AssumeRoleWithWebIdentity', ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
+    return judge(trust.id, trust.roleName, 'a Deny statement in the trust policy blocks ICA\'s sts:AssumeRoleWithWebIdentity', ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix('fails'));
   }
   // Not allowed (or undecidable): find the statements meant for ICA and name the conditions that fail.
   const candidates = statements.filter((s) => s.effect === 'Allow' && statementMatches(s, request) === 'yes');
@@ -200,15 +204,15 @@ function allowedTrustResult(trust: TrustSubject, allowing: readonly PolicyStatem
   const missing: string[] = [];
   if (!allowing.every((s) => conditionValues(s, 'sub').length > 0)) missing.push(`no "sub" condition (any workload of ICA's cluster could assume the role; the seeds require ${trust.sub})`);
   if (!allowing.every((s) => conditionValues(s, 'session').length > 0)) missing.push(`no sts:RoleSessionName condition (the seeds require "${trust.prefix}-*": it proves the request comes from your ICA storage credential)`);
-  if (missing.length > 0) return warn(trust.id, trust.roleName, `ICA can assume the role, but the trust policy has ${missing.join(' and ')}`, undefined, trust.fix);
+  if (missing.length > 0) return judge(trust.id, trust.roleName, `ICA can assume the role, but the trust policy has ${missing.join(' and ')}`, undefined, trust.fix('risk'));
   return pass(trust.id, trust.roleName, `trusts ${providerArn} for sub ${trust.sub}, aud ${OIDC_AUDIENCE}, session names "${trust.prefix}-*"`);
 }
 
 /** No Allow statement names ICA's provider and action at all. */
 function untrustedResult(trust: TrustSubject, statements: readonly PolicyStatement[], providerArn: string): CheckResult {
   const trusted = statements.flatMap((s) => (s.principals === '*' ? ['*'] : Object.values(s.principals).flat()));
-  return fail(trust.id, trust.roleName, `no statement lets ${providerArn} call sts:AssumeRoleWithWebIdentity; the role trusts ${trusted.join(', ') || 'nobody'}`,
-    ICA_ERRORS.assumeRoleWithWebIdentity, `the trust policy's Federated principal must be the ICA region's provider, ${providerArn}; ${trust.fix}`);
+  return judge(trust.id, trust.roleName, `no statement lets ${providerArn} call sts:AssumeRoleWithWebIdentity; the role trusts ${trusted.join(', ') || 'nobody'}`,
+    ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix('fails', `its Federated principal is the ICA region's provider, ${providerArn}`));
 }
 
 /** The sub condition's verdict: the right namespace (only narrower than the seeds' pattern) or another one. */
@@ -265,15 +269,15 @@ function conditionsResult(trust: TrustSubject, findings: readonly TrustFinding[]
   const sessionProblem = findings.some((finding) => finding.kind === 'session');
   const found = findings.length > 0 ? [...new Set(findings.map((finding) => findingText(trust, finding)))].join('; ') : 'the trust policy does not admit ICA\'s request';
   if (onlySubSuffix && !undecidable) {
-    return warn(trust.id, trust.roleName, `${found} (ICA's exact service account name is not published, so this may or may not match)`, ICA_ERRORS.assumeRoleWithWebIdentity,
-      `use ${trust.sub} as the seeds do; ${trust.fix}`);
+    return judge(trust.id, trust.roleName, `${found} (ICA's exact service account name is not published, so this may or may not match)`, ICA_ERRORS.assumeRoleWithWebIdentity,
+      trust.fix('risk', `with ${trust.sub}, as the seeds do`));
   }
-  if (undecidable && !namespaceProblem && !sessionProblem) return warn(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix);
+  if (undecidable && !namespaceProblem && !sessionProblem) return judge(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix('risk'));
   const specificFix = [
-    namespaceProblem ? `the sub condition must be ${trust.sub} (credential.namespace overrides the region table's namespace)` : '',
-    sessionProblem ? `the session name condition must be "${trust.prefix}-*" with the RoleSessionName prefix ICA generated (credential.sessionNamePrefix)` : '',
+    namespaceProblem ? `with the sub condition ${trust.sub}; credential.namespace overrides the region table's namespace` : '',
+    sessionProblem ? `with the session name condition "${trust.prefix}-*"; credential.sessionNamePrefix must be the RoleSessionName prefix ICA generated` : '',
   ].filter(Boolean).join('; ');
-  return fail(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, specificFix ? `${specificFix}; ${trust.fix}` : trust.fix);
+  return judge(trust.id, trust.roleName, found, ICA_ERRORS.assumeRoleWithWebIdentity, trust.fix('fails', specificFix || undefined));
 }
 
 /** The ARN the principal has, or will have once created. */

@@ -8,12 +8,15 @@ import { PolicyStatement, hasPrincipals } from '../../core/iam-policy';
 import { ILLUMINA_CROSS_ACCOUNT_ID } from '../../core/regions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequirements, prefixRequirements, probeObjectArn } from '../../aws/access';
-import { ICA_ERRORS } from '../../core/ica-errors';
+import { ICA_ERRORS, accessForbidden } from '../../core/ica-errors';
+import { OWN_BUCKET_POLICY_SIDS } from '../../core/adoption';
+import { hasCreatedKey } from '../../core/protection';
 import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../aws/iam-eval';
 import { BucketFacts, GrantFacts } from '../../aws/facts';
-import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
+import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
+import { Comparison, applyFixes, outsideTool } from '../../account-report/verdict';
 import { actionsOf, effectiveVersioning, principalWords } from './access';
-import { bucketPath } from './bucket';
+import { bucketPath, notChecked } from './bucket';
 
 /** The request context the doctor knows for a principal calling S3 or KMS over HTTPS. */
 export function principalContext(principal: RequestPrincipal, region: string): Request['context'] {
@@ -54,6 +57,17 @@ function describeDenials(findings: readonly DenyFinding[], statements: readonly 
   }).join('; ');
 }
 
+/** True when every statement found is one this tool writes: an apply rewrites them from the config. */
+function onlyOwnStatements(findings: readonly DenyFinding[]): boolean {
+  return findings.length > 0 && findings.every((finding) => OWN_BUCKET_POLICY_SIDS.includes(finding.statement.sid ?? ''));
+}
+
+/** ICA's "Access forbidden" as AWS words an explicit deny of the first request found. */
+function deniedByPolicy(findings: readonly DenyFinding[], policy: string): string {
+  const [first] = findings;
+  return accessForbidden(first ? `not authorized to perform ${first.requirement.action} on resource ${first.requirement.resource} with an explicit deny in ${policy}` : undefined);
+}
+
 /** Why a Deny could not be decided: the condition keys it tests. */
 function undecidedWords(findings: readonly DenyFinding[]): string {
   const keys = [...new Set(findings.flatMap((f) => Object.values(f.statement.conditions).flatMap((entries) => Object.keys(entries))))];
@@ -83,13 +97,13 @@ export interface BucketPolicyInputs {
 export function bucketPolicyChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts: BucketFacts, inputs: BucketPolicyInputs): CheckResult[] {
   const id = 'bucket.policy';
   if (facts.policy.state === 'error') return [unreadableResult(id, bucket.name, 'the bucket policy (s3:GetBucketPolicy)', facts.policy.error)];
-  if (facts.policy.state === 'absent' && facts.policy.reason !== 'NoSuchBucketPolicy') return [warn(id, bucket.name, `not checked: ${facts.policy.reason}`, undefined, 'fix bucket.exists first')];
+  if (facts.policy.state === 'absent' && facts.policy.reason !== 'NoSuchBucketPolicy') return [notChecked(id, bucket.name, facts.policy.reason)];
   let statements: PolicyStatement[] = [];
   if (facts.policy.state === 'ok') {
     try {
       statements = parsePolicy(facts.policy.value);
     } catch (error) {
-      return [warn(id, bucket.name, `the bucket policy could not be parsed: ${(error as Error).message}`, undefined, 'check the bucket policy in the S3 console')];
+      return [judge(id, bucket.name, `the bucket policy could not be parsed: ${(error as Error).message}`, undefined, outsideTool('check the bucket policy in the S3 console', 'risk'))];
     }
   }
   const region = config.region.awsRegion;
@@ -111,17 +125,21 @@ export function bucketPolicyChecks(config: ResolvedConfig, bucket: ResolvedBucke
   const relevant = simulated
     ? findings.filter((f) => f.who !== icaWho || simulatedDenied.includes(f.requirement))
     : findings;
-  const exemptFix = `add ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* to the aws:PrincipalArn list of the Deny's condition (bucketPolicy.restrictToIca writes it so; bucketPolicy.exemptPrincipalArns keeps your admins in), or remove the statement: S3 console > bucket > Permissions > Bucket policy`;
+  const exemptFix = (found: readonly DenyFinding[]): Comparison => (onlyOwnStatements(found)
+    ? applyFixes(`it writes the restrictToIca Deny with ${inputs.principalArn} and ICA's federated users exempted (bucketPolicy.exemptPrincipalArns keeps your admins in)`, 'fails')
+    : outsideTool(`add ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* to the aws:PrincipalArn list of the Deny's condition, or remove the statement: S3 console > bucket > Permissions > Bucket policy`, 'fails'));
   if (statements.length === 0) {
     results.push(pass(id, bucket.name, 'no bucket policy: nothing in it can deny ICA'));
   } else if (relevant.some((f) => f.certain) || simulatedDenied.length > 0) {
     const federatedDenied = relevant.some((f) => f.who !== icaWho);
-    results.push(fail(id, bucket.name, describeDenials(relevant.length > 0 ? relevant : findings, statements) || `the IAM policy simulator reports an explicit deny for ${actionsOf(simulatedDenied)}`,
-      federatedDenied && !relevant.some((f) => f.who === icaWho) ? ICA_ERRORS.federatedForbidden : ICA_ERRORS.accessForbidden,
-      exemptFix));
+    const shown = relevant.length > 0 ? relevant : findings;
+    results.push(judge(id, bucket.name, describeDenials(shown, statements) || `the IAM policy simulator reports an explicit deny for ${actionsOf(simulatedDenied)}`,
+      federatedDenied && !relevant.some((f) => f.who === icaWho) ? ICA_ERRORS.federatedForbidden : deniedByPolicy(shown, 'the bucket policy'),
+      exemptFix(shown)));
   } else if (relevant.length > 0) {
-    results.push(warn(id, bucket.name, `${describeDenials(relevant, statements)}: ${undecidedWords(relevant)}`,
-      ICA_ERRORS.accessForbidden, `make sure ICA's requests satisfy that condition, or exempt ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* from the statement`));
+    results.push(judge(id, bucket.name, `${describeDenials(relevant, statements)}: ${undecidedWords(relevant)}`,
+      deniedByPolicy(relevant, 'the bucket policy'),
+      outsideTool(`make sure ICA's requests satisfy that condition, or exempt ${inputs.principalArn} and arn:aws:sts::${inputs.accountId}:federated-user/* from the statement`, 'risk')));
   } else {
     results.push(pass(id, bucket.name, `the bucket policy (${statements.length} statement${statements.length === 1 ? '' : 's'}) denies neither the ${principalWords(config)} nor ICA's federated users${simulated ? ' (confirmed by the IAM policy simulator)' : ''}`));
   }
@@ -135,20 +153,24 @@ function crossAccountBucketCheck(config: ResolvedConfig, bucket: ResolvedBucket,
   const role: RequestPrincipal = { type: 'AWS', arn: config.crossAccountRoleArn, accountId: ILLUMINA_CROSS_ACCOUNT_ID };
   const resource = probeObjectArn(bucket.name, bucket.prefixes[0]);
   const requirements = crossAccountActions(versioned, config.objectTagging).map((action) => ({ action, resource }));
-  const fix = `set bucketPolicy.crossAccountCopy to true and apply, or add the seeds' "Allow cross account access" statement for ${config.crossAccountRoleArn} (bucket-policy.${bucket.name}.json from "ica-s3 policies")`;
+  // This check runs only when the config asks for cross-account copy: the config is right, and an apply writes the bucket policy.
+  const allowFix = applyFixes(`it writes the seeds' "Allow cross account access" statement for ${config.crossAccountRoleArn} into the bucket policy`, 'fails',
+    `add that statement (bucket-policy.${bucket.name}.json from "ica-s3 policies")`);
   const denied = denials(statements, 'Illumina\'s cross-account role', role, requirements, config.region.awsRegion);
-  if (denied.some((f) => f.certain)) {
-    return fail(id, bucket.name, describeDenials(denied, statements), ICA_ERRORS.copyForbidden,
-      `add ${config.crossAccountRoleArn} to the Deny's aws:PrincipalArn exemptions (bucketPolicy.restrictToIca with crossAccountCopy writes it so)`);
+  const certain = denied.filter((f) => f.certain);
+  if (certain.length > 0) {
+    return judge(id, bucket.name, describeDenials(denied, statements), ICA_ERRORS.copyForbidden, onlyOwnStatements(certain)
+      ? applyFixes(`it writes the restrictToIca Deny with ${config.crossAccountRoleArn} exempted`, 'fails')
+      : outsideTool(`add ${config.crossAccountRoleArn} to the Deny's aws:PrincipalArn exemptions, or remove the statement: S3 console > bucket > Permissions > Bucket policy`, 'fails'));
   }
   const notAllowed = requirements.filter((r) => evaluate(statements.filter((s) => s.effect === 'Allow'),
     { action: r.action, resource: r.resource, principal: role, context: principalContext(role, config.region.awsRegion) }).decision !== 'allowed');
   if (notAllowed.length > 0) {
-    return fail(id, bucket.name, `the bucket policy does not allow ${config.crossAccountRoleArn} ${actionsOf(notAllowed)}`, ICA_ERRORS.copyForbidden, fix);
+    return judge(id, bucket.name, `the bucket policy does not allow ${config.crossAccountRoleArn} ${actionsOf(notAllowed)}`, ICA_ERRORS.copyForbidden, allowFix);
   }
   if (denied.length > 0) {
-    return warn(id, bucket.name, `${describeDenials(denied, statements)}: ${undecidedWords(denied)}`, ICA_ERRORS.copyForbidden,
-      `make sure Illumina's copy requests satisfy that condition, or exempt ${config.crossAccountRoleArn} from the statement`);
+    return judge(id, bucket.name, `${describeDenials(denied, statements)}: ${undecidedWords(denied)}`, ICA_ERRORS.copyForbidden,
+      outsideTool(`make sure Illumina's copy requests satisfy that condition, or exempt ${config.crossAccountRoleArn} from the statement`, 'risk'));
   }
   return pass(id, bucket.name, `the bucket policy allows ${config.crossAccountRoleArn} ${actionsOf(requirements)} and denies it nothing`);
 }
@@ -196,17 +218,27 @@ export function kmsChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts:
   const region = config.region.awsRegion;
   const path = `${bucketPath(config, bucket)}.encryption`;
   if (key.metadata.state === 'error') return [unreadableResult('kms.key', key.keyId, 'the key (kms:DescribeKey)', key.metadata.error)];
+  const configuredKey = bucket.encryption.kmsKeyArn;
+  const managed = bucket.manage.includes('encryption');
+  const useKey = `S3 console > bucket > Properties > Default encryption: choose an enabled key in ${region}`;
+  const forbidden = (keyArn: string) => accessForbidden(`not authorized to perform kms:Decrypt on resource ${keyArn}`);
   if (key.metadata.state === 'absent') {
-    return [fail('kms.key', key.keyId, 'the bucket\'s default encryption names a key that does not exist', ICA_ERRORS.accessForbidden,
-      `omit ${path}.kmsKeyArn to let the stack create a key, or point the bucket at an existing key in ${region}`)];
+    return [judge('kms.key', key.keyId, 'the bucket\'s default encryption names a key that does not exist', forbidden(key.keyId), managed
+      ? applyFixes(`it sets the bucket's default encryption to ${configuredKey ?? 'the key it creates'}`, 'fails')
+      : outsideTool(`${useKey} (or add "encryption" to ${bucketPath(config, bucket)}.manage and apply)`, 'fails'))];
   }
   const meta = key.metadata.value;
   const results: CheckResult[] = [];
   if (meta.region !== region) {
-    results.push(fail('kms.key', meta.arn, `the key is in ${meta.region}, but ICA region ${config.region.code} uses ${region}`, ICA_ERRORS.accessForbidden,
-      `SSE-KMS keys must be in the ICA project's region: use a key in ${region} (omit ${path}.kmsKeyArn to create one) and apply`));
+    const found = `the key is in ${meta.region}, but ICA region ${config.region.code} uses ${region}: SSE-KMS keys must be in the ICA project's region`;
+    results.push(judge('kms.key', meta.arn, found, forbidden(meta.arn), configuredKey === meta.arn || configuredKey === key.keyId
+      ? { account: false, config: false, applies: managed, impact: 'fails', configChange: `set ${path}.kmsKeyArn to a key in ${region}, or omit it to have the stack create one` }
+      : managed
+        ? applyFixes(`it sets the bucket's default encryption to ${configuredKey ?? 'the key it creates'}`, 'fails')
+        : outsideTool(useKey, 'fails')));
   } else if (meta.state !== 'Enabled') {
-    results.push(fail('kms.key', meta.arn, `the key is ${meta.state}`, ICA_ERRORS.accessForbidden, 'KMS console > Customer managed keys > the key > Key actions > Enable (cancel its deletion first if it is pending deletion)'));
+    results.push(judge('kms.key', meta.arn, `the key is ${meta.state}`, forbidden(meta.arn),
+      outsideTool('KMS console > Customer managed keys > the key > Key actions > Enable (cancel its deletion first if it is pending deletion)', 'fails')));
   } else {
     results.push(pass('kms.key', meta.arn, `an enabled ${meta.manager === 'AWS' ? 'AWS managed' : 'customer managed'} key in ${region}`));
   }
@@ -219,11 +251,15 @@ export function kmsChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts:
   try {
     statements = parsePolicy(key.policy.value);
   } catch (error) {
-    results.push(warn('kms.ica-access', meta.arn, `the key policy could not be parsed: ${(error as Error).message}`, undefined, 'check the key policy in the KMS console'));
+    results.push(judge('kms.ica-access', meta.arn, `the key policy could not be parsed: ${(error as Error).message}`, undefined, outsideTool('check the key policy in the KMS console', 'risk')));
     return results;
   }
   const grants = key.grants.state === 'ok' ? key.grants.value : [];
-  const keyPolicyFix = `omit ${path}.kmsKeyArn to let the stack create the key with the right policy, or add a key policy statement that allows ${principalArn} ${KMS_USE_ACTIONS.join(', ')} (kms-key-policy.${bucket.name}.json from "ica-s3 policies")`;
+  // The stack writes the policy of a key it creates; a key of your own keeps the policy you give it.
+  const created = hasCreatedKey(bucket);
+  const keyPolicyFix = (impact: Comparison['impact']): Comparison => (created
+    ? applyFixes(`it writes the key policy, which allows ${principalArn} ${KMS_USE_ACTIONS.join(', ')}`, impact)
+    : outsideTool(`add a key policy statement that allows ${principalArn} ${KMS_USE_ACTIONS.join(', ')} (kms-key-policy.${bucket.name}.json from "ica-s3 policies"), or omit ${path}.kmsKeyArn to let the stack create a key with that policy`, impact));
   const ica = keyAccess(statements, grants, { type: 'AWS', arn: principalArn, accountId }, KMS_USE_ACTIONS, meta.arn, region);
   if (ica.decision === 'direct' || ica.decision === 'grant') {
     results.push(pass('kms.ica-access', meta.arn, `the ${principalWords(config)} may use the key: ${ica.detail}`));
@@ -232,24 +268,26 @@ export function kmsChecks(config: ResolvedConfig, bucket: ResolvedBucket, facts:
     if (identity.length > 0 && identity.every((d) => d === 'allowed')) {
       results.push(pass('kms.ica-access', meta.arn, `the ${principalWords(config)} may use the key: ${ica.detail}, and the permission policy grants ${KMS_USE_ACTIONS.join(', ')}`));
     } else {
-      results.push(fail('kms.ica-access', meta.arn, `${ica.detail}, but the permission policy does not grant ${KMS_USE_ACTIONS.join(', ')} on the key`, ICA_ERRORS.accessForbidden, keyPolicyFix));
+      results.push(judge('kms.ica-access', meta.arn, `${ica.detail}, but the permission policy does not grant ${KMS_USE_ACTIONS.join(', ')} on the key`, forbidden(meta.arn), keyPolicyFix('fails')));
     }
   } else if (ica.decision === 'unknown') {
-    results.push(warn('kms.ica-access', meta.arn, `could not decide whether the ${principalWords(config)} may use the key: ${ica.detail}`, ICA_ERRORS.accessForbidden, keyPolicyFix));
+    results.push(judge('kms.ica-access', meta.arn, `could not decide whether the ${principalWords(config)} may use the key: ${ica.detail}`, forbidden(meta.arn), keyPolicyFix('risk')));
   } else {
-    results.push(fail('kms.ica-access', meta.arn, `the ${principalWords(config)} may not use the key: ${ica.detail}`, ICA_ERRORS.accessForbidden, keyPolicyFix));
+    results.push(judge('kms.ica-access', meta.arn, `the ${principalWords(config)} may not use the key: ${ica.detail}`, forbidden(meta.arn), keyPolicyFix('fails')));
   }
 
   if (config.bucketPolicy.crossAccountCopy) {
     const role = config.crossAccountRoleArn;
     const cross = keyAccess(statements, grants, { type: 'AWS', arn: role, accountId: ILLUMINA_CROSS_ACCOUNT_ID }, KMS_CROSS_ACCOUNT_ACTIONS, meta.arn, region);
-    const fix = `for a key the stack creates, bucketPolicy.crossAccountCopy adds the statement (apply); for your own key, add the SSE-KMS page's "AllowCrossAccountAccess" statement for ${role} (${KMS_CROSS_ACCOUNT_ACTIONS.join(', ')})`;
+    const fix = (impact: Comparison['impact']): Comparison => (created
+      ? applyFixes(`bucketPolicy.crossAccountCopy puts the SSE-KMS page's "AllowCrossAccountAccess" statement for ${role} into the policy of the key it creates`, impact)
+      : outsideTool(`add the SSE-KMS page's "AllowCrossAccountAccess" statement for ${role} (${KMS_CROSS_ACCOUNT_ACTIONS.join(', ')}) to your key's policy`, impact));
     if (cross.decision === 'direct' || cross.decision === 'grant' || cross.decision === 'delegated') {
       results.push(pass('kms.cross-account', meta.arn, `Illumina's cross-account role ${role} may use the key: ${cross.decision === 'delegated' ? 'the key policy trusts Illumina\'s account' : cross.detail}`));
     } else if (cross.decision === 'unknown') {
-      results.push(warn('kms.cross-account', meta.arn, `could not decide whether ${role} may use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix));
+      results.push(judge('kms.cross-account', meta.arn, `could not decide whether ${role} may use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix('risk')));
     } else {
-      results.push(fail('kms.cross-account', meta.arn, `Illumina's cross-account role ${role} may not use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix));
+      results.push(judge('kms.cross-account', meta.arn, `Illumina's cross-account role ${role} may not use the key: ${cross.detail}`, ICA_ERRORS.copyForbidden, fix('fails')));
     }
   }
   return results;

@@ -13,7 +13,8 @@ import { accessKeyLabels, secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { Requirement, Simulation, simulationKey } from '../../aws/access';
 import { wildcardMatch } from '../../aws/iam-eval';
-import { CheckResult, fail, info, pass, warn } from '../../account-report/checks';
+import { CheckResult, info, judge, pass } from '../../account-report/checks';
+import { configFixes, outsideTool } from '../../account-report/verdict';
 import { Fact } from '../../aws/fact';
 
 export type DeployerKind = 'user' | 'role' | 'root' | 'other';
@@ -163,16 +164,16 @@ export function checkDeployerPermissions(deployer: DeployerFacts, requirements: 
   if (simulation.state !== 'ok') {
     const reason = simulation.state === 'error' ? simulation.error : simulation.reason;
     if (emulated) return info(id, subject, `the emulator lacks IAM's policy simulator (${reason}): the deployer's permissions were not checked`);
-    return warn(id, subject, `could not use IAM's policy simulator (${reason}): the deployer's permissions were not checked`, undefined,
-      `allow iam:SimulatePrincipalPolicy on ${subject} to the deploying credentials, for this check`);
+    return judge(id, subject, `could not use IAM's policy simulator (${reason}): the deployer's permissions were not checked`, undefined,
+      outsideTool(`allow iam:SimulatePrincipalPolicy on ${subject} to the deploying credentials, for this check`, 'risk'));
   }
   const denied = requirements.filter((requirement) => {
     const decision = simulation.value.get(simulationKey(requirement));
     return decision === 'implicitDeny' || decision === 'explicitDeny';
   });
   if (denied.length === 0) return pass(id, subject, `IAM's policy simulator allows the ${requirements.length} writes the apply makes`);
-  return fail(id, subject, `IAM's policy simulator denies ${describeDenied(denied, simulation.value)}: the apply would stop there with AccessDenied`, undefined,
-    `allow these actions to ${subject}, or deploy with credentials that have them; an explicit Deny (a policy, a permissions boundary or an SCP) must be lifted where it is written`);
+  return judge(id, subject, `IAM's policy simulator denies ${describeDenied(denied, simulation.value)}: the apply would stop there with AccessDenied`, undefined,
+    outsideTool(`allow these actions to ${subject}, or deploy with credentials that have them; an explicit Deny (a policy, a permissions boundary or an SCP) must be lifted where it is written`, 'fails'));
 }
 
 /** IAM's ArnLike: each of the six colon-separated parts matched on its own, with `*` and `?` wildcards. */
@@ -200,8 +201,8 @@ export function checkDeployerExempt(config: ResolvedConfig, deployer: DeployerFa
   const session = exemptPrincipalArns.find((pattern) => arnLike(pattern, deployer.callerArn));
   const sessionNote = session ? `; it lists the session ${session}, but aws:PrincipalArn of an assumed role is the role` : '';
   const pathNote = deployer.pathUnknown ? `; the role's path could not be read (${deployer.pathUnknown}), so a role with a path may be missed here` : '';
-  return fail(id, subject,
+  return judge(id, subject,
     `restrictToIca denies object access to every principal it does not exempt, bucketPolicy.exemptDeployer is false, and bucketPolicy.exemptPrincipalArns does not match the deployer (aws:PrincipalArn ${subject})${sessionNote}${pathNote}: `
     + 'once the bucket policy is in place, the apply\'s put (and a later destroy\'s delete) of the folder objects gets 403 AccessDenied',
-    undefined, `set bucketPolicy.exemptDeployer to true, or add "${subject}" to bucketPolicy.exemptPrincipalArns`);
+    undefined, configFixes(`set bucketPolicy.exemptDeployer to true, or add "${subject}" to bucketPolicy.exemptPrincipalArns`, 'fails'));
 }

@@ -11,9 +11,10 @@ import { kmsAliasName, permissionPolicies, permissionPolicyName, sizingRefs } fr
 import { secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import type { OidcProviderFacts, Versioning } from '../../aws/facts';
-import { CheckResult, fail, pass, warn } from '../../account-report/checks';
+import { CheckResult, judge, pass } from '../../account-report/checks';
 import { Fact } from '../../aws/fact';
-import { versioningChangeProblem } from '../../account-report/versioning';
+import { configFixes, outsideTool } from '../../account-report/verdict';
+import { versioningComparison } from '../../account-report/versioning';
 
 /** The module's address in the generated root configuration (templates/root/main.tf.hbs). */
 export const GENERATED_MODULE = 'module.ica_s3_connect';
@@ -131,11 +132,11 @@ export function managedAddress(state: readonly ManagedResource[] | undefined, ty
 }
 
 /** What to say about a resource that exists when no state was given: it may be this stack's own. */
-const NO_STATE_NOTE = 'if this config\'s stack created it, ignore this line (or pass that stack\'s state with --state)';
+const NO_STATE_NOTE = ' (if this config\'s stack created it, ignore this line, or pass that stack\'s state with --state)';
 
-function importFix(config: ResolvedConfig, resource: PlannedResource, existing: ExistingResource, withState: boolean): string {
+function importFix(config: ResolvedConfig, resource: PlannedResource, existing: ExistingResource): string {
   const importId = resource.importId ?? existing.arn;
-  return `${withState ? '' : `${NO_STATE_NOTE}; otherwise `}rename it (${resource.configKey}), or import it: `
+  return `import it, or rename it (${resource.configKey}): `
     + `terraform import '${resource.generatedAddress}' ${importId} in the generated root (terraform-out/ by default); `
     + `for the CDKTF stack, npx ica-s3 synth, then in cdktf.out/stacks/${config.name}/ terraform import '<address>' ${importId} `
     + `with the ${resource.terraformType} address that terraform plan there shows as to be created`;
@@ -148,14 +149,15 @@ export function checkPlannedResource(
   const { id, kind, name } = resource;
   if (existing.state === 'absent') return pass(id, name, `no ${kind} of this name yet: the apply creates it`);
   if (existing.state === 'error') {
-    return warn(id, name, `could not read whether the ${kind} exists: ${existing.error}`, undefined,
-      `run preflight with the deploying credentials, which need to read it anyway (Terraform reads what it creates)`);
+    return judge(id, name, `could not read whether the ${kind} exists: ${existing.error}`, undefined,
+      outsideTool('run preflight with the deploying credentials, which need to read it anyway (Terraform reads what it creates)', 'risk'));
   }
   const address = managedAddress(state, resource.terraformType, resource.identifiers);
   if (address) return pass(id, name, `exists (${existing.value.arn}); the state manages it as ${address}`);
   const note = existing.value.note ? ` (${existing.value.note})` : '';
-  return fail(id, name, `the ${kind} exists already: ${existing.value.arn}${note}; the apply would fail with ${existing.value.conflictError ?? resource.conflictError}`,
-    undefined, importFix(config, resource, existing.value, state !== undefined));
+  // The config names what it should; the account holds it outside the state: Terraform's import (or a new name) settles it.
+  return judge(id, name, `the ${kind} exists already: ${existing.value.arn}${note}; the apply would fail with ${existing.value.conflictError ?? resource.conflictError}${state ? '' : NO_STATE_NOTE}`,
+    undefined, outsideTool(importFix(config, resource, existing.value), 'fails'));
 }
 
 /** Whose a bucket of the configured name is. */
@@ -185,21 +187,21 @@ export function checkNewBucket(
   const { owner } = facts;
   if (owner.state === 'absent') return pass(id, bucket.name, 'the name is free: the apply creates the bucket');
   if (owner.state === 'error') {
-    return fail(id, bucket.name, `a bucket of this name exists, and whose could not be told: ${owner.error}`, undefined,
-      `if it is this account's, ${adopt}; otherwise ${rename}`);
+    return judge(id, bucket.name, `a bucket of this name exists, and whose could not be told: ${owner.error}`, undefined,
+      configFixes(`if it is this account's, ${adopt}; otherwise ${rename}`, 'fails'));
   }
   if (owner.value === 'another account') {
-    return fail(id, bucket.name, 'another AWS account owns a bucket of this name: the apply would fail with BucketAlreadyExists', undefined, rename);
+    return judge(id, bucket.name, 'another AWS account owns a bucket of this name: the apply would fail with BucketAlreadyExists', undefined, configFixes(rename, 'fails'));
   }
   const address = managedAddress(state, 'aws_s3_bucket', identifiersOf(bucket.name));
   if (address) return pass(id, bucket.name, `exists in this account; the state manages it as ${address}`);
   const region = facts.region?.state === 'ok' ? facts.region.value : undefined;
   if (region && region !== config.region.awsRegion) {
-    return fail(id, bucket.name, `this account has a bucket of this name in ${region}, but ICA region ${config.region.code} needs ${config.region.awsRegion}: the apply would fail`,
-      undefined, `${rename}; ${regionFix(config)}`);
+    return judge(id, bucket.name, `this account has a bucket of this name in ${region}, but ICA region ${config.region.code} needs ${config.region.awsRegion}: the apply would fail`,
+      undefined, configFixes(`${rename}; ${regionFix(config)}`, 'fails'));
   }
-  return fail(id, bucket.name, 'exists already in this account: the apply would fail with BucketAlreadyOwnedByYou', undefined,
-    `${state ? '' : `${NO_STATE_NOTE}; otherwise `}${adopt}`);
+  return judge(id, bucket.name, `exists already in this account: the apply would fail with BucketAlreadyOwnedByYou${state ? '' : NO_STATE_NOTE}`, undefined,
+    configFixes(adopt, 'fails'));
 }
 
 /** A bucket the config adopts (`existing: true`): it must be this account's, in the ICA region. */
@@ -207,22 +209,22 @@ export function checkExistingBucket(config: ResolvedConfig, bucket: ResolvedBuck
   const id = 'bucket.existing';
   const { owner } = facts;
   if (owner.state === 'absent') {
-    return fail(id, bucket.name, 'the config adopts it ("existing": true), but no bucket has this name: the apply\'s read of it would fail', undefined,
-      `correct buckets[${index}].name, or remove "existing" to have the bucket created`);
+    return judge(id, bucket.name, 'the config adopts it ("existing": true), but no bucket has this name: the apply\'s read of it would fail', undefined,
+      configFixes(`correct buckets[${index}].name, or remove "existing" to have the bucket created`, 'fails'));
   }
   if (owner.state === 'error' || owner.value === 'another account') {
     const found = owner.state === 'error' ? `whose it is could not be told: ${owner.error}` : 'another AWS account owns it';
-    return fail(id, bucket.name, `the config adopts it, but ${found}; only the owner may change its policy and settings`, undefined,
-      'run preflight and the apply with credentials of the account that owns the bucket');
+    return judge(id, bucket.name, `the config adopts it, but ${found}; only the owner may change its policy and settings`, undefined,
+      outsideTool('run preflight and the apply with credentials of the account that owns the bucket', 'fails'));
   }
   const region = facts.region;
   if (!region || region.state !== 'ok') {
-    return warn(id, bucket.name, `exists in this account; could not read its region: ${region?.state === 'error' ? region.error : 'not read'}`, undefined,
-      'allow s3:GetBucketLocation to the deploying credentials');
+    return judge(id, bucket.name, `exists in this account; could not read its region: ${region?.state === 'error' ? region.error : 'not read'}`, undefined,
+      outsideTool('allow s3:GetBucketLocation to the deploying credentials', 'risk'));
   }
   if (region.value !== config.region.awsRegion) {
-    return fail(id, bucket.name, `is in ${region.value}, but ICA region ${config.region.code} needs ${config.region.awsRegion}: the apply stops at the bucket's region check`,
-      undefined, regionFix(config));
+    return judge(id, bucket.name, `is in ${region.value}, but ICA region ${config.region.code} needs ${config.region.awsRegion}: the apply stops at the bucket's region check`,
+      undefined, configFixes(regionFix(config), 'fails'));
   }
   return pass(id, bucket.name, `exists in this account, in ${region.value}`);
 }
@@ -233,12 +235,11 @@ export function checkBucketVersioning(bucket: ResolvedBucket, index: number, fac
   const versioning = facts.versioning;
   if (!versioning) return undefined;
   if (versioning.state !== 'ok') {
-    return warn(id, bucket.name, `could not read the bucket's versioning: ${versioning.state === 'error' ? versioning.error : versioning.reason}`, undefined,
-      'allow s3:GetBucketVersioning to the deploying credentials');
+    return judge(id, bucket.name, `could not read the bucket's versioning: ${versioning.state === 'error' ? versioning.error : versioning.reason}`, undefined,
+      outsideTool('allow s3:GetBucketVersioning to the deploying credentials', 'risk'));
   }
-  const problem = versioningChangeProblem(bucket.versioning, versioning.value, `buckets[${index}].versioning`);
-  if (problem) return fail(id, bucket.name, problem.found, undefined, problem.fix);
-  return pass(id, bucket.name, `the bucket is ${versioning.value}; the config says "${bucket.versioning}"`);
+  const { found, comparison } = versioningComparison(bucket, versioning.value, `buckets[${index}]`);
+  return judge(id, bucket.name, found, undefined, comparison);
 }
 
 /** The bucket checks of one configured bucket, in report order. */
@@ -260,19 +261,19 @@ export function checkOidcProviderName(config: ResolvedConfig, provider: Fact<Oid
   const id = 'iam.oidc-provider';
   const url = config.oidc.url;
   if (provider.state === 'error') {
-    return warn(id, url, `could not read the account's OIDC providers: ${provider.error}`, undefined,
-      'allow iam:ListOpenIDConnectProviders to the deploying credentials');
+    return judge(id, url, `could not read the account's OIDC providers: ${provider.error}`, undefined,
+      outsideTool('allow iam:ListOpenIDConnectProviders to the deploying credentials', 'risk'));
   }
   if (credential.oidcProvider === 'existing') {
     if (provider.state === 'ok') return pass(id, url, `exists (${provider.value.arn}); the stack looks it up ("oidcProvider": "existing")`);
-    return fail(id, url, 'the config says "oidcProvider": "existing", but the account has no provider for this URL: the apply\'s lookup would fail', undefined,
-      'set "credential.oidcProvider": "create" (the default) to have the stack create it');
+    return judge(id, url, 'the config says "oidcProvider": "existing", but the account has no provider for this URL: the apply\'s lookup would fail', undefined,
+      configFixes('set "credential.oidcProvider": "create" (the default) to have the stack create it', 'fails'));
   }
   if (provider.state === 'absent') return pass(id, url, 'no provider for this URL yet: the apply creates it');
   const address = managedAddress(state, 'aws_iam_openid_connect_provider', identifiersOf(provider.value.arn));
   if (address) return pass(id, url, `exists (${provider.value.arn}); the state manages it as ${address}`);
-  return fail(id, url, `the account has this provider already (${provider.value.arn}), one per URL, and the config says "oidcProvider": "create": the apply would fail with EntityAlreadyExists`,
-    undefined, `${state ? '' : `${NO_STATE_NOTE}; otherwise `}set "credential.oidcProvider": "existing" to use it`);
+  return judge(id, url, `the account has this provider already (${provider.value.arn}), one per URL, and the config says "oidcProvider": "create": the apply would fail with EntityAlreadyExists${state ? '' : NO_STATE_NOTE}`,
+    undefined, configFixes('set "credential.oidcProvider": "existing" to use it', 'fails'));
 }
 
 /** The shapes `--state` accepts, in words, for the error about any other. */
