@@ -35,7 +35,7 @@ export function versioningComparison(bucket: ResolvedBucket, actual: Versioning,
         + 'S3 cannot unversion a bucket, it stays Suspended at best, and "Disabled" gives the permission policy without the version actions ICA needs',
       comparison: {
         account: false, config: false, applies: managed, impact: 'fails',
-        configChange: `set ${key} to "Suspended" (or "Enabled"): the permission policy then gets the "Versioned OR Suspended" actions`,
+        configChange: `set ${key} to "Suspended" (or "Enabled"), which gives the permission policy the "Versioned OR Suspended" actions`,
       },
     };
   }

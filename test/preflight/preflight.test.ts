@@ -118,7 +118,7 @@ describe('buckets', () => {
     const resolved = config();
     const check = only(checksOf(resolved, { ...cleanFacts(resolved), buckets: [{ name: 'pre-data', owner: ok('another account') }] }), 'bucket.name');
     expect(check).toMatchObject({ status: 'FAIL', found: expect.stringContaining('another AWS account owns a bucket of this name: the apply would fail with BucketAlreadyExists') });
-    expect(check.fix).toMatch(/^choose another name \(buckets\[0\]\.name\)/);
+    expect(check).toMatchObject({ remedy: 'change the config', fix: expect.stringMatching(/^change the config: choose another name \(buckets\[0\]\.name\)/) });
     expect(check).not.toHaveProperty('icaError');
   });
 
@@ -127,9 +127,8 @@ describe('buckets', () => {
     const facts = { ...cleanFacts(resolved), buckets: [ownBucket('pre-data')] };
     const check = only(checksOf(resolved, facts), 'bucket.name');
     expect(check.status).toBe('FAIL');
-    expect(check.found).toBe('exists already in this account: the apply would fail with BucketAlreadyOwnedByYou');
-    expect(check.fix).toBe('if this config\'s stack created it, ignore this line (or pass that stack\'s state with --state); otherwise '
-      + 'adopt it: npx ica-s3 adopt -b pre-data --write (sets "existing": true; the bucket is then read, never created or deleted)');
+    expect(check.found).toBe('exists already in this account: the apply would fail with BucketAlreadyOwnedByYou (if this config\'s stack created it, ignore this line, or pass that stack\'s state with --state)');
+    expect(check.fix).toBe('change the config: adopt it: npx ica-s3 adopt -b pre-data --write (sets "existing": true; the bucket is then read, never created or deleted), then apply the stack');
   });
 
   test('a bucket the state manages passes', () => {
@@ -151,7 +150,7 @@ describe('buckets', () => {
     const owner = unreadable<'this account'>('HeadBucket: Forbidden (HTTP 403); ListBuckets: AccessDenied (HTTP 403)');
     const check = only(checksOf(resolved, { ...cleanFacts(resolved), buckets: [{ name: 'pre-data', owner }] }), 'bucket.name');
     expect(check.status).toBe('FAIL');
-    expect(check.fix).toMatch(/^if it is this account's, adopt it: .*; otherwise choose another name/);
+    expect(check.fix).toMatch(/^change the config: if it is this account's, adopt it: .*; otherwise choose another name/);
   });
 
   test('an adopted bucket must exist, be this account\'s, and be in the ICA region', () => {
@@ -159,7 +158,7 @@ describe('buckets', () => {
     const facts = (bucket: BucketPreflightFacts) => ({ ...cleanFacts(resolved), buckets: [bucket] });
     expect(only(checksOf(resolved, facts(ownBucket('pre-data'))), 'bucket.existing')).toMatchObject({ status: 'PASS', found: 'exists in this account, in us-east-1' });
     const missing = only(checksOf(resolved, facts({ name: 'pre-data', owner: absent('NotFound') })), 'bucket.existing');
-    expect(missing).toMatchObject({ status: 'FAIL', fix: 'correct buckets[0].name, or remove "existing" to have the bucket created' });
+    expect(missing).toMatchObject({ status: 'FAIL', fix: 'change the config: correct buckets[0].name, or remove "existing" to have the bucket created, then apply the stack' });
     const elsewhere = only(checksOf(resolved, facts(ownBucket('pre-data', 'eu-west-1'))), 'bucket.existing');
     expect(elsewhere).toMatchObject({ status: 'FAIL', found: expect.stringMatching(/^is in eu-west-1, but ICA region US needs us-east-1/) });
     expect(only(checksOf(resolved, facts({ name: 'pre-data', owner: ok('another account') })), 'bucket.existing').status).toBe('FAIL');
@@ -170,7 +169,7 @@ describe('buckets', () => {
     for (const actual of ['Enabled', 'Suspended'] as const) {
       const check = only(checksOf(disabled, { ...cleanFacts(disabled), buckets: [ownBucket('pre-data', 'us-east-1', actual)] }), 'bucket.versioning');
       expect(check.status).toBe('FAIL');
-      expect(check.fix).toMatch(/^set buckets\[0\]\.versioning to "Suspended"/);
+      expect(check).toMatchObject({ remedy: 'change the config', fix: expect.stringMatching(/^change the config: set buckets\[0\]\.versioning to "Suspended"/) });
     }
     const enabled = withBucket({ existing: true, encryption: { type: 'SSE-S3' } });
     expect(only(checksOf(enabled, { ...cleanFacts(enabled), buckets: [ownBucket('pre-data')] }), 'bucket.versioning').status).toBe('PASS');
@@ -187,8 +186,8 @@ describe('the OIDC provider', () => {
     const resolved = config();
     const check = only(checksOf(resolved, { ...cleanFacts(resolved), oidcProvider: provider(resolved) }), 'iam.oidc-provider');
     expect(check.status).toBe('FAIL');
-    expect(check.found).toMatch(/EntityAlreadyExists$/);
-    expect(check.fix).toMatch(/otherwise set "credential\.oidcProvider": "existing" to use it$/);
+    expect(check.found).toMatch(/EntityAlreadyExists \(if this config's stack created it, ignore this line/);
+    expect(check.fix).toBe('change the config: set "credential.oidcProvider": "existing" to use it, then apply the stack');
     const state = [{ address: 'aws_iam_openid_connect_provider.ica-role_oidc_ABCD1234', type: 'aws_iam_openid_connect_provider', values: { arn: providerArn(resolved) } }];
     expect(only(checksOf(resolved, { ...cleanFacts(resolved), oidcProvider: provider(resolved) }, state), 'iam.oidc-provider').status).toBe('PASS');
   });
@@ -196,7 +195,7 @@ describe('the OIDC provider', () => {
   test('"existing" needs it there', () => {
     const resolved = config(roleInput, { credential: { method: 'role', sessionNamePrefix: 'Ab12Cd34', oidcProvider: 'existing' } });
     const missing = only(checksOf(resolved, cleanFacts(resolved)), 'iam.oidc-provider');
-    expect(missing).toMatchObject({ status: 'FAIL', fix: 'set "credential.oidcProvider": "create" (the default) to have the stack create it' });
+    expect(missing).toMatchObject({ status: 'FAIL', fix: 'change the config: set "credential.oidcProvider": "create" (the default) to have the stack create it, then apply the stack' });
     expect(only(checksOf(resolved, { ...cleanFacts(resolved), oidcProvider: provider(resolved) }), 'iam.oidc-provider').status).toBe('PASS');
   });
 });
@@ -206,8 +205,8 @@ describe('names the apply creates', () => {
     const resolved = config();
     const facts = withExisting(cleanFacts(resolved), 'iam.role', `arn:aws:iam::${ACCOUNT}:role/Illumina_ICA_Role`);
     const check = only(checksOf(resolved, facts), 'iam.role');
-    expect(check.found).toBe(`the IAM role exists already: arn:aws:iam::${ACCOUNT}:role/Illumina_ICA_Role; the apply would fail with EntityAlreadyExists`);
-    expect(check.fix).toContain('rename it (credential.roleName), or import it: terraform import \'module.ica_s3_connect.aws_iam_role.this[0]\' Illumina_ICA_Role in the generated root');
+    expect(check.found).toBe(`the IAM role exists already: arn:aws:iam::${ACCOUNT}:role/Illumina_ICA_Role; the apply would fail with EntityAlreadyExists (if this config\'s stack created it, ignore this line, or pass that stack\'s state with --state)`);
+    expect(check.fix).toContain('outside this tool: import it, or rename it (credential.roleName): terraform import \'module.ica_s3_connect.aws_iam_role.this[0]\' Illumina_ICA_Role in the generated root');
     expect(check.fix).toContain('for the CDKTF stack, npx ica-s3 synth, then in cdktf.out/stacks/pre/ terraform import \'<address>\' Illumina_ICA_Role with the aws_iam_role address that terraform plan there shows as to be created');
   });
 
@@ -217,20 +216,20 @@ describe('names the apply creates', () => {
     const userChecks = checksOf(user, userFacts);
     expect(only(userChecks, 'iam.user').fix).toContain('terraform import \'module.ica_s3_connect.aws_iam_user.this[0]\' illumina_ica_admin');
     expect(only(userChecks, 'ssm.parameter').fix).toContain('terraform import \'module.ica_s3_connect.aws_ssm_parameter.access_key[0]\' /ica-s3-connect/pre-user/access-key');
-    expect(only(userChecks, 'ssm.parameter').found).toMatch(/ParameterAlreadyExists$/);
+    expect(only(userChecks, 'ssm.parameter').found).toMatch(/ParameterAlreadyExists \(if this/);
 
     const role = config();
     const policyArn = `arn:aws:iam::${ACCOUNT}:policy/illumina-ica-admin-policy`;
     const roleChecks = checksOf(role, withExisting(withExisting(cleanFacts(role), 'iam.policy', policyArn), 'kms.alias', 'arn:aws:kms:us-east-1:x:alias/pre/pre-data', { note: 'it names key k' }));
     expect(only(roleChecks, 'iam.policy').fix).toContain(`terraform import 'module.ica_s3_connect.aws_iam_policy.this' ${policyArn}`);
     expect(only(roleChecks, 'kms.alias').fix).toContain('terraform import \'module.ica_s3_connect.aws_kms_alias.this["pre-data"]\' alias/pre/pre-data');
-    expect(only(roleChecks, 'kms.alias').found).toMatch(/\(it names key k\); the apply would fail with AlreadyExistsException$/);
+    expect(only(roleChecks, 'kms.alias').found).toMatch(/\(it names key k\); the apply would fail with AlreadyExistsException \(if this/);
 
     // Secrets Manager imports by the ARN found; one scheduled for deletion holds its name too.
     const secrets = config(userInput, { credential: { method: 'user', secretStore: { type: 'secretsmanager' } } });
     const secretArn = `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:ica-s3-connect/pre-user/access-key-AbCdEf`;
     const secret = only(checksOf(secrets, withExisting(cleanFacts(secrets), 'secretsmanager.secret', secretArn, { note: 'scheduled for deletion', conflictError: 'InvalidRequestException' })), 'secretsmanager.secret');
-    expect(secret.found).toMatch(/\(scheduled for deletion\); the apply would fail with InvalidRequestException$/);
+    expect(secret.found).toMatch(/\(scheduled for deletion\); the apply would fail with InvalidRequestException \(if this/);
     expect(secret.fix).toContain(`terraform import 'module.ica_s3_connect.aws_secretsmanager_secret.access_key[0]' ${secretArn}`);
   });
 
@@ -254,7 +253,8 @@ describe('names the apply creates', () => {
     expect(only(checksOf(resolved, facts, state), 'iam.role')).toMatchObject({ status: 'PASS', found: `exists (${roleArn}); the state manages it as aws_iam_role.ica-role_role_0A1B2C3D` });
     const other = only(checksOf(resolved, facts, []), 'iam.role');
     expect(other.status).toBe('FAIL');
-    expect(other.fix).toMatch(/^rename it/);
+    expect(other.found).not.toContain('ignore this line');
+    expect(other.fix).toMatch(/^outside this tool: import it, or rename it/);
   });
 
   test('a name that cannot be read is a warning, not a pass', () => {
@@ -327,7 +327,7 @@ describe('the deployer', () => {
     decisions.set('kms:CreateKey *', 'explicitDeny');
     const denied = checkDeployerPermissions(deployer({ simulation: ok(decisions) }), requirements, false);
     expect(denied).toMatchObject({ status: 'FAIL', found: 'IAM\'s policy simulator denies s3:CreateBucket on arn:aws:s3:::pre-data; kms:CreateKey on * (explicit Deny): the apply would stop there with AccessDenied' });
-    expect(denied.fix).toMatch(new RegExp(`^allow these actions to ${DEPLOYER_ROLE}`));
+    expect(denied.fix).toMatch(new RegExp(`^outside this tool: allow these actions to ${DEPLOYER_ROLE}`));
 
     const missing = unreadable<never>('Error (HTTP 500): the answer was not an AWS response');
     expect(checkDeployerPermissions(deployer({ simulation: missing }), requirements, true)).toMatchObject({ status: 'INFO', found: expect.stringMatching(/^the emulator lacks IAM's policy simulator/) });
@@ -343,7 +343,7 @@ describe('the deployer', () => {
     const left = checkDeployerExempt(policy([`arn:aws:iam::${ACCOUNT}:role/Admin`]), deployer())!;
     expect(left).toMatchObject({ id: 'deployer.exempt', status: 'FAIL', subject: DEPLOYER_ROLE });
     expect(left.found).toMatch(/403 AccessDenied$/);
-    expect(left.fix).toBe(`set bucketPolicy.exemptDeployer to true, or add "${DEPLOYER_ROLE}" to bucketPolicy.exemptPrincipalArns`);
+    expect(left.fix).toBe(`change the config: set bucketPolicy.exemptDeployer to true, or add "${DEPLOYER_ROLE}" to bucketPolicy.exemptPrincipalArns, then apply the stack`);
     expect(checkDeployerExempt(policy([`arn:aws:iam::${ACCOUNT}:role/team/*`]), deployer())).toMatchObject({ status: 'PASS' });
     // The session's ARN is not what the policy compares.
     expect(checkDeployerExempt(policy([DEPLOYER_SESSION]), deployer())!.found).toContain(`it lists the session ${DEPLOYER_SESSION}, but aws:PrincipalArn of an assumed role is the role`);
@@ -438,12 +438,12 @@ describe('the report', () => {
     const report = preflightReport(checksOf(resolved, withExisting(cleanFacts(resolved), 'iam.role', 'arn:r')));
     const text = formatPreflightReport(resolved, report);
     expect(text.split('\n')[0]).toBe('ica-s3 preflight: pre, ICA region US (us-east-1), role method');
-    expect(text).toMatch(/^FAIL  iam\.role\s+Illumina_ICA_Role: the IAM role exists already: arn:r; the apply would fail with EntityAlreadyExists \| fix: if this config's stack/m);
+    expect(text).toMatch(/^FAIL  iam\.role\s+Illumina_ICA_Role: the IAM role exists already: arn:r; the apply would fail with EntityAlreadyExists \(if this config's stack created it, .*\) \| fix: outside this tool: import it/m);
     expect(text).toMatch(/^PASS  bucket\.name\s+pre-data: the name is free: the apply creates the bucket$/m);
     expect(text).toMatch(/6 passed, 0 warnings, 1 failed\.\nFix the FAIL lines before the first apply: each would stop it\.$/);
     const json = checksJson(resolved, report);
     expect(json).toMatchObject({ ok: false, counts: { PASS: 6, WARN: 0, FAIL: 1, INFO: 0 } });
-    for (const check of json.checks as CheckResult[]) expect(Object.keys(check).sort()).toEqual(check.status === 'FAIL' ? ['fix', 'found', 'id', 'status', 'subject'] : ['found', 'id', 'status', 'subject']);
+    for (const check of json.checks as CheckResult[]) expect(Object.keys(check).sort()).toEqual(check.status === 'FAIL' ? ['fix', 'found', 'id', 'remedy', 'status', 'subject'] : ['found', 'id', 'status', 'subject']);
   });
 });
 
@@ -505,7 +505,7 @@ describe('ica-s3 preflight', () => {
       counts: { PASS: 0, WARN: 0, FAIL: 1, INFO: 0 },
       checks: [{
         id: 'aws.account', subject: '(credentials)', status: 'FAIL', found: 'http://127.0.0.1:9 refused the connection (ECONNREFUSED)',
-        fix: expect.stringContaining('check that the emulator is running'),
+        fix: expect.stringContaining('check that the emulator is running'), remedy: 'outside this tool',
       }],
     });
   });
