@@ -15,15 +15,19 @@ export function holdsPlaceholder(text: string): boolean {
   return DEPLOYED_VALUE_PLACEHOLDERS.some((placeholder) => text.includes(placeholder));
 }
 
-export function placeholderRefs(config: ResolvedConfig): PolicyRefs & { readonly credential: string } {
-  const principalArn = iamPrincipalArn(config, ACCOUNT_PLACEHOLDER);
+/**
+ * The refs with a placeholder only for what is not known yet: pass the account id once read (STS
+ * names it), and no line names YOUR_ACCOUNT_ID; a key not created yet stays YOUR_KEY_ID.
+ */
+export function placeholderRefs(config: ResolvedConfig, accountId: string = ACCOUNT_PLACEHOLDER): PolicyRefs & { readonly credential: string } {
+  const principalArn = iamPrincipalArn(config, accountId);
   return {
-    accountId: ACCOUNT_PLACEHOLDER,
+    accountId,
     icaPrincipalArn: principalArn,
     kmsKeyArn: (bucket: ResolvedBucket) => bucket.encryption.type === 'SSE-KMS'
-      ? bucket.encryption.kmsKeyArn ?? `arn:aws:kms:${config.region.awsRegion}:${ACCOUNT_PLACEHOLDER}:key/${KEY_ID_PLACEHOLDER}`
+      ? bucket.encryption.kmsKeyArn ?? `arn:aws:kms:${config.region.awsRegion}:${accountId}:key/${KEY_ID_PLACEHOLDER}`
       : undefined,
-    oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, ACCOUNT_PLACEHOLDER) : undefined,
+    oidcProviderArn: config.oidc ? oidcProviderArn(config.oidc, accountId) : undefined,
     credential: config.credential.method === 'role' ? principalArn : ACCESS_KEY_PLACEHOLDER,
   };
 }

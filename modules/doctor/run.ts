@@ -113,7 +113,7 @@ export function checkFacts(config: ResolvedConfig, inputs: CheckInputs): CheckRe
 /** What the user enters in ICA, with the real values the doctor found where it found them. */
 export function icaValues(config: ResolvedConfig, facts: DoctorFacts, expectedAccessKeyId?: string): { lines: string[]; storageConfigurations: StorageConfigurationValues[] } {
   const { accountId } = facts;
-  const placeholders = placeholderRefs(config);
+  const placeholders = placeholderRefs(config, accountId);
   const principalArn = principalArnOf(config, facts.principal, accountId);
   const activeKey = facts.principal.accessKeys?.state === 'ok'
     ? facts.principal.accessKeys.value.find((key) => key.status === 'Active')?.id

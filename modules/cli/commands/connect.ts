@@ -18,8 +18,8 @@ import { ProgressStream, withProgress } from '../progress';
 /** Values only an apply knows: connect never sends them to ICA. */
 const PLACEHOLDERS = [...DEPLOYED_VALUE_PLACEHOLDERS, NO_ACCESS_KEY_CREDENTIAL];
 
-/** Where the deployed values come from, and what the user method's secret situation is. */
-type Deployed = Omit<ConnectInputs, 'config'>;
+/** Where the deployed values come from, what the user method's secret situation is, and (read from AWS) what is not deployed yet. */
+type Deployed = Omit<ConnectInputs, 'config'> & { readonly notDeployed?: readonly string[] };
 
 function fromOutputs(config: ResolvedConfig, outputs: TerraformOutputs): Deployed {
   const keyCount = Object.keys(outputs.accessKeyIds ?? {}).length;
@@ -39,6 +39,7 @@ async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined, 
   const { identifyCaller } = await import('../../aws/caller');
   const { inspect } = await import('../../doctor/inspect');
   const { icaValues } = await import('../../doctor/run');
+  const { notDeployed } = await import('../../ica/deployed');
   const clients = new AwsReadClients({ region: config.region.awsRegion, endpointUrl, timeouts });
   try {
     const identified = await identifyCaller(clients);
@@ -50,6 +51,7 @@ async function fromAws(config: ResolvedConfig, endpointUrl: string | undefined, 
       ...(active.length > 0 ? { accessKeyId: active[active.length - 1].id } : {}),
       secretMissing: 'read from AWS, which never gives a secret back',
       rotating: active.length > 1,
+      notDeployed: notDeployed(config, facts),
     };
   } finally {
     clients.destroy();
@@ -156,8 +158,24 @@ valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
         if ('problem' in read) { out.error(`ica-s3 connect: ${read.problem}`); return 1; }
         deployed = read;
       }
+      const missing = deployed.notDeployed ?? [];
+      if (missing.length > 0 && !values['dry-run']) {
+        out.error([
+          'ica-s3 connect: the AWS side is not deployed yet, so there is nothing to connect:',
+          ...missing.map((line) => `  - ${line}`),
+          `Apply the stack first (npx ica-s3 preflight checks the account before it), then run connect again.`,
+        ].join('\n'));
+        return 1;
+      }
+      if (missing.length > 0) {
+        out.error([
+          'ica-s3 connect: not deployed yet, so the values below stand in for what the apply creates:',
+          ...missing.map((line) => `  - ${line}`),
+          'Apply the stack first; a run then sends the real values.',
+        ].join('\n'));
+      }
       const placeholders = placeholdersIn(deployed.values, deployed.accessKeyId);
-      if (placeholders.length > 0) {
+      if (placeholders.length > 0 && missing.length === 0) {
         out.error([
           'ica-s3 connect: these values are placeholders, not deployed values; ICA would store them as they are:',
           ...placeholders.map((line) => `  - ${line}`),
