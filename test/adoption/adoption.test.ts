@@ -27,7 +27,7 @@ import {
 import { SID } from '../../modules/core/ica-policies';
 import { RULES, RuleId } from '../../modules/core/rule-catalogue';
 import { ConfigProblem, ResolvedConfig, resolveConfig, validateConfig } from '../../modules/core/validate';
-import { planAdoption } from '../../modules/adoption/adopt';
+import { adoptedConfig, planAdoption } from '../../modules/adoption/adopt';
 import { BucketFacts, KeyFacts } from '../../modules/aws/facts';
 import { absent, ok, unreadable } from '../../modules/aws/fact';
 
@@ -254,6 +254,27 @@ describe('ica-s3 adopt planning', () => {
     const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms', kmsKeyId: keyArn }) })).bucket?.encryption).toEqual({ type: 'SSE-KMS', kmsKeyArn: keyArn });
     expect(planAdoption(resolved, raw, facts({ encryption: ok({ algorithm: 'aws:kms' }) })).problems).toEqual([expect.stringMatching(/AWS managed key aws\/s3/)]);
+  });
+
+  test('a bucket with S3\'s default encryption, into an entry that asks SSE-KMS: the entry says SSE-S3 and validates', () => {
+    const rawConfig = config({ encryption: { type: 'SSE-KMS' } });
+    const asked = rawConfig.buckets[0];
+    const result = planAdoption(resolveConfig(rawConfig), asked, facts({ encryption: ok({ algorithm: 'AES256' }) }));
+    expect(result.problems).toEqual([]);
+    expect(result.bucket).toMatchObject({ existing: true, encryption: { type: 'SSE-S3' } });
+    expect(result.notes).toContain('encryption: not managed; the bucket uses SSE-S3 (AES256), S3\'s default');
+    expect(adoptedConfig(rawConfig, 0, result.bucket!)).toEqual({ config: expect.anything() });
+    // Handed over, the encryption stays as asked: the apply sets the key.
+    const handedOver = planAdoption(resolveConfig(rawConfig), { ...asked, manage: ['encryption'] }, facts({ encryption: ok({ algorithm: 'AES256' }) }));
+    expect(adoptedConfig(rawConfig, 0, handedOver.bucket!)).toEqual({ config: expect.anything() });
+    expect(handedOver.bucket?.encryption).toEqual({ type: 'SSE-KMS' });
+  });
+
+  test('a setting it cannot read and must copy: the one key and the choice are named, nothing written', () => {
+    const result = planAdoption(resolved, raw, facts({ versioning: unreadable('AccessDenied (HTTP 403)') }));
+    expect(result.bucket).toBeUndefined();
+    expect(result.problems).toEqual(['buckets[0].versioning: could not read the bucket\'s versioning (s3:GetBucketVersioning) (AccessDenied (HTTP 403)), so adopt cannot copy it: '
+      + 'set buckets[0].versioning to "Enabled", "Suspended" or "Disabled" as the bucket has it, or add "versioning" to buckets[0].manage to have the apply set it']);
   });
 
   const awsS3Key = 'arn:aws:kms:us-east-1:123456789012:key/0000aaaa-0000-0000-0000-000000000000';
