@@ -2,14 +2,15 @@
  * On moto: `ica-s3 doctor` against a healthy setup built by applying this tool's own
  * CDKTF stack once, then one broken variant per troubleshooting row of the seeds. Each variant
  * breaks one thing with the SDK, runs the doctor, asserts its line and exit status, and repairs
- * it, so the file needs one apply. Also `ica-s3 ica-payload` from the stack's real outputs.
+ * it, so the file needs one apply. Also `ica-s3 ica-payload` from the stack's real outputs, and a
+ * half-built account (made with the SDK, nothing applied) that doctor and preflight judge alike.
  */
 import {
   CreateBucketCommand, DeleteBucketCorsCommand, DeleteObjectCommand, GetBucketCorsCommand, GetBucketPolicyCommand, PutBucketCorsCommand,
   PutBucketNotificationConfigurationCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand,
+  AttachUserPolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand,
   UpdateAccessKeyCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -20,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesize } from '../../modules/cdktf/app';
 import { IcaConfigInput } from '../../modules/core/config-schema';
-import { bucketPolicy } from '../../modules/core/ica-policies';
+import { bucketPolicy, oidcProviderArn, trustPolicy } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
 import { main } from '../../modules/cli/index';
 import { CheckResult } from '../../modules/account-report/checks';
@@ -296,7 +297,7 @@ test('a bucket policy that locks ICA out, and the tool\'s own restrictive policy
     expect(run.code).toBe(1);
     expect(statuses(run, 'FAIL').sort()).toEqual([`bucket.cross-account ${BUCKET}`, `bucket.policy ${BUCKET}`]);
     expect(line(run, 'bucket.policy')).toMatch(
-      /^FAIL\s+bucket\.policy\s+doctor-data: statement "OnlyAdmins" denies the role doctor-ica-role and ICA's federated users s3:PutObject, s3:GetObject \| ICA error: "Access forbidden: \{message\}" \| fix: add arn:aws:iam::123456789012:role\/doctor-ica-role and arn:aws:sts::123456789012:federated-user\/\* /);
+      /^FAIL\s+bucket\.policy\s+doctor-data: statement "OnlyAdmins" denies the role doctor-ica-role and ICA's federated users s3:PutObject, s3:GetObject \| ICA error: "Access forbidden: not authorized to perform s3:\w+ on resource arn:aws:s3:::doctor-data\/\S+ with an explicit deny in the bucket policy" \| fix: outside this tool: add arn:aws:iam::123456789012:role\/doctor-ica-role and arn:aws:sts::123456789012:federated-user\/\* /);
     expect(line(run, 'bucket.cross-account')).toMatch(/^FAIL .*"OnlyAdmins" denies Illumina's cross-account role .*403 Forbidden on copy and move jobs/);
   } finally {
     await s3().send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: original }));
@@ -326,7 +327,7 @@ test('object ownership not enforced', async () => {
     expect(run.code).toBe(1);
     expect(statuses(run, 'FAIL')).toEqual([`bucket.ownership ${BUCKET}`]);
     expect(line(run, 'bucket.ownership')).toMatch(
-      /^FAIL\s+bucket\.ownership\s+doctor-data: object ownership is BucketOwnerPreferred.* \| ICA error: "403 Forbidden on copy and move jobs.*" \| fix: .*objectOwnership.*BucketOwnerEnforced/);
+      /^FAIL\s+bucket\.ownership\s+doctor-data: object ownership is BucketOwnerPreferred.* \| ICA error: "403 Forbidden on copy and move jobs.*" \| fix: apply the stack: it sets object ownership to BucketOwnerEnforced/);
   } finally {
     await s3().send(new PutBucketOwnershipControlsCommand({ Bucket: BUCKET, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
   }
@@ -351,7 +352,7 @@ test('a KMS key policy without the grants ICA and Illumina\'s role need', async 
     await kms().send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: JSON.stringify(adminOnly) }));
     const locked = await doctor();
     expect(locked.code).toBe(1);
-    expect(line(locked, 'kms.ica-access')).toMatch(/^FAIL .*role doctor-ica-role may not use the key: no statement allows kms:Decrypt .* \| ICA error: "Access forbidden: \{message\}" \| fix: .*kmsKeyArn/);
+    expect(line(locked, 'kms.ica-access')).toMatch(/^FAIL .*role doctor-ica-role may not use the key: no statement allows kms:Decrypt .* \| ICA error: "Access forbidden: not authorized to perform kms:Decrypt on resource arn:aws:kms:\S+" \| fix: apply the stack: it writes the key policy/);
   } finally {
     await kms().send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: original }));
   }
@@ -374,13 +375,13 @@ test('objects under a key pending deletion, then disabled, fail prefix.object-ke
     expect(statuses(run, 'WARN')).toEqual([`prefix.object-keys ${BUCKET}/runs/`]);
     expect(line(run, 'prefix.object-keys', `${BUCKET}/ica-data/`)).toMatch(new RegExp(
       `^FAIL .*object "ica-data/sample-1\\.bam" is encrypted with ${doomed.Arn}, which is pending deletion on \\d{4}-\\d\\d-\\d\\dT.*unreadable for good .*`
-      + `\\| fix: aws kms cancel-key-deletion --key-id ${doomed.Arn} --region us-east-1, then aws kms enable-key --key-id ${doomed.Arn} `));
+      + `\\| fix: outside this tool: aws kms cancel-key-deletion --key-id ${doomed.Arn} --region us-east-1, then aws kms enable-key --key-id ${doomed.Arn} `));
     expect(line(run, 'prefix.object-keys', `${BUCKET}/runs/`)).toMatch(new RegExp(`^WARN .*encrypted with ${older.Arn}, not the bucket's default key .*written under an older key`));
 
     // A cancelled deletion leaves the key disabled: still a failure, now with enable-key alone.
     await kms().send(new CancelKeyDeletionCommand({ KeyId: doomed.KeyId }));
     expect(line(await doctor(), 'prefix.object-keys', `${BUCKET}/ica-data/`)).toMatch(
-      new RegExp(`^FAIL .*which is disabled: S3 cannot decrypt it \\| ICA error: .* \\| fix: aws kms enable-key --key-id ${doomed.Arn} --region us-east-1$`));
+      new RegExp(`^FAIL .*which is disabled: S3 cannot decrypt it \\| ICA error: .* \\| fix: outside this tool: aws kms enable-key --key-id ${doomed.Arn} --region us-east-1$`));
   } finally {
     for (const { Key, VersionId } of written) await s3().send(new DeleteObjectCommand({ Bucket: BUCKET, Key, VersionId }));
   }
@@ -429,4 +430,77 @@ test('ica-payload writes the API bodies with the real values from terraform outp
   });
   expect(keyArn).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
   expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/GET \/api\/regions/);
+});
+
+describe('a half-built account: the bucket made by hand, the role and OIDC provider present, nothing applied, the config already right', () => {
+  const HALF_BUCKET = 'halfbuilt-data';
+  const HALF_ROLE = 'halfbuilt-role';
+  const half: IcaConfigInput = {
+    name: 'halfbuilt',
+    icaRegion: 'US',
+    // The applied stack above made the region's OIDC provider: an account holds one per URL.
+    credential: { method: 'role', sessionNamePrefix: 'Hb12Cd34', roleName: HALF_ROLE, oidcProvider: 'existing' },
+    policyName: 'halfbuilt-policy',
+    buckets: [{
+      name: HALF_BUCKET, prefixes: ['ica/'], versioning: 'Enabled', encryption: { type: 'SSE-KMS' },
+      existing: true, manage: ['versioning', 'encryption', 'cors', 'publicAccessBlock', 'ownership'],
+    }],
+    bucketPolicy: { crossAccountCopy: true },
+  };
+  const json = async (command: string, config: IcaConfigInput) => {
+    const run = recorder();
+    const code = await main([command, '-c', writeConfig(config), '--endpoint-url', moto.url, '--json'], run.out);
+    return { code, report: JSON.parse(run.stdout.join('\n')) as { checks: CheckResult[] } };
+  };
+
+  beforeAll(async () => {
+    await s3().send(new CreateBucketCommand({ Bucket: HALF_BUCKET }));
+    const resolved = resolveConfig(half);
+    await iam().send(new CreateRoleCommand({
+      RoleName: HALF_ROLE,
+      AssumeRolePolicyDocument: trustPolicy(resolved.oidc!, oidcProviderArn(resolved.oidc!, ACCOUNT), 'Hb12Cd34').toString(),
+    }));
+  });
+
+  test('doctor and preflight: each setting the config already has is fixed by "apply", and they agree on the bucket\'s versioning', async () => {
+    const doctorRun = await doctor(half);
+    expect(doctorRun.code).toBe(1);
+    const problems = doctorRun.checks.filter((check) => check.status === 'WARN' || check.status === 'FAIL');
+    for (const id of ['bucket.versioning', 'bucket.encryption', 'bucket.cors', 'bucket.cross-account', 'principal.policy-attached', 'role.session-duration', 'policy.bucket']) {
+      expect(problems.map((check) => check.id)).toContain(id);
+    }
+    expect(problems.filter((check) => check.remedy !== 'apply').map((check) => `${check.id}: ${check.fix}`)).toEqual([]);
+    expect(line(doctorRun, 'bucket.cross-account')).toMatch(/\| fix: apply the stack: it writes the seeds' "Allow cross account access" statement/);
+    expect(line(doctorRun, 'bucket.versioning')).toMatch(/^WARN .*the bucket is unversioned, the config says "Enabled": an apply makes it versioned \(Enabled\) \| fix: apply the stack: it sets the bucket's versioning to "Enabled"/);
+    expect(doctorRun.text).not.toMatch(/\{\w+\}|YOUR_ACCOUNT_ID/);
+
+    const preflight = await json('preflight', half);
+    const versioning = (checks: CheckResult[]) => checks.find((check) => check.id === 'bucket.versioning')!;
+    expect(versioning(preflight.report.checks)).toEqual(versioning(doctorRun.checks));
+    expect(preflight.report.checks.find((check) => check.id === 'bucket.existing')).toMatchObject({ status: 'PASS' });
+    // The role made by hand is a name the first apply would create: Terraform's import settles it.
+    expect(preflight.report.checks.find((check) => check.id === 'iam.role')).toMatchObject({ status: 'FAIL', remedy: 'outside this tool', fix: expect.stringContaining('terraform import') });
+  });
+
+  test('adopt reads the hand-made bucket as doctor does: S3\'s default encryption gives an SSE-S3 entry that validates', async () => {
+    // An entry written before adoption, asking for a created key: adopt copies the bucket's encryption instead.
+    const asked: IcaConfigInput = { ...half, buckets: [{ name: HALF_BUCKET, prefixes: ['ica/'], versioning: 'Enabled', encryption: { type: 'SSE-KMS' } }] };
+    const run = recorder();
+    const code = await main(['adopt', '-b', HALF_BUCKET, '-c', writeConfig(asked), '--endpoint-url', moto.url], run.out);
+    expect({ code, stderr: run.stderr }).toEqual({ code: 0, stderr: [] });
+    const printed = run.stdout.join('\n');
+    expect(printed).toMatch(/encryption: not managed; the bucket uses SSE-S3 \(AES256\)/);
+    expect(printed).toMatch(/"encryption": \{\s*"type": "SSE-S3"\s*\}/);
+    expect(line(await doctor(half), 'bucket.encryption')).toMatch(/the bucket encrypts with SSE-S3 \(AES256\)/);
+  });
+
+  test('connect --dry-run without --outputs where the role does not exist yet: says what is missing, not placeholders', async () => {
+    const undeployed: IcaConfigInput = { ...half, credential: { ...half.credential, method: 'role', sessionNamePrefix: 'Hb12Cd34', roleName: 'not-yet-role' } };
+    const run = recorder();
+    const code = await connectCommandWith().run(['-c', writeConfig(undeployed), '--endpoint-url', moto.url, '--dry-run'], run.out);
+    expect(code).toBe(0);
+    expect(run.stderr.join('\n')).toMatch(/not deployed yet[\s\S]*the IAM role not-yet-role does not exist in account 123456789012[\s\S]*Apply the stack first/);
+    expect(run.stderr.join('\n')).not.toMatch(/these values are placeholders/);
+    expect(run.stdout.join('\n')).toMatch(/^Dry run: nothing is sent/);
+  });
 });
