@@ -16,6 +16,7 @@ import { Fact } from '../aws/fact';
 import { BucketFacts, errorText, usesAwsManagedKey } from '../aws/facts';
 import { inspectBucket } from '../aws/read-bucket';
 import { AwsTimeouts } from '../aws/timeouts';
+import { decide, outsideTool } from '../account-report/verdict';
 
 /** What adopting one bucket changes in its config entry, and what the user should know. */
 export interface AdoptionResult {
@@ -156,5 +157,6 @@ export function adoptedConfig(raw: Record<string, unknown>, index: number, bucke
 export async function adoptBucket(config: ResolvedConfig, rawBucket: Record<string, unknown>, endpointUrl?: string, timeouts?: AwsTimeouts): Promise<AdoptionResult> {
   return readAccount(config.region.awsRegion, { endpointUrl, timeouts },
     async (clients) => planAdoption(config, rawBucket, await inspectBucket(clients, String(rawBucket.name))),
-    (problem) => ({ notes: [], problems: [`${problem.found} | fix: ${problem.fix}`] }));
+    // The doctor's aws.account line, word for word: the same decision gives the same fix.
+    (problem) => ({ notes: [], problems: [`${problem.found} | fix: ${decide(outsideTool(problem.fix, 'fails')).fix}`] }));
 }

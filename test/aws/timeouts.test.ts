@@ -47,7 +47,7 @@ describe('an endpoint that accepts connections and never answers', () => {
       id: 'aws.account',
       status: 'FAIL',
       found: `${endpoint.url} did not answer in time (connect timeout 1 s, response timeout 1 s)`,
-      fix: expect.stringMatching(new RegExp(`^check that the emulator is running and answers at ${endpoint.url} .*ICA_S3_TIMEOUTS=CONNECT,RESPONSE \\(now 1,1\\)`)),
+      fix: expect.stringMatching(new RegExp(`^outside this tool: check that the emulator is running and answers at ${endpoint.url} .*ICA_S3_TIMEOUTS=CONNECT,RESPONSE \\(now 1,1\\)`)),
     })]);
   });
 
@@ -56,7 +56,7 @@ describe('an endpoint that accepts connections and never answers', () => {
     const { status, output, ms } = await run(['adopt', '-c', adoptConfig, '-b', 'their-data', '--endpoint-url', endpoint.url]);
     expect(status).toBe(1);
     expect(ms).toBeLessThan(BOUND_MS);
-    expect(output).toContain(`bucket their-data cannot be adopted:\n  ${endpoint.url} did not answer in time (connect timeout 1 s, response timeout 1 s) | fix: check that the emulator is running and answers at ${endpoint.url}`);
+    expect(output).toContain(`bucket their-data cannot be adopted:\n  ${endpoint.url} did not answer in time (connect timeout 1 s, response timeout 1 s) | fix: outside this tool: check that the emulator is running and answers at ${endpoint.url}`);
   });
 });
 
@@ -78,7 +78,7 @@ test('on AWS a call is tried 3 times, then reported by service and region', asyn
   expect(endpoint.connections()).toBe(3);
   const [account] = JSON.parse(output).checks;
   expect(account.found).toBe('AWS STS in eu-central-1 did not answer in time (connect timeout 0.5 s, response timeout 0.5 s; 3 tries)');
-  expect(account.fix).toMatch(/^check this machine's network path to AWS .*ICA_S3_TIMEOUTS=CONNECT,RESPONSE \(now 0\.5,0\.5\)$/);
+  expect(account.fix).toMatch(/^outside this tool: check this machine's network path to AWS .*ICA_S3_TIMEOUTS=CONNECT,RESPONSE \(now 0\.5,0\.5\)$/);
 });
 
 describe('ICA_S3_TIMEOUTS', () => {

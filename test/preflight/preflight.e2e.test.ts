@@ -116,9 +116,9 @@ test('a bucket of this account the config does not adopt: adopt it, or pass the 
   const run = await preflight(roleConfig);
   expect(run.code).toBe(1);
   expect(failed(run)).toEqual(['bucket.name']);
-  expect(check(run, 'bucket.name').found).toBe('exists already in this account: the apply would fail with BucketAlreadyOwnedByYou');
+  expect(check(run, 'bucket.name').found).toBe('exists already in this account: the apply would fail with BucketAlreadyOwnedByYou (if this config\'s stack created it, ignore this line, or pass that stack\'s state with --state)');
   expect(check(run, 'bucket.name').fix).toContain(`npx ica-s3 adopt -b ${BUCKET} --write`);
-  expect(run.text).toMatch(/^FAIL  bucket\.name\s+preflight-data: exists already in this account: .* \| fix: if this config's stack created it, ignore this line/m);
+  expect(run.text).toMatch(/^FAIL  bucket\.name\s+preflight-data: exists already in this account: .*ignore this line.* \| fix: change the config: adopt it/m);
 
   const state = file({ version: 4, resources: [{ mode: 'managed', type: 'aws_s3_bucket', name: 'bucket', instances: [{ attributes: { bucket: BUCKET } }] }] });
   const managed = await preflight(roleConfig, ['--state', state]);
@@ -136,7 +136,7 @@ test('a bucket name another account owns: choose another', async () => {
   expect(failed(run)).toEqual(['bucket.name']);
   expect(check(run, 'bucket.name')).toMatchObject({
     found: 'another AWS account owns a bucket of this name: the apply would fail with BucketAlreadyExists',
-    fix: 'choose another name (buckets[0].name): bucket names are global across all AWS accounts',
+    fix: 'change the config: choose another name (buckets[0].name): bucket names are global across all AWS accounts, then apply the stack',
   });
 });
 
@@ -156,7 +156,7 @@ test('an adopted bucket in another region, and a versioned one the config calls 
   const region = run.checks.find((result) => result.id === 'bucket.existing' && result.status === 'FAIL')!;
   expect(region).toMatchObject({ subject: 'preflight-eu', found: expect.stringMatching(/^is in eu-west-1, but ICA region US needs us-east-1/) });
   expect(run.checks.find((result) => result.id === 'bucket.versioning' && result.status === 'FAIL')).toMatchObject({
-    subject: 'preflight-versioned', fix: expect.stringMatching(/^set buckets\[1\]\.versioning to "Suspended"/),
+    subject: 'preflight-versioned', fix: expect.stringMatching(/^change the config: set buckets\[1\]\.versioning to "Suspended"/), remedy: 'change the config',
   });
 });
 
@@ -164,8 +164,8 @@ test('the OIDC provider exists while the config says "create": set "existing"', 
   await iam().send(new CreateOpenIDConnectProviderCommand({ Url: `https://${issuer}`, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] }));
   const run = await preflight(roleConfig);
   expect(failed(run)).toEqual(['iam.oidc-provider']);
-  expect(check(run, 'iam.oidc-provider').found).toMatch(/EntityAlreadyExists$/);
-  expect(check(run, 'iam.oidc-provider').fix).toMatch(/set "credential\.oidcProvider": "existing" to use it$/);
+  expect(check(run, 'iam.oidc-provider').found).toMatch(/EntityAlreadyExists \(if this config's stack created it/);
+  expect(check(run, 'iam.oidc-provider').fix).toBe('change the config: set "credential.oidcProvider": "existing" to use it, then apply the stack');
   const fixed = await preflight({ ...roleConfig, credential: { ...roleConfig.credential, oidcProvider: 'existing' } as IcaConfigInput['credential'] });
   expect(fixed.code).toBe(0);
 });
@@ -203,7 +203,7 @@ test('restrictToIca with exemptDeployer off: the deployer\'s role must be in exe
   expect(failed(left)).toEqual(['deployer.exempt']);
   expect(check(left, 'deployer.exempt')).toMatchObject({
     subject: DEPLOYER,
-    fix: `set bucketPolicy.exemptDeployer to true, or add "${DEPLOYER}" to bucketPolicy.exemptPrincipalArns`,
+    fix: `change the config: set bucketPolicy.exemptDeployer to true, or add "${DEPLOYER}" to bucketPolicy.exemptPrincipalArns, then apply the stack`,
   });
   const listed = await preflight(policy([`arn:aws:iam::${ACCOUNT}:role/team/*`]));
   expect(listed.code).toBe(0);
