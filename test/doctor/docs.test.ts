@@ -16,7 +16,7 @@ function sources(directory: string): string[] {
 test('every check id is documented', () => {
   const ids = new Set<string>();
   for (const file of ['doctor', 'preflight', 'account-report', 'aws'].flatMap((folder) => sources(join(root, 'modules', folder)))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:const id = |id: |(?:pass|fail|warn|info|unreadableResult)\()'([a-z]+\.[a-z-]+)'/g)) ids.add(match[1]);
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:const id = |id: |(?:pass|judge|info|unreadableResult|notChecked)\()'([a-z]+\.[a-z-]+)'/g)) ids.add(match[1]);
   }
   expect(ids.size).toBeGreaterThan(20);
   for (const id of ids) expect(doc).toContain(`\`${id}\``);

@@ -3,7 +3,7 @@
  * with ICA's, CORS, versioning, default encryption, ownership and public access. Pure functions
  * of the config and the facts read by `inspect`.
  */
-import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
+import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS, OBJECT_VERSIONED_ACTIONS } from '../../core/actions';
 import { ManageableSetting } from '../../core/config-schema';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { ICA_ERRORS, accessForbidden, icaErrorText } from '../../core/ica-errors';
@@ -178,7 +178,7 @@ export function checkVersioning(config: ResolvedConfig, bucket: ResolvedBucket, 
   if (facts.versioning.state === 'error') return unreadableResult(id, bucket.name, 'the versioning state (s3:GetBucketVersioning)', facts.versioning.error);
   if (facts.versioning.state === 'absent') return notChecked(id, bucket.name, facts.versioning.reason);
   const { found, comparison } = versioningComparison(bucket, facts.versioning.value, bucketPath(config, bucket));
-  return judge(id, bucket.name, found, comparison.impact === 'fails' ? accessForbidden('not authorized to perform the version actions') : undefined, comparison);
+  return judge(id, bucket.name, found, comparison.impact === 'fails' ? accessForbidden(`not authorized to perform ${OBJECT_VERSIONED_ACTIONS.join(', ')}`) : undefined, comparison);
 }
 
 /** The bucket's default encryption against the configured one; an apply sets it where this tool manages it. */
