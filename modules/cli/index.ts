@@ -24,9 +24,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   connect: async () => (await import('./commands/connect')).connectCommand,
 };
 
+/** Every command, in the order of the usage (this loads them all). */
+export async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
 async function usage(): Promise<string> {
   const lines = ['Usage: ica-s3 <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
+  for (const command of await allCommands()) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
   lines.push('', 'Run "ica-s3 help <command>" (or "ica-s3 <command> --help") for the options of a command;', '"ica-s3 --version" prints the version.');
   return lines.join('\n');
 }
