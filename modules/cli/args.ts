@@ -31,14 +31,33 @@ export const REPORT_OPTIONS = {
 export const ENDPOINT_HELP = `      --endpoint-url URL send every AWS call to an emulator (moto, LocalStack);
                          also read from ${ENDPOINT_ENV}. Never set for real AWS.`;
 
-/** parseArgs that reports misuse as a UsageError instead of a Node stack trace. */
 /** What parseArgs returns for these options (written out: declaration files need a nameable type). */
 export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>;
 
+/** parseArgs that reports misuse as a UsageError instead of a Node stack trace. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: false, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw usageError(error);
   }
+}
+
+/** What parseCommandTokens returns: the values, and the options in the order they were given. */
+export type TokenizedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true; tokens: true; allowNegative: true }>>;
+
+/**
+ * parseCommandArgs for a command whose options' order means something (init: a --prefix belongs
+ * to the --bucket before it) and whose yes/no answers need a way to say no (--no-restrict-to-ica).
+ */
+export function parseCommandTokens<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): TokenizedCommandArgs<T> {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true, tokens: true, allowNegative: true });
+  } catch (error) {
+    throw usageError(error);
+  }
+}
+
+function usageError(error: unknown): UsageError {
+  return new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
 }
