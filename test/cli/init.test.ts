@@ -157,6 +157,13 @@ describe('an answer that breaks a rule stops init: exit 1, the rule and its fix,
     expect(result.errors).toContain('nothing was written');
     expect(existsSync(path)).toBe(false);
   });
+
+  test('a mistyped --region gets the closest region, as validate gives it', async () => {
+    const result = await run('init', '-c', path, '--region', 'Germny', '--session-name-prefix', 'Ab12Cd34', ...bucket, '--yes');
+    expect(result.status).toBe(1);
+    expect(result.errors).toMatch(/^ica-s3 init: --region "Germny":\n.*did you mean "Germany"\?/);
+    expect(existsSync(path)).toBe(false);
+  });
 });
 
 describe('misuse (exit 2)', () => {
@@ -165,13 +172,20 @@ describe('misuse (exit 2)', () => {
     ['a bucket option twice for one bucket', [...ROLE, '--bucket', 'acme-ica-data', '--versioning', 'Enabled', '--versioning', 'Disabled', '--yes'], '--versioning is given twice for --bucket "acme-ica-data"'],
     ['a role option with the user method', ['--region', 'US', '--method', 'user', '--session-name-prefix', 'Ab12Cd34', '--bucket', 'acme-ica-data', '--yes'], '--session-name-prefix is for --method role'],
     ['a key for SSE-S3', [...ROLE, '--bucket', 'acme-ica-data', '--kms-key-arn', KMS_KEY, '--yes'], '--kms-key-arn is for --encryption SSE-KMS'],
-    ['standard input as the file', ['-c', '-', ...ROLE, '--bucket', 'acme-ica-data', '--yes'], 'init writes a file'],
     ['an unknown option', [...ROLE, '--bucket', 'acme-ica-data', '--yes', '--colour'], "Unknown option '--colour'"],
+    ['a mistyped option', [...ROLE, '--bucket', 'acme-ica-data', '--yes', '--no-restrict-to-ca'], "Unknown option '--no-restrict-to-ca': did you mean --no-restrict-to-ica?"],
+    ['an answer option given twice', [...ROLE, '--name', 'a', '--name', 'b', '--bucket', 'acme-ica-data', '--yes'], '--name is given twice'],
   ])('%s', async (_, args, message) => {
     const result = await run('init', '-c', path, ...args);
     expect(result.status).toBe(2);
     expect(result.errors).toContain(message);
     expect(existsSync(path)).toBe(false);
+  });
+
+  test('standard input as the file', async () => {
+    const result = await run('init', '-c', '-', ...ROLE, '--bucket', 'acme-ica-data', '--yes');
+    expect(result.status).toBe(2);
+    expect(result.errors).toContain('init writes a file');
   });
 });
 

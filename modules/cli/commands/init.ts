@@ -3,8 +3,8 @@ import { STANDARD_INPUT } from '../../core/config-file';
 import { CHOICES } from '../../core/config-schema';
 import { ICA_REGIONS, IcaRegion, findIcaRegion } from '../../core/regions';
 import { ConfigProblem, ResolvedConfig, formatProblems, validateConfig } from '../../core/validate';
-import { CONFIG_OPTIONS, FORCE_OPTIONS, TokenizedCommandArgs, UsageError, parseCommandTokens } from '../args';
-import { Command } from '../command';
+import { CONFIG_OPTIONS, GivenOption, UsageError } from '../args';
+import { OptionValues, defineCommand } from '../command';
 import { checkNewConfigFile, packageFile, writeNewConfigFile } from '../files';
 import { InitAnswers, answerProblems, configOf } from '../init-config';
 import { Output } from '../output';
@@ -13,24 +13,35 @@ const DEFAULT_NAME = 'ica-s3-connect';
 /** The seeds' advice: a folder, never the bucket root. */
 const DEFAULT_PREFIX = 'ica-data/';
 
+/** The regions whose OIDC provider ICA does not publish: there the role method needs its id and namespace. */
+const REGIONS_WITHOUT_OIDC = ICA_REGIONS.filter((region: IcaRegion) => !region.oidc).map((region) => region.code).join(', ');
+
+/**
+ * The file to write, and an option for every question: its help says what the answer sets and
+ * its default (what --yes and Enter take). No answer has a parseArgs default: a value means the
+ * option was given.
+ */
 const OPTIONS = {
-  ...CONFIG_OPTIONS,
-  ...FORCE_OPTIONS,
-  yes: { type: 'boolean', short: 'y', default: false },
-  name: { type: 'string' },
-  region: { type: 'string' },
-  method: { type: 'string' },
-  'session-name-prefix': { type: 'string' },
-  'oidc-provider-id': { type: 'string' },
-  namespace: { type: 'string' },
-  'ica-credential-name': { type: 'string' },
-  bucket: { type: 'string', multiple: true },
-  prefix: { type: 'string', multiple: true },
-  versioning: { type: 'string', multiple: true },
-  encryption: { type: 'string', multiple: true },
-  'kms-key-arn': { type: 'string', multiple: true },
-  'restrict-to-ica': { type: 'boolean' },
-  'cross-account-copy': { type: 'boolean' },
+  config: { ...CONFIG_OPTIONS.config, help: 'the file to write; it refers to the schema with "$schema"' },
+  force: { type: 'boolean', default: false, help: 'replace FILE if it exists' },
+  yes: { type: 'boolean', short: 'y', default: false, help: 'take the default of every question no option answers; ask only those without one' },
+  name: { type: 'string', value: 'NAME', help: `the connection's name: the cdktf stack, the KMS key aliases, the ICA credential [${DEFAULT_NAME}]` },
+  region: { type: 'string', value: 'REGION', help: 'the ICA region, by code, name or AWS region (US, EU/DE, GB/UK, Germany, eu-central-1) [none]' },
+  method: {
+    type: 'string', value: 'METHOD',
+    help: `role or user: how ICA gets in [role; user where ICA publishes no OIDC provider (${REGIONS_WITHOUT_OIDC}), unless a role option is given]`,
+  },
+  'session-name-prefix': { type: 'string', value: 'PREFIX', help: 'role: the RoleSessionName prefix ICA generated for the AWS_Role storage credential [none]' },
+  'oidc-provider-id': { type: 'string', value: 'ID', help: `role: ICA's OIDC provider id, from Illumina support; needed in ${REGIONS_WITHOUT_OIDC} [none there, elsewhere the region's]` },
+  namespace: { type: 'string', value: 'NS', help: `role: the namespace of ICA's service account, from Illumina support; needed in ${REGIONS_WITHOUT_OIDC} [none there, elsewhere the region's]` },
+  'ica-credential-name': { type: 'string', value: 'NAME', help: 'the storage credential\'s name in ICA (asked for the role method) [NAME of --name]' },
+  bucket: { type: 'string', value: 'BUCKET', multiple: true, help: 'a bucket to create in the region\'s AWS region; repeat it for more buckets [none]' },
+  prefix: { type: 'string', value: 'PREFIX', multiple: true, help: `after its --bucket: a folder of that bucket to connect; repeat it for more folders [${DEFAULT_PREFIX}]` },
+  versioning: { type: 'string', value: 'STATE', multiple: true, help: `after its --bucket: ${CHOICES.versioning.join(', ')} [Disabled]` },
+  encryption: { type: 'string', value: 'TYPE', multiple: true, help: `after its --bucket: ${CHOICES.encryptionType.join(' or ')} [SSE-S3]` },
+  'kms-key-arn': { type: 'string', value: 'ARN', multiple: true, help: 'after its --bucket, with SSE-KMS: your key in the region [a new key]' },
+  'restrict-to-ica': { type: 'boolean', negatable: true, help: 'a bucket policy that denies object access to all but ICA and the deployer [no]' },
+  'cross-account-copy': { type: 'boolean', negatable: true, help: 'let Illumina\'s cross-account role copy and move objects [no]' },
 } as const;
 
 /** The options that only the role method takes. */
@@ -51,10 +62,9 @@ const SINGLE_BUCKET_OPTIONS = { versioning: 'versioning', encryption: 'encryptio
  * The buckets the options name, each with the --prefix, --versioning, --encryption and
  * --kms-key-arn that follow its --bucket: the order of the options is what ties them together.
  */
-function bucketOptions(tokens: TokenizedCommandArgs<typeof OPTIONS>['tokens']): BucketOptions[] {
+function bucketOptions(given: readonly GivenOption[]): BucketOptions[] {
   const buckets: BucketOptions[] = [];
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
+  for (const token of given) {
     if (token.name === 'bucket') {
       buckets.push({ name: token.value as string, prefixes: [] });
       continue;
@@ -196,9 +206,6 @@ class Interview {
   }
 }
 
-/** The regions whose OIDC provider ICA does not publish: there the role method needs its id and namespace. */
-const REGIONS_WITHOUT_OIDC = ICA_REGIONS.filter((region: IcaRegion) => !region.oidc).map((region) => region.code).join(', ');
-
 const REGION_CHOICES: readonly Choice[] = ICA_REGIONS.map((region: IcaRegion) => ({
   value: region.code,
   name: `${[region.code, ...region.aliases].join('/').padEnd(5)} ${region.name} (${region.awsRegion})`,
@@ -289,7 +296,7 @@ async function bucketQuestions(interview: Interview, index: number, options: Buc
   else await interview.optional(key);
 }
 
-type Values = TokenizedCommandArgs<typeof OPTIONS>['values'];
+type Values = OptionValues<typeof OPTIONS>;
 
 async function credentialQuestions(interview: Interview, values: Values, region: IcaRegion, name: string): Promise<void> {
   const roleOptions = ROLE_OPTIONS.filter((option) => values[option] !== undefined);
@@ -410,11 +417,10 @@ function nextSteps(path: string, config: ResolvedConfig): string {
   ].join('\n');
 }
 
-export const initCommand: Command = {
+export const initCommand = defineCommand({
+  name: 'init',
   summary: 'write a new config file from a few questions (or their options), checked as they are answered',
-  usage: `Usage: ica-s3 init [-c FILE] [--force] [-y] [answers as options]
-
-Writes a new config file from a few questions, each with its default and a line
+  description: `Writes a new config file from a few questions, each with its default and a line
 on what it sets. Every answer is checked with validate's rules as it is given
 (a refused one shows the rule and its fix, and is asked again), and the whole
 config once more before anything is written: what init writes, validate
@@ -423,45 +429,11 @@ accepts. On a terminal it asks what the options do not answer. Without one
 --yes gives no default is misuse, named by its option. An option's answer is
 checked like a typed one; one that breaks a rule stops init (exit 1).
 
-Options:
-  -c, --config FILE           the file to write (default ica.config.json); it
-                              refers to the schema with "$schema"
-      --force                 replace FILE if it exists
-  -y, --yes                   take the default of every question no option
-                              answers; ask only those without one
-  -h, --help                  show this help
-
-Answers, [default]:
-      --name NAME             the connection's name: the cdktf stack, the KMS
-                              key aliases, the ICA credential [${DEFAULT_NAME}]
-      --region REGION         the ICA region, by code, name or AWS region (US,
-                              EU/DE, GB/UK, Germany, eu-central-1) [none]
-      --method role|user      how ICA gets in [role; user where ICA publishes
-                              no OIDC provider (${REGIONS_WITHOUT_OIDC}), unless a role
-                              option is given]
-      --session-name-prefix P role: the RoleSessionName prefix ICA generated
-                              for the AWS_Role storage credential [none]
-      --oidc-provider-id ID   role: ICA's OIDC provider id, from Illumina
-      --namespace NS          support; needed in ${REGIONS_WITHOUT_OIDC} [none there,
-                              elsewhere the region's]
-      --ica-credential-name NAME
-                              the storage credential's name in ICA (asked for
-                              the role method) [NAME of --name]
-      --bucket BUCKET         a bucket to create in the region's AWS region;
-                              repeat it for more buckets [none]
-    each of these belongs to the --bucket before it:
-      --prefix P/             a folder of that bucket to connect; repeat it for
-                              more folders [${DEFAULT_PREFIX}]
-      --versioning V          ${CHOICES.versioning.join(', ')} [Disabled]
-      --encryption E          ${CHOICES.encryptionType.join(' or ')} [SSE-S3]
-      --kms-key-arn ARN       SSE-KMS: your key in the region [a new key]
-      --[no-]restrict-to-ica  a bucket policy that denies object access to all
-                              but ICA and the deployer [no]
-      --[no-]cross-account-copy
-                              let Illumina's cross-account role copy and move
-                              objects [no]
-
-On a terminal (without --yes) init also asks what the options may leave out:
+Each option below answers a question; its default, in brackets, is what --yes
+and Enter take. --prefix, --versioning, --encryption and --kms-key-arn belong
+to the --bucket before them.`,
+  options: OPTIONS,
+  notes: `On a terminal (without --yes) init also asks what the options may leave out:
 more folders for a bucket without --prefix, more buckets without --bucket, and
 the key of an SSE-KMS bucket without --kms-key-arn; an empty answer leaves it out.
 
@@ -472,11 +444,9 @@ Example:
 
 Exit status 0 when the file is written; 1 when an answer breaks a rule, FILE
 exists (without --force) or cannot be written; 2 on misuse.`,
-  async run(args: string[], out: Output): Promise<number> {
-    const { values, tokens } = parseCommandTokens(args, OPTIONS);
-    if (values.help) { out.log(this.usage); return 0; }
+  async run(values, out, given) {
     if (values.config === STANDARD_INPUT) throw new UsageError('-c - reads a config from standard input; init writes a file: name it with -c FILE');
-    const buckets = bucketOptions(tokens);
+    const buckets = bucketOptions(given);
     checkNewConfigFile(values.config, values.force);
     const interview = new Interview(out, Boolean(process.stdin.isTTY && process.stdout.isTTY), values.yes);
     try {
@@ -504,4 +474,4 @@ exists (without --force) or cannot be written; 2 on misuse.`,
     out.log(nextSteps(values.config, result.config));
     return 0;
   },
-};
+});
