@@ -8,10 +8,17 @@ export class UsageError extends Error {}
 /**
  * One option of a command: what parseArgs needs, and what --help says of it. A command's usage
  * line and its "Options:" section are built from these, so neither can leave an option out.
- * Every option takes one value (or is a flag): given twice, it is misuse.
+ * An option takes one value (or is a flag): given twice, it is misuse, unless it says `multiple`.
  */
 export type OptionSpec =
-  | { readonly type: 'boolean'; readonly short?: string; readonly default?: boolean; readonly help: string }
+  | {
+    readonly type: 'boolean';
+    readonly short?: string;
+    readonly default?: boolean;
+    /** `--no-NAME` sets it to false: for a yes/no whose "no" must be sayable (shown `--[no-]NAME`). */
+    readonly negatable?: true;
+    readonly help: string;
+  }
   | {
     readonly type: 'string';
     readonly short?: string;
@@ -20,6 +27,8 @@ export type OptionSpec =
     readonly value: string;
     /** The command cannot run without it: misuse when missing, shown without brackets. */
     readonly required?: true;
+    /** It may be given more than once: its value is the list, in the order given (shown `[...]...`). */
+    readonly multiple?: true;
     /** What the option is for; the default, when there is one, is added. */
     readonly help: string;
   };
@@ -56,12 +65,28 @@ export const REPORT_OPTIONS = {
   ...ENDPOINT_OPTIONS,
 } as const satisfies OptionSpecs;
 
-/** What parseArgs returns for these options (written out: declaration files need a nameable type). */
-export type ParsedCommandArgs<T extends OptionSpecs> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>;
+/**
+ * One option as it was given, in the order of the arguments: for a command whose options' order
+ * means something (init: a --prefix belongs to the --bucket before it). No value for a flag.
+ */
+export interface GivenOption {
+  readonly name: string;
+  readonly value?: string;
+}
 
-/** How the usage writes an option: `-c FILE`, `--write`. */
+/** What parseArgs returns for these options (written out: declaration files need a nameable type), and the options as given. */
+export type ParsedCommandArgs<T extends OptionSpecs> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>> & {
+  readonly given: readonly GivenOption[];
+};
+
+/** `--NAME`, or `--[no-]NAME` for a negatable flag. */
+function longForm(name: string, spec: OptionSpec): string {
+  return spec.type === 'boolean' && spec.negatable ? `--[no-]${name}` : `--${name}`;
+}
+
+/** How the usage writes an option: `-c FILE`, `--write`, `--[no-]restrict-to-ica`. */
 function optionForm(name: string, spec: OptionSpec): string {
-  return `${spec.short ? `-${spec.short}` : `--${name}`}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
+  return `${spec.short ? `-${spec.short}` : longForm(name, spec)}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
 }
 
 /** Both spellings of an option, for messages: `-c/--config`, `--write`. */
@@ -69,9 +94,17 @@ function optionNames(name: string, spec: OptionSpec): string {
   return spec.short ? `-${spec.short}/--${name}` : `--${name}`;
 }
 
-/** The options as the usage line lists them, in their declared order: `-b BUCKET [-c FILE] [--write]`. */
+/** The options as the usage line lists them, one entry each, in their declared order: `-b BUCKET`, `[-c FILE]`, `[--prefix P]...`. */
+export function synopsisParts(options: OptionSpecs): string[] {
+  return Object.entries(options).map(([name, spec]) => {
+    const form = spec.type === 'string' && spec.required ? optionForm(name, spec) : `[${optionForm(name, spec)}]`;
+    return spec.type === 'string' && spec.multiple ? `${form}...` : form;
+  });
+}
+
+/** synopsisParts on one line: `-b BUCKET [-c FILE] [--write]`. */
 export function optionsSynopsis(options: OptionSpecs): string {
-  return Object.entries(options).map(([name, spec]) => (spec.type === 'string' && spec.required ? optionForm(name, spec) : `[${optionForm(name, spec)}]`)).join(' ');
+  return synopsisParts(options).join(' ');
 }
 
 const HELP_WIDTH = 80;
@@ -89,49 +122,70 @@ function wrap(text: string, width: number): string[] {
 /** The "Options:" lines: `  -c, --config FILE   help (default ...)`, help aligned and wrapped. */
 export function optionsHelp(options: OptionSpecs): string {
   const labels = Object.entries(options).map(([name, spec]) => ({
-    label: `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value}` : ''}`,
+    label: `${spec.short ? `-${spec.short}, ` : '    '}${longForm(name, spec)}${spec.type === 'string' ? ` ${spec.value}` : ''}`,
     help: spec.type === 'string' && spec.default !== undefined ? `${spec.help} (default ${spec.default})` : spec.help,
   }));
   const column = Math.max(...labels.map(({ label }) => label.length)) + 4;
   return labels.flatMap(({ label, help }) => wrap(help, HELP_WIDTH - column).map((line, index) => (index === 0 ? `  ${label.padEnd(column - 2)}${line}` : `${' '.repeat(column)}${line}`))).join('\n');
 }
 
+/** The long names an option is written as: `NAME`, and `no-NAME` for a negatable flag. */
+function longNames(options: OptionSpecs): string[] {
+  return Object.entries(options).flatMap(([name, spec]) => (spec.type === 'boolean' && spec.negatable ? [name, `no-${name}`] : [name]));
+}
+
 /** The `--name` an unknown option was written as, from the arguments (`--jsno`, `--jsno=1`). */
 function unknownLongOption(args: readonly string[], options: OptionSpecs): string | undefined {
+  const known = new Set(longNames(options));
   for (const arg of args) {
     if (arg === '--') return undefined;
     const name = /^--([^=]+)/.exec(arg)?.[1];
-    if (name !== undefined && !Object.prototype.hasOwnProperty.call(options, name)) return name;
+    if (name !== undefined && !known.has(name)) return name;
   }
   return undefined;
 }
 
+/** Misuse for an unknown option, with the closest known one when `unknown` (the name as written) is close to one. */
+function unknownOptionError(message: string, unknown: string | undefined, options: OptionSpecs): UsageError {
+  const closest = unknown === undefined ? undefined : closestSpelling(unknown, longNames(options));
+  return new UsageError(closest ? `${message}: did you mean --${closest}?` : message);
+}
+
 /**
  * parseArgs with the misuse reported as a UsageError instead of a Node stack trace: an unknown
- * option (with the closest known one), a stray argument, a missing value, an option given twice,
- * a required option missing. --help wins over a missing required option.
+ * option (with the closest known one), a stray argument, a missing value, an option given twice
+ * (`--x` and `--no-x` too) but a `multiple` one, a required option missing. --help wins over a
+ * missing required option.
  */
 export function parseCommandArgs<T extends OptionSpecs>(args: string[], options: T): ParsedCommandArgs<T> {
   const config = Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, {
-    type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.default !== undefined ? { default: spec.default } : {}),
+    type: spec.type,
+    ...(spec.short ? { short: spec.short } : {}),
+    ...(spec.default !== undefined ? { default: spec.default } : {}),
+    ...(spec.type === 'string' && spec.multiple ? { multiple: true } : {}),
   }]));
+  // parseArgs negates every flag or none: a `--no-` of a flag that is not negatable is refused below.
+  const allowNegative = Object.values(options).some((spec) => spec.type === 'boolean' && spec.negatable);
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof config; allowPositionals: false; strict: true; tokens: true }>>;
   try {
-    parsed = parseArgs({ args, options: config, allowPositionals: false, strict: true, tokens: true });
+    parsed = parseArgs({ args, options: config, allowPositionals: false, strict: true, tokens: true, allowNegative });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownLongOption(args, options) : undefined;
-    const closest = unknown === undefined ? undefined : closestSpelling(unknown, Object.keys(options));
-    throw new UsageError(closest ? `${message}: did you mean --${closest}?` : message);
+    throw unknownOptionError(message, (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownLongOption(args, options) : undefined, options);
   }
   const seen = new Set<string>();
+  const given: GivenOption[] = [];
   for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
-    if (seen.has(token.name)) {
-      const spec = options[token.name];
+    const spec = options[token.name];
+    if (token.rawName === `--no-${token.name}` && spec.type === 'boolean' && !spec.negatable) {
+      throw unknownOptionError(`Unknown option '${token.rawName}'`, token.rawName.slice(2), options);
+    }
+    if (seen.has(token.name) && !(spec.type === 'string' && spec.multiple)) {
       throw new UsageError(`${optionNames(token.name, spec)} is given twice: give it once${spec.type === 'string' ? ' (the second value would silently replace the first)' : ''}`);
     }
     seen.add(token.name);
+    given.push(token.value === undefined ? { name: token.name } : { name: token.name, value: token.value });
   }
   const values = parsed.values as Record<string, unknown>;
   if (!values.help) {
@@ -139,5 +193,6 @@ export function parseCommandArgs<T extends OptionSpecs>(args: string[], options:
       if (spec.type === 'string' && spec.required && values[name] === undefined) throw new UsageError(`${optionNames(name, spec)} is required`);
     }
   }
-  return { values: parsed.values, positionals: parsed.positionals } as ParsedCommandArgs<T>;
+  // parseArgs typed the values by the config built above, not by T: the same options, spelled out.
+  return { values: parsed.values as unknown, positionals: parsed.positionals, given } as ParsedCommandArgs<T>;
 }

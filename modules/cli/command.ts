@@ -1,7 +1,7 @@
 import { resolveEndpointUrl } from '../core/emulator';
 import { ResolvedConfig } from '../core/validate';
 import { AwsTimeouts, resolveTimeouts } from '../aws/timeouts';
-import { CONFIG_OPTIONS, HELP_OPTION, OptionSpecs, ParsedCommandArgs, UsageError, optionsHelp, optionsSynopsis, parseCommandArgs } from './args';
+import { CONFIG_OPTIONS, GivenOption, HELP_OPTION, OptionSpecs, ParsedCommandArgs, UsageError, optionsHelp, optionsSynopsis, parseCommandArgs, synopsisParts } from './args';
 import { loadConfigSourceOrReport } from './config';
 import { readInputFile } from './files';
 import { Output } from './output';
@@ -34,8 +34,8 @@ export interface CommandDefinition<O extends OptionSpecs> {
   readonly options: O;
   /** Sections after the options (environment variables, timeouts, exit status). */
   readonly notes?: string;
-  /** Runs the command with the parsed options; resolves to the exit status. */
-  run(values: OptionValues<O>, out: Output): Promise<number>;
+  /** Runs the command with the parsed options (and, where their order matters, the options as given); resolves to the exit status. */
+  run(values: OptionValues<O>, out: Output, given: readonly GivenOption[]): Promise<number>;
 }
 
 const USAGE_WIDTH = 80;
@@ -45,7 +45,7 @@ function usageLine(name: string, options: OptionSpecs): string {
   const lead = `Usage: ica-s3 ${name} `;
   const lines: string[] = [];
   let line = '';
-  for (const part of optionsSynopsis(options).match(/\[[^\]]*\]|\S+ [A-Z]+|\S+/g) ?? []) {
+  for (const part of synopsisParts(options)) {
     if (line && lead.length + line.length + 1 + part.length > USAGE_WIDTH) { lines.push(line); line = part; } else line = line ? `${line} ${part}` : part;
   }
   return `${lead}${[...lines, line].join(`\n${' '.repeat(lead.length)}`)}`.trimEnd();
@@ -74,9 +74,9 @@ export function defineCommand<O extends OptionSpecs>(definition: CommandDefiniti
     synopsis: `ica-s3 ${definition.name} ${optionsSynopsis(definition.options)}`.trimEnd(),
     usage,
     async run(args: string[], out: Output): Promise<number> {
-      const { values } = parseCommandArgs(args, options);
+      const { values, given } = parseCommandArgs(args, options);
       if ((values as { help?: boolean }).help) { out.log(usage); return 0; }
-      return definition.run(values as OptionValues<O>, out);
+      return definition.run(values as OptionValues<O>, out, given);
     },
   };
 }

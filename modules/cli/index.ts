@@ -2,17 +2,17 @@
  * `ica-s3`: the command-line entry. Each command module is imported only when that command runs,
  * so `validate` never loads cdktf.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { InvalidEndpointUrl } from '../core/emulator';
 import { closestSpelling } from '../core/spelling';
 import { UsageError } from './args';
 import type { Command } from './command';
-import { FileError } from './files';
+import { FileError, packageFile } from './files';
 import { Output, processOutput } from './output';
 
 /** Command name -> loader. Add a command here and in its own module under commands/. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init')).initCommand,
   validate: async () => (await import('./commands/validate')).validateCommand,
   synth: async () => (await import('./commands/synth')).synthCommand,
   generate: async () => (await import('./commands/generate')).generateCommand,
@@ -61,10 +61,8 @@ async function unknownCommand(name: string, out: Output): Promise<number> {
   return 2;
 }
 
-/** The package version: package.json is two folders up from source, three from dist/. */
 function version(): string {
-  const path = [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')].find(existsSync) as string;
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI; resolves to the exit status (0 ok, 1 bad config or failed check, 2 misuse). */

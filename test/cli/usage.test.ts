@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OptionSpec } from '../../modules/cli/args';
+import { OptionSpec, UsageError, parseCommandArgs } from '../../modules/cli/args';
 import type { Command } from '../../modules/cli/command';
 import { allCommands, main } from '../../modules/cli/index';
 import { RULES } from '../../modules/core/rule-catalogue';
@@ -34,10 +34,17 @@ function usageLine(help: string): string {
   return help.slice(0, help.indexOf('\n\n')).replace(/\s+/g, ' ');
 }
 
-/** How the usage writes an option: `-c FILE`, `--write`. */
-function form(name: string, spec: OptionSpec): string {
-  return `${spec.short ? `-${spec.short}` : `--${name}`}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
+/** `--name`, or `--[no-]name` for a negatable flag. */
+function long(name: string, spec: OptionSpec): string {
+  return spec.type === 'boolean' && spec.negatable ? `--[no-]${name}` : `--${name}`;
 }
+
+/** How the usage writes an option: `-c FILE`, `--write`, `--[no-]restrict-to-ica`. */
+function form(name: string, spec: OptionSpec): string {
+  return `${spec.short ? `-${spec.short}` : long(name, spec)}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
+}
+
+const repeatable = (spec: OptionSpec) => spec.type === 'string' && spec.multiple === true;
 
 const declared = (command: Command) => Object.entries(command.options).filter(([name]) => name !== 'help');
 
@@ -61,7 +68,7 @@ describe('every command', () => {
   test('its usage line names every option it takes, in its declared order, and nothing else', () => {
     for (const command of commands) {
       const line = usageLine(command.usage);
-      const expected = declared(command).map(([name, spec]) => (spec.type === 'string' && spec.required ? form(name, spec) : `[${form(name, spec)}]`));
+      const expected = declared(command).map(([name, spec]) => `${spec.type === 'string' && spec.required ? form(name, spec) : `[${form(name, spec)}]`}${repeatable(spec) ? '...' : ''}`);
       expect(line).toBe(`Usage: ${command.synopsis}`);
       expect(command.synopsis).toBe([`ica-s3 ${command.name}`, ...expected].join(' '));
       for (const usage of command.usage.split('\n\n')[0].split('\n')) expect(usage.length).toBeLessThanOrEqual(80);
@@ -72,7 +79,7 @@ describe('every command', () => {
     for (const command of commands) {
       const options = command.usage.slice(command.usage.indexOf('\nOptions:\n')).split('\n\n')[0].replace(/\s+/g, ' ');
       for (const [name, spec] of Object.entries(command.options)) {
-        const label = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
+        const label = `${spec.short ? `-${spec.short}, ` : ''}${long(name, spec)}${spec.type === 'string' ? ` ${spec.value}` : ''}`;
         const help = spec.type === 'string' && spec.default !== undefined ? `${spec.help} (default ${spec.default})` : spec.help;
         expect({ command: command.name, option: name, listed: options.includes(` ${label} ${help.replace(/\s+/g, ' ')}`) })
           .toEqual({ command: command.name, option: name, listed: true });
@@ -91,9 +98,9 @@ describe('every command', () => {
     }
   });
 
-  test('any option given twice is misuse, exit 2, naming the option; nothing runs', async () => {
+  test('any option given twice is misuse (but one that says it repeats), exit 2, naming the option; nothing runs', async () => {
     for (const command of commands) {
-      for (const [name, spec] of declared(command)) {
+      for (const [name, spec] of declared(command).filter(([, option]) => !repeatable(option))) {
         const once = spec.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`];
         const twice = spec.short && spec.type === 'string' ? [...once, `-${spec.short}`, 'y'] : [...once, ...once];
         const { status, logs, errors } = await run(command.name, ...twice);
@@ -140,6 +147,31 @@ describe('commands', () => {
     const two = await run('help', 'validate', 'synth');
     expect(two.status).toBe(2);
     expect(two.errors).toMatch(/^ica-s3 help: give one command/);
+  });
+});
+
+describe('options that repeat or negate', () => {
+  const OPTIONS = {
+    bucket: { type: 'string', value: 'BUCKET', multiple: true, help: 'a bucket' },
+    prefix: { type: 'string', value: 'PREFIX', multiple: true, help: 'a prefix of the bucket before it' },
+    restrict: { type: 'boolean', negatable: true, help: 'yes or no' },
+    json: { type: 'boolean', default: false, help: 'a plain flag' },
+  } as const;
+
+  test('a multiple option gives its values in order, and every option comes back in the order given', () => {
+    const { values, given } = parseCommandArgs(['--bucket', 'a', '--prefix', 'x/', '--bucket', 'b', '--prefix', 'y/', '--restrict'], OPTIONS);
+    expect(values.bucket).toEqual(['a', 'b']);
+    expect(given).toEqual([
+      { name: 'bucket', value: 'a' }, { name: 'prefix', value: 'x/' }, { name: 'bucket', value: 'b' }, { name: 'prefix', value: 'y/' }, { name: 'restrict' },
+    ]);
+  });
+
+  test('a negatable flag takes --no-, once; a plain flag does not, with the closest spelling', () => {
+    expect(parseCommandArgs(['--no-restrict'], OPTIONS).values.restrict).toBe(false);
+    expect(parseCommandArgs([], OPTIONS).values.restrict).toBeUndefined();
+    expect(() => parseCommandArgs(['--restrict', '--no-restrict'], OPTIONS)).toThrow(new UsageError('--restrict is given twice: give it once'));
+    expect(() => parseCommandArgs(['--no-json'], OPTIONS)).toThrow(new UsageError("Unknown option '--no-json'"));
+    expect(() => parseCommandArgs(['--no-restrcit'], OPTIONS)).toThrow(new UsageError("Unknown option '--no-restrcit': did you mean --no-restrict?"));
   });
 });
 
