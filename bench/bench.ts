@@ -5,9 +5,10 @@
  * - as the whole `node bin/ica-s3.js ...` process (what a user waits for: Node start-up, module
  *   loading, validation, rendering, writing the files), median of several runs;
  * - in process, after one warm-up run (module loading reported separately).
- * Then both large configs are planned through both renderers and applied on moto (scale-on-moto.ts).
- * Exits 1 when a whole-process figure is over its budget, the renderers differ, or a policy is over
- * IAM's limit.
+ * Then the generated module is planned for 100 and for 1,000 prefixes (module-plan.ts; within 3x
+ * of each other), and both large configs are planned through both renderers and applied on moto
+ * (scale-on-moto.ts). Exits 1 when a whole-process figure is over its budget, the module's plan
+ * grows more than that, the renderers differ, or a policy is over IAM's limit.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,7 @@ function labConfig(name: string, buckets: number, prefixes: number): IcaConfigIn
     bucketPolicy: { restrictToIca: true, crossAccountCopy: true },
   };
 }
+const planInput = labConfig('bench-plan', 5, 20);
 const largeInput = labConfig('bench', 20, 10);
 const hugeInput = labConfig('bench-huge', 50, 20);
 const largeFile = join(scratch, 'large.json');
@@ -110,6 +112,20 @@ rows.push(
 );
 rmSync(scratch, { recursive: true, force: true });
 
+/** How much longer the module's plan may take at 1,000 prefixes than at 100. */
+const PLAN_GROWTH_BUDGET = 3;
+
+async function modulePlan(): Promise<void> {
+  const { modulePlans, modulePlanTable, planGrowth } = await import('./module-plan');
+  const planRows = await modulePlans({ '5 buckets x 20 prefixes': resolveConfig(planInput), '50 buckets x 20 prefixes': huge });
+  const growth = planGrowth(planRows);
+  process.stdout.write(`${[...modulePlanTable(planRows), '', `1,000 prefixes against 100: ${growth.toFixed(2)}x (budget ${PLAN_GROWTH_BUDGET}x)`, ''].join('\n')}\n`);
+  if (growth > PLAN_GROWTH_BUDGET) {
+    process.stderr.write(`the module's plan grows ${growth.toFixed(2)}x from 100 to 1,000 prefixes, over ${PLAN_GROWTH_BUDGET}x\n`);
+    process.exitCode = 1;
+  }
+}
+
 async function scale(): Promise<ScaleRow[]> {
   // Loaded only now: it loads the test harness, which would skew the module loading figures above.
   const { scaleOnMoto, scaleTable } = await import('./scale-on-moto');
@@ -133,7 +149,7 @@ if (over.length > 0) {
   process.stderr.write(`over budget: ${over.map((row) => row.task).join(', ')}\n`);
   process.exitCode = 1;
 }
-scale().then((scaleRows) => {
+modulePlan().then(scale).then((scaleRows) => {
   const failed = scaleRows.filter((row) => row.planDifferences + row.stateDifferences > 0 || row.largestPolicy > AWS_QUOTAS.managedPolicyChars.value);
   if (failed.length > 0) {
     process.stderr.write(`the renderers differ or a policy is over IAM's limit: ${failed.map((row) => row.config).join(', ')}\n`);

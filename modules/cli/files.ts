@@ -4,7 +4,7 @@
  * errno.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Stats, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FileToWrite, FileWriteError, writeFilesAtomic } from '../core/files';
@@ -66,6 +66,37 @@ export function writeOutputFiles(flag: string, dir: string, files: readonly Outp
 /** Replaces the config file atomically (adopt --write). */
 export function writeConfigFile(path: string, content: string): void {
   writeOrExplain(`${optionLabel('-c', path)} (--write)`, [{ path, content, durable: true }], 'copy the config somewhere writable and pass it with -c');
+}
+
+/**
+ * Refuses (FileError) to write a new config file (init) where a file exists, unless `force`, or
+ * where a directory is. init checks before its first question, so that nobody answers them all
+ * for nothing, and again when it writes.
+ */
+export function checkNewConfigFile(path: string, force: boolean): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return; // nothing there, or nothing readable: writing reports what is wrong
+  }
+  const label = optionLabel('-c', path);
+  if (stats.isDirectory()) throw new FileError(`${label}: ${JSON.stringify(path)} is a directory; name the file to write in it, such as -c ${JSON.stringify(join(path, 'ica.config.json'))}`);
+  if (!force) throw new FileError(`${label}: ${JSON.stringify(path)} exists; nothing was written: run again with --force to replace it, or choose another file with -c`);
+}
+
+/** Writes a new config file (init) atomically, with its directory, after checkNewConfigFile. */
+export function writeNewConfigFile(path: string, content: string, force: boolean): void {
+  checkNewConfigFile(path, force);
+  const label = optionLabel('-c', path);
+  const elsewhere = 'choose another file with -c';
+  makeDirectory(label, dirname(path), elsewhere);
+  writeOrExplain(label, [{ path, content, durable: true }], elsewhere);
+}
+
+/** A file at the root of this package (package.json, ica-config.schema.json): two folders above this module in source, three in dist/. */
+export function packageFile(name: string): string {
+  return [join(__dirname, '..', '..', name), join(__dirname, '..', '..', '..', name)].find(existsSync) as string;
 }
 
 /** Reads a file named by an option (--outputs FILE); a FileError says what is wrong with it. */

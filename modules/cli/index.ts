@@ -2,16 +2,17 @@
  * `ica-s3`: the command-line entry. Each command module is imported only when that command runs,
  * so `validate` never loads cdktf.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { InvalidEndpointUrl } from '../core/emulator';
+import { closestSpelling } from '../core/spelling';
 import { UsageError } from './args';
 import type { Command } from './command';
-import { FileError } from './files';
+import { FileError, packageFile } from './files';
 import { Output, processOutput } from './output';
 
 /** Command name -> loader. Add a command here and in its own module under commands/. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init')).initCommand,
   validate: async () => (await import('./commands/validate')).validateCommand,
   synth: async () => (await import('./commands/synth')).synthCommand,
   generate: async () => (await import('./commands/generate')).generateCommand,
@@ -23,17 +24,45 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   connect: async () => (await import('./commands/connect')).connectCommand,
 };
 
+/** Every command, in the order of the usage (this loads them all). */
+export async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
 async function usage(): Promise<string> {
   const lines = ['Usage: ica-s3 <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`);
-  lines.push('', 'Run "ica-s3 <command> --help" for the options of a command.');
+  for (const command of await allCommands()) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
+  lines.push('', 'Run "ica-s3 help <command>" (or "ica-s3 <command> --help") for the options of a command;', '"ica-s3 --version" prints the version.');
   return lines.join('\n');
 }
 
-/** The package version: package.json is two folders up from source, three from dist/. */
+/** The words `ica-s3` takes first, for "did you mean". */
+const FIRST_WORDS = [...Object.keys(COMMANDS), 'help', '--help', '--version'];
+
+function loaderOf(name: string): (() => Promise<Command>) | undefined {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** `ica-s3 help`: the usage; `ica-s3 help CMD`: the same as `ica-s3 CMD --help`. */
+async function help(args: readonly string[], out: Output): Promise<number> {
+  const [topic, ...rest] = args;
+  if (topic === undefined || topic === '--help' || topic === '-h') { out.log(await usage()); return 0; }
+  if (rest.length > 0) { out.error(`ica-s3 help: give one command, as in "ica-s3 help validate"\n\n${await usage()}`); return 2; }
+  const load = loaderOf(topic);
+  if (!load) return unknownCommand(topic, out);
+  out.log((await load()).usage);
+  return 0;
+}
+
+/** Unknown command: misuse, with the closest command and the usage (stderr, exit 2). */
+async function unknownCommand(name: string, out: Output): Promise<number> {
+  const closest = closestSpelling(name, FIRST_WORDS);
+  out.error(`ica-s3: unknown command ${JSON.stringify(name)}${closest ? `; did you mean "${closest}"?` : ''}\n\n${await usage()}`);
+  return 2;
+}
+
 function version(): string {
-  const path = [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')].find(existsSync) as string;
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI; resolves to the exit status (0 ok, 1 bad config or failed check, 2 misuse). */
@@ -44,16 +73,14 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     out.error(await usage());
     return 2;
   }
-  if (name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h') {
     out.log(await usage());
     return 0;
   }
   if (name === '--version') { out.log(version()); return 0; }
-  const load = COMMANDS[name];
-  if (!load) {
-    out.error(`ica-s3: unknown command "${name}"\n\n${await usage()}`);
-    return 2;
-  }
+  if (name === 'help') return help(args, out);
+  const load = loaderOf(name);
+  if (!load) return unknownCommand(name, out);
   const command = await load();
   try {
     return await command.run(args, out);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ICA_ORIGIN } from './actions';
 import { AWS_QUOTAS } from './quotas';
-import { findIcaRegion, icaRegionChoices } from './regions';
+import { findIcaRegion, unknownIcaRegionDetail } from './regions';
 import {
   ACCESS_KEY_LABEL_PATTERN, AWS_REGION_PATTERN, CORS_HEADER_PATTERN, CORS_ORIGIN_PATTERN, CORS_RULE_ID_PATTERN, KEPT_CORS_ORIGIN_PATTERN, KMS_KEY_ARN_PATTERN, NAMESPACE_PATTERN, OIDC_PROVIDER_ID_PATTERN,
   PGP_KEY_PATTERN, PRINCIPAL_ARN_PATTERN, SECRET_NAME_PATTERN, SSM_PARAMETER_NAME_PATTERN, STACK_NAME_PATTERN,
@@ -190,7 +190,7 @@ export const configSchema = z.strictObject({
   $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
   name: patternString(STACK_NAME_PATTERN, 'name.pattern')
     .describe('Name of this connection: the cdktf stack and the KMS key aliases are named after it.'),
-  icaRegion: checkedString((value) => (findIcaRegion(value) ? [] : [ruleProblem('ica-region.known', value, `known: ${icaRegionChoices()}`)])).describe('ICA region by code (US, EU/DE, GB/UK, ...), name ("Germany") or AWS region ("eu-central-1"). Every resource is created in its AWS region.'),
+  icaRegion: checkedString((value) => (findIcaRegion(value) ? [] : [ruleProblem('ica-region.known', value, unknownIcaRegionDetail(value))])).describe('ICA region by code (US, EU/DE, GB/UK, ...), name ("Germany") or AWS region ("eu-central-1"). Every resource is created in its AWS region.'),
   credential: z.discriminatedUnion('method', [userCredentialSchema, roleCredentialSchema])
     .describe('How ICA authenticates: {"method": "role", ...} (recommended) or {"method": "user", ...}.'),
   policyName: checkedString((value) => iamNameProblems('policy', value)).default('illumina-ica-admin-policy')

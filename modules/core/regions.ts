@@ -6,6 +6,7 @@
  * This module imports nothing from cdktf: the CDKTF stacks and the Terraform generator both
  * render this one table.
  */
+import { closestSpelling } from './spelling';
 
 /** The AWS account that owns Illumina's regional cross-account copy/move roles. */
 export const ILLUMINA_CROSS_ACCOUNT_ID = '079623148045';
@@ -141,6 +142,19 @@ export const ICA_REGION_SPELLINGS: Readonly<Record<string, string>> = (() => {
 export function icaRegionChoices(): string {
   return ICA_REGIONS.map((region: IcaRegion) =>
     `${[region.code, ...region.aliases].join('/')} (${region.name}, ${region.awsRegion})`).join(', ');
+}
+
+/**
+ * What to say of a value that is no ICA region: the closest spelling of one (as the table writes
+ * it) when the value looks like a typo of it, then every region. The config's icaRegion and any
+ * command option that takes a region say the same.
+ */
+export function unknownIcaRegionDetail(input: string): string {
+  const spellings = [...ICA_REGIONS.flatMap((region: IcaRegion) => [region.code, ...region.aliases, region.name, region.awsRegion]), ...Object.keys(EXTRA_NAMES)];
+  const closest = closestSpelling(input.trim(), spellings);
+  const region = closest === undefined ? undefined : findIcaRegion(closest);
+  const hint = closest && region ? `did you mean ${JSON.stringify(closest)}${closest === region.name ? '' : ` (${region.name})`}? ` : '';
+  return `${hint}known: ${icaRegionChoices()}`;
 }
 
 /** The ARN of Illumina's cross-account copy/move role in a region. */

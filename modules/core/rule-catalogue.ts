@@ -19,6 +19,8 @@ export interface Rule {
    * allow-list: every other rule the module must enforce under the same id.
    */
   readonly notInModule?: string;
+  /** validate warns instead of refusing: the config stays valid, every command prints the warning. */
+  readonly warns?: true;
 }
 
 const BUCKET_NAME_FIX = 'use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
@@ -203,7 +205,17 @@ const QUOTA_RULES = {
   'quota.key-policy-size': { path: 'buckets', message: 'makes the KMS key policy larger than AWS allows', fix: 'report this: the key policy has a fixed size', notInModule: 'the key policy has a fixed size' },
 } as const satisfies Record<string, Rule>;
 
-export const RULES = { ...SCHEMA_RULES, ...NAMING_RULES, ...CROSS_FIELD_RULES, ...QUOTA_RULES } as const satisfies Record<string, Rule>;
+/** Values that are allowed but most likely not meant: validate warns instead of refusing them. */
+const WARNING_RULES = {
+  'prefix.surrounding-space': {
+    path: 'buckets[].prefixes[]', message: 'has a folder name that starts or ends with a space',
+    fix: 'remove the space, unless the folder is really named so: S3 keeps it in every key, and ICA shows the folder like one without it',
+    notInModule: 'a warning, not a refusal: a validation block can only refuse the value',
+    warns: true,
+  },
+} as const satisfies Record<string, Rule>;
+
+export const RULES = { ...SCHEMA_RULES, ...NAMING_RULES, ...CROSS_FIELD_RULES, ...QUOTA_RULES, ...WARNING_RULES } as const satisfies Record<string, Rule>;
 export type RuleId = keyof typeof RULES;
 
 /** What is wrong with one value, and how to fix it; the caller adds the JSON path. */

@@ -65,6 +65,16 @@ export function prefixProblems(prefix: string): RuleProblem[] {
   return problems;
 }
 
+/**
+ * The warnings of one prefix, as the user wrote it: a folder name with a space at either end is
+ * allowed (S3 takes it) but is rarely meant, and looks in ICA like the folder without it.
+ */
+export function prefixWarnings(prefix: string): RuleProblem[] {
+  if (prefix.trim() === '') return []; // the root: prefixProblems refuses it
+  const spaced = prefix.split('/').filter((folder) => folder !== folder.trim());
+  return spaced.length > 0 ? [ruleProblem('prefix.surrounding-space', prefix, spaced.map((folder) => `folder ${JSON.stringify(folder)}`).join(', '))] : [];
+}
+
 /** The form ICA stores: no leading slash, one trailing slash. */
 export function normalisePrefix(prefix: string): string {
   return prefix.endsWith('/') ? prefix : `${prefix}/`;

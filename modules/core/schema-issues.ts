@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { configSchema } from './config-schema';
 import { ConfigProblem, formatPath } from './resolved-config';
 import { RuleId, ruleProblem } from './rule-catalogue';
+import { closestSpelling } from './spelling';
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
@@ -59,20 +60,6 @@ function allowedKeys(raw: unknown, path: readonly PropertyKey[]): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
-}
-
 /** Turns one zod issue into problems that name the path, the fault and the fix. */
 export function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const path = formatPath(issue.path);
@@ -83,10 +70,8 @@ export function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigPr
     case 'unrecognized_keys': {
       const allowed = allowedKeys(raw, issue.path);
       return issue.keys.map((key) => {
-        const closest = allowed
-          .map((candidate) => ({ candidate, distance: editDistance(key, candidate) }))
-          .sort((a, b) => a.distance - b.distance)[0];
-        const hint = closest && closest.distance <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${closest.candidate}"? ` : '';
+        const closest = closestSpelling(key, allowed);
+        const hint = closest ? `did you mean "${closest}"? ` : '';
         return {
           path: formatPath([...issue.path, key]),
           rule: 'schema.unknown-key' as const,

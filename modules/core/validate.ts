@@ -10,8 +10,8 @@ import { IcaRegion, crossAccountRoleArn, findIcaRegion } from './regions';
 import { quotaProblems, quotaWarnings } from './quota-checks';
 import { NAME_FORMATS, formatName } from './renderer-literals';
 import { ConfigError, ResolvedConfig, ResolvedOidc, ValidationResult } from './resolved-config';
-import { normalisePrefix } from './rules';
-import { ruleProblem } from './rule-catalogue';
+import { normalisePrefix, prefixWarnings } from './rules';
+import { propProblem, ruleProblem } from './rule-catalogue';
 import { display, problemsOfIssue, typeName } from './schema-issues';
 
 export { ConfigError, formatPath, formatProblems } from './resolved-config';
@@ -53,6 +53,9 @@ function warningsFor(raw: Record<string, unknown>, region: IcaRegion | undefined
   }
   (Array.isArray(raw.buckets) ? raw.buckets : []).forEach((value, index) => {
     const bucket = asRecord(value);
+    (Array.isArray(bucket?.prefixes) ? bucket.prefixes : []).forEach((prefix, prefixIndex) => {
+      if (typeof prefix === 'string') warnings.push(...prefixWarnings(prefix).map((problem) => propProblem(`buckets[${index}].prefixes[${prefixIndex}]`, problem)));
+    });
     if (bucket?.existing === true && !(Array.isArray(bucket.manage) && bucket.manage.includes('cors'))) {
       warnings.push(`buckets[${index}].manage: "cors" is not listed, so this tool does not add ICA's CORS rule; browser uploads in ICA need it (npx ica-s3 doctor checks the bucket)`);
     }

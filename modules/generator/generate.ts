@@ -25,6 +25,16 @@ export interface GenerateOptions {
   readonly outputDir: string;
 }
 
+/**
+ * The module's `terraform test` file that plans each of `examples` with the mocked provider and
+ * asserts what ICA depends on (the bench plans a large config through it too).
+ */
+export function exampleTestsFile(render: Render, options: GenerateOptions, examples: readonly { readonly name: string; readonly config: ResolvedConfig }[]): string {
+  return render('module/tests/examples.tftest.hcl.hbs', {
+    configFile: options.configFile, outputDir: options.outputDir, mocks: MOCKS, examples: examples.map((example) => exampleRun(example.name, example.config)),
+  });
+}
+
 /** Names padded so that `terraform fmt` finds the `=` signs of a block aligned. */
 function aligned(entries: readonly (readonly [string, string])[]): { name: string; value: string }[] {
   const width = Math.max(...entries.map(([name]) => name.length));
@@ -110,9 +120,7 @@ export function generateFiles(config: ResolvedConfig, options: GenerateOptions):
   for (const example of exampleList) {
     files.set(moduleFile(join('examples', example.name, 'main.tf')), renderExample(render, options, example));
   }
-  files.set(moduleFile(join('tests', 'examples.tftest.hcl')), render('module/tests/examples.tftest.hcl.hbs', {
-    ...header, mocks: MOCKS, examples: exampleList.map((example) => exampleRun(example.name, example.config)),
-  }));
+  files.set(moduleFile(join('tests', 'examples.tftest.hcl')), exampleTestsFile(render, options, exampleList));
   files.set(moduleFile(join('tests', 'validations.tftest.hcl')), render('module/tests/validations.tftest.hcl.hbs', { ...header, runs: validationRuns(MODULE_VARIABLES) }));
   files.set(moduleFile(join('tests', 'validations', 'main.tf')), render('module/tests/validations/main.tf.hbs', view));
   files.set(moduleFile(join('tests', 'validations', 'variables.tf')), variables);

@@ -98,14 +98,15 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the tarball holds the compiled library with its declarations, the CLI, templates, example configs and schema, and nothing else', () => {
+test('the tarball holds the compiled library with its declarations, the CLI, templates, example configs, schema and the docs README links to, and nothing else', () => {
   expect(files).toEqual(expect.arrayContaining([
     'package.json', 'README.md', 'bin/ica-s3.js', 'ica-config.schema.json',
     'dist/modules/index.js', 'dist/modules/index.d.ts',
     'dist/modules/cdktf/ica-s3-connect.js', 'dist/modules/cdktf/ica-s3-connect.d.ts',
     'dist/modules/cli/index.js', 'templates/module/main.tf.hbs', 'examples/two-buckets-several-prefixes.json',
+    'docs/configuration.md', 'docs/commands.md',
   ]));
-  const unexpected = files.filter((path) => !/^(package\.json|README\.md|LICENSE|ica-config\.schema\.json|bin\/[^/]+\.js|dist\/modules\/.+\.(js|d\.ts)|templates\/.+\.hbs|examples\/[^/]+\.json)$/.test(path));
+  const unexpected = files.filter((path) => !/^(package\.json|README\.md|LICENSE|ica-config\.schema\.json|bin\/[^/]+\.js|dist\/modules\/.+\.(js|d\.ts)|templates\/.+\.hbs|examples\/[^/]+\.json|docs\/[^/]+\.md)$/.test(path));
   expect(unexpected).toEqual([]);
   for (const excluded of ['test/', 'bench/', 'tools/', 'dist/test/', 'dist/bench/', 'terraform-out/', 'cdktf.out/', 'examples/cdktf-app/']) {
     expect(files.filter((path) => path.startsWith(excluded))).toEqual([]);

@@ -20,6 +20,27 @@ test('every command the CLI offers is documented in docs/commands.md', async () 
   for (const name of names) expect(commands).toContain(`ica-s3 ${name}`);
 });
 
+test('docs/commands.md gives each command with every option it takes, as its usage line does', async () => {
+  const { allCommands } = await import('../../modules/cli/index');
+  for (const command of await allCommands()) {
+    expect({ command: command.name, documented: commands.includes(`\`npx ${command.synopsis}\``) }).toEqual({ command: command.name, documented: true });
+  }
+});
+
+test('npm start runs what README.md and docs/development.md say it does: validate, synthesize, generate', () => {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const steps = scripts.start.split('&&').map((step) => /^node bin\/ica-s3\.js (\S+)$/.exec(step.trim())?.[1]);
+  expect(steps).toEqual(['validate', 'synth', 'generate']);
+  const development = readFileSync(join(root, 'docs', 'development.md'), 'utf8');
+  const said = [
+    /^npm ci && npm start +# (.*)$/m.exec(readme)?.[1],
+    /^- `npm start` ([^\n]*(?:\n  [^\n]*)*)/m.exec(development)?.[1].replace(/\s+/g, ' '),
+  ].map((words) => words?.replace(/`/g, ''));
+  for (const words of said) {
+    expect(words).toMatch(/^validates? ica\.config\.json, synthesizes? the CDKTF stack and generates? the Terraform module\b/);
+  }
+});
+
 test('.ci/run runs the test command README.md gives', () => {
   const testCommand = /^npm test\b/m.exec(readme.slice(readme.indexOf('```sh')));
   expect(testCommand).not.toBeNull();

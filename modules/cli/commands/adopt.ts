@@ -1,11 +1,10 @@
 import { statSync } from 'node:fs';
 import { STANDARD_INPUT, configName, stripByteOrderMark } from '../../core/config-file';
 import { TIMEOUTS_HELP } from '../../aws/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
-import { Command, startCommand } from '../command';
+import { CONFIG_OPTIONS, ENDPOINT_OPTIONS, UsageError } from '../args';
+import { defineCommand, startCommand } from '../command';
 import { editBucketEntry } from '../config-edit';
 import { writeConfigFile } from '../files';
-import { Output } from '../output';
 
 /** --write puts the entry back into the config file: standard input or a pipe has no file to write. */
 function refuseUnwritableConfig(path: string): void {
@@ -19,11 +18,10 @@ function refuseUnwritableConfig(path: string): void {
   if (!regular) throw new UsageError(`--write writes the config back into its file, and ${JSON.stringify(path)} is not a regular file: pass the config file with -c FILE`);
 }
 
-export const adoptCommand: Command = {
+export const adoptCommand = defineCommand({
+  name: 'adopt',
   summary: 'read an existing bucket and fill in its config for adoption (read-only on AWS)',
-  usage: `Usage: ica-s3 adopt -b BUCKET [-c FILE] [--write] [--endpoint-url URL]
-
-For a bucket that already exists and is listed in the config: reads its
+  description: `For a bucket that already exists and is listed in the config: reads its
 policy, CORS rules, versioning, encryption and region (read-only, standard
 AWS credential chain) and prints its config entry for adoption:
 "existing": true, "existingPolicy" when the policy holds statements of others
@@ -32,28 +30,19 @@ not ICA's when "cors" is in "manage", and the bucket's own versioning and
 encryption where this tool does not manage them. With --write the entry is
 written into the config file: only that entry's changed keys, the rest of the
 file stays as it is; the file is replaced whole or not at all. Exit status 1
-when the bucket cannot be adopted.
-
-Options:
-  -b, --bucket NAME      the bucket (as listed in the config's "buckets")
-  -c, --config FILE      config file (default ica.config.json; - reads standard
-                         input, without --write)
-      --write            write the adopted entry into the config file
-${ENDPOINT_HELP}
-  -h, --help             show this help
-
-${TIMEOUTS_HELP}`,
-  async run(args: string[], out: Output): Promise<number> {
-    const start = startCommand(this, args, out, {
-      options: { ...CONFIG_OPTIONS, bucket: { type: 'string', short: 'b' }, write: { type: 'boolean', default: false }, ...ENDPOINT_OPTIONS },
-      aws: true,
-      check(values) {
-        if (!values.bucket) throw new UsageError('--bucket is required');
-        if (values.write) refuseUnwritableConfig(values.config);
-      },
-    });
+when the bucket cannot be adopted.`,
+  options: {
+    bucket: { type: 'string', short: 'b', value: 'BUCKET', required: true, help: 'the bucket (as listed in the config\'s "buckets")' },
+    config: { ...CONFIG_OPTIONS.config, help: 'config file, or - for standard input (not with --write)' },
+    write: { type: 'boolean', default: false, help: 'write the adopted entry into the config file' },
+    ...ENDPOINT_OPTIONS,
+  },
+  notes: TIMEOUTS_HELP,
+  async run(values, out) {
+    if (values.write) refuseUnwritableConfig(values.config);
+    const start = startCommand(values, out, { aws: true });
     if (typeof start === 'number') return start;
-    const { values, config, configText: text, aws } = start;
+    const { config, configText: text, aws } = start;
     // Valid JSON already: loadConfigSourceOrReport parsed this same text.
     const raw = JSON.parse(stripByteOrderMark(text)) as Record<string, unknown>;
     const rawBuckets = raw.buckets as Record<string, unknown>[];
@@ -83,4 +72,4 @@ ${TIMEOUTS_HELP}`,
     }
     return 0;
   },
-};
+});

@@ -10,9 +10,8 @@ import { formatPlannedRequests, plannedRequests } from '../../ica/dry-run';
 import { formatConnectReport } from '../../ica/report';
 import { ICA_API_BASE, TerraformOutputs, missingSecretReason, parseTerraformOutputs, payloadValues } from '../../ica/payload';
 import type { AwsTimeouts } from '../../aws/timeouts';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, UsageError } from '../args';
-import { Command, readJsonOption, startCommand } from '../command';
-import { Output } from '../output';
+import { CONFIG_OPTIONS, ENDPOINT_OPTIONS, UsageError } from '../args';
+import { Command, defineCommand, readJsonOption, startCommand } from '../command';
 import { ProgressStream, withProgress } from '../progress';
 
 /** Values only an apply knows: connect never sends them to ICA. */
@@ -80,11 +79,10 @@ export interface ConnectTuning {
 }
 
 export function connectCommandWith(tuning: ConnectTuning = {}): Command {
-  return {
+  return defineCommand({
+    name: 'connect',
     summary: "create the ICA side through ICA's API: storage credential, storage configurations, validation",
-    usage: `Usage: ica-s3 connect [-c FILE] [--outputs FILE] [--ica-url URL] [--region-id ID] [--update] [--dry-run] [--json]
-
-Creates in ICA what the deployed AWS side needs, through ICA's API, then has ICA
+    description: `Creates in ICA what the deployed AWS side needs, through ICA's API, then has ICA
 validate it: the region (GET /api/regions, matched to icaRegion), the storage
 credential (found by name, credential.icaCredentialName or the config's name;
 the user method creates it, and updates its secret while a key rotation is
@@ -92,59 +90,40 @@ under way; the role method's credential is made in the ICA UI), and one storage
 configuration per prefix (found by name or created, with the bodies of
 ica-payload), each validated, waiting at most ${DEFAULT_POLL.timeoutMs / 1000} s for ICA's verdict. A
 configuration that exists with other values is reported as drift, never
-changed. A second run changes nothing.
-
-Options:
-  -c, --config FILE      config file (default ica.config.json; - reads standard input)
-      --outputs FILE     the JSON of "terraform output -json" of the stack: the
-                         deployed values, and the user method's secret (needed to
-                         create the credential or update its secret). Without it
-                         the values are read from AWS as the doctor reads them.
-      --ica-url URL      ICA's API base (default ${ICA_API_BASE}); https only,
-                         but http for localhost
-      --region-id ID     the ICA region's id, when the tenant lists several that
-                         match icaRegion
-      --update           send the active access key's secret to an existing user
-                         credential even when no rotation is under way
-      --dry-run          print the requests a run sends (secrets masked), send none
-      --json             print the report (or the dry run) as JSON
-${ENDPOINT_HELP}
-  -h, --help             show this help
-
-Environment:
+changed. A second run changes nothing.`,
+    options: {
+      ...CONFIG_OPTIONS,
+      outputs: {
+        type: 'string', value: 'FILE',
+        help: 'the JSON of "terraform output -json" of the stack: the deployed values, and the user method\'s secret (needed to create the credential or update its secret). Without it the values are read from AWS as the doctor reads them.',
+      },
+      'ica-url': { type: 'string', value: 'URL', help: `ICA's API base (default ${ICA_API_BASE}); https only, but http for localhost` },
+      'region-id': { type: 'string', value: 'ID', help: "the ICA region's id, when the tenant lists several that match icaRegion" },
+      update: { type: 'boolean', default: false, help: "send the active access key's secret to an existing user credential even when no rotation is under way" },
+      'dry-run': { type: 'boolean', default: false, help: 'print the requests a run sends (secrets masked), send none' },
+      json: { type: 'boolean', default: false, help: 'print the report (or the dry run) as JSON' },
+      ...ENDPOINT_OPTIONS,
+    },
+    notes: `Environment:
   ${ICA_API_KEY_ENV}            an ICA API key, sent as X-API-Key; or
   ${ICA_ACCESS_TOKEN_ENV}       a bearer token. Never a flag, never printed or written.
 
 Every request waits at most ${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s; answers 429 and 5xx are tried ${DEFAULT_RETRY.attempts} times
 with backoff. Exit status 0 when every storage configuration is connected and
 valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
-    async run(args: string[], out: Output): Promise<number> {
-      const start = startCommand(this, args, out, {
-        options: {
-          ...CONFIG_OPTIONS,
-          outputs: { type: 'string' },
-          'ica-url': { type: 'string' },
-          'region-id': { type: 'string' },
-          update: { type: 'boolean', default: false },
-          'dry-run': { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-          ...ENDPOINT_OPTIONS,
-        },
-        aws: true,
-        check: (options) => {
-          try {
-            resolveIcaUrl(options['ica-url']);
-          } catch (error) {
-            if (error instanceof IcaUrlError) throw new UsageError(error.message);
-            throw error;
-          }
-          if (!icaAuthFromEnv() && !options['dry-run']) {
-            throw new UsageError(`set ${ICA_API_KEY_ENV} (an API key: ICA > your user menu > Manage API Keys) or ${ICA_ACCESS_TOKEN_ENV} in the environment; connect takes no secret as a flag`);
-          }
-        },
-      });
+    async run(values, out) {
+      try {
+        resolveIcaUrl(values['ica-url']);
+      } catch (error) {
+        if (error instanceof IcaUrlError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (!icaAuthFromEnv() && !values['dry-run']) {
+        throw new UsageError(`set ${ICA_API_KEY_ENV} (an API key: ICA > your user menu > Manage API Keys) or ${ICA_ACCESS_TOKEN_ENV} in the environment; connect takes no secret as a flag`);
+      }
+      const start = startCommand(values, out, { aws: true });
       if (typeof start === 'number') return start;
-      const { values, config } = start;
+      const { config } = start;
       const baseUrl = resolveIcaUrl(values['ica-url']);
       const auth = icaAuthFromEnv();
 
@@ -209,7 +188,7 @@ valid, 1 when anything failed, drifted or is still validating, 2 on misuse.`,
       out.log(values.json ? JSON.stringify({ baseUrl, ...report }, null, 2) : formatConnectReport(report, values.config, baseUrl));
       return report.ok ? 0 : 1;
     },
-  };
+  });
 }
 
 export const connectCommand = connectCommandWith();

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { configName } from '../../core/config-file';
 import { ICA_API, PayloadError, icaPayloads, parseTerraformOutputs } from '../../ica/payload';
 import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';
-import { Command, readJsonOption, startCommand } from '../command';
+import { defineCommand, readJsonOption, startCommand } from '../command';
 import { GENERATED_MARKER, OUTPUT_MANIFEST, OutputFile, writeOutputFiles } from '../files';
-import { Output } from '../output';
 
 /** The README of the output: the order of the calls, under the header of every generated file. */
 function readme(configFile: string, notes: readonly string[]): string {
@@ -18,11 +17,10 @@ function readme(configFile: string, notes: readonly string[]): string {
   ].join('\n');
 }
 
-export const icaPayloadCommand: Command = {
+export const icaPayloadCommand = defineCommand({
+  name: 'ica-payload',
   summary: "write the JSON bodies for ICA's API: storage credential and storage configurations",
-  usage: `Usage: ica-s3 ica-payload [-c FILE] [-o DIR] [--outputs FILE] [--include-secret] [--force]
-
-Writes the request bodies that finish the connection through ICA's API:
+  description: `Writes the request bodies that finish the connection through ICA's API:
   storage-credential.json           ${ICA_API.createStorageCredential} (user method, type AWS_USER;
                                     role credentials are created in the ICA UI)
   storage-configuration.<name>.json ${ICA_API.createStorageConfiguration}, one per bucket prefix
@@ -30,30 +28,24 @@ Writes the request bodies that finish the connection through ICA's API:
 The ICA region id and the storage credential id are placeholders (YOUR_ICA_REGION_ID,
 YOUR_STORAGE_CREDENTIAL_ID): ${ICA_API.regions} and ${ICA_API.listStorageCredentials} give them.
 ${OUTPUT_MANIFEST} records the JSON files it wrote: a rerun overwrites only its own files, and
-only while they are unchanged; otherwise it lists them, writes nothing and exits 1.
-
-Options:
-  -c, --config FILE     config file (default ica.config.json; - reads standard input)
-  -o, --output DIR      output directory (default ica-payload)
-      --outputs FILE    the JSON of "terraform output -json" (or a state file): real
-                        access key id, role ARN and KMS key ARNs instead of placeholders
-      --include-secret  put the secret access key from --outputs into
-                        storage-credential.json (mode 0600); without it the file holds
-                        the placeholder YOUR_SECRET_ACCESS_KEY
-      --force           overwrite files in DIR that ica-s3-connect did not write
-  -h, --help            show this help`,
-  async run(args: string[], out: Output): Promise<number> {
-    const start = startCommand(this, args, out, {
-      options: {
-        ...CONFIG_OPTIONS,
-        output: { type: 'string', short: 'o', default: 'ica-payload' },
-        outputs: { type: 'string' },
-        'include-secret': { type: 'boolean', default: false },
-        ...FORCE_OPTIONS,
-      },
-    });
+only while they are unchanged; otherwise it lists them, writes nothing and exits 1.`,
+  options: {
+    ...CONFIG_OPTIONS,
+    output: { type: 'string', short: 'o', default: 'ica-payload', value: 'DIR', help: 'output directory' },
+    outputs: {
+      type: 'string', value: 'FILE',
+      help: 'the JSON of "terraform output -json" (or a state file): real access key id, role ARN and KMS key ARNs instead of placeholders',
+    },
+    'include-secret': {
+      type: 'boolean', default: false,
+      help: 'put the secret access key from --outputs into storage-credential.json (mode 0600); without it the file holds the placeholder YOUR_SECRET_ACCESS_KEY',
+    },
+    ...FORCE_OPTIONS,
+  },
+  async run(values, out) {
+    const start = startCommand(values, out);
     if (typeof start === 'number') return start;
-    const { values, config } = start;
+    const { config } = start;
     const outputs = readJsonOption(out, 'ica-payload', '--outputs', values.outputs, parseTerraformOutputs);
     if (!outputs) return 1;
     let payloads;
@@ -76,4 +68,4 @@ Options:
     out.log(payloads.notes.join('\n'));
     return 0;
   },
-};
+});

@@ -2,9 +2,8 @@ import { bucketPolicy, icaCorsRule, kmsKeyPolicy, permissionPolicy, storageConfi
 import { placeholderRefs } from '../../core/placeholders';
 import { ResolvedConfig } from '../../core/validate';
 import { CONFIG_OPTIONS, FORCE_OPTIONS } from '../args';
-import { Command, startCommand } from '../command';
+import { defineCommand, startCommand } from '../command';
 import { OUTPUT_MANIFEST, writeOutputFiles } from '../files';
-import { Output } from '../output';
 
 /** The documents a console user pastes, by file name, with the seeds' placeholders. */
 export function policyFiles(config: ResolvedConfig): Record<string, unknown> {
@@ -25,29 +24,23 @@ export function policyFiles(config: ResolvedConfig): Record<string, unknown> {
   return files;
 }
 
-export const policiesCommand: Command = {
+export const policiesCommand = defineCommand({
+  name: 'policies',
   summary: 'write the policy documents and ICA form values as JSON files for the console',
-  usage: `Usage: ica-s3 policies [-c FILE] [-o DIR] [--force]
-
-Writes, as formatted JSON: permission-policy.json, trust-policy.json (role method),
+  description: `Writes, as formatted JSON: permission-policy.json, trust-policy.json (role method),
 bucket-policy.<bucket>.json (when a bucket policy option is on), cors.json,
 kms-key-policy.<bucket>.json (SSE-KMS) and ica-storage-configuration.json.
 Values that exist only after the resources do use the seeds' placeholders
 (YOUR_ACCOUNT_ID, YOUR_KEY_ID, YOUR_ACCESS_KEY_ID). ${OUTPUT_MANIFEST} records what it
 wrote: a rerun overwrites only those files, and only while they are unchanged; otherwise it lists
-them, writes nothing and exits 1.
-
-Options:
-  -c, --config FILE   config file (default ica.config.json; - reads standard input)
-  -o, --output DIR    output directory (default policies-out)
-      --force         overwrite files in DIR that ica-s3-connect did not write
-  -h, --help          show this help`,
-  async run(args: string[], out: Output): Promise<number> {
-    const start = startCommand(this, args, out, { options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out' }, ...FORCE_OPTIONS } });
+them, writes nothing and exits 1.`,
+  options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'policies-out', value: 'DIR', help: 'output directory' }, ...FORCE_OPTIONS },
+  async run(values, out) {
+    const start = startCommand(values, out);
     if (typeof start === 'number') return start;
-    const { values, config } = start;
+    const { config } = start;
     const files = Object.entries(policyFiles(config)).map(([path, document]) => ({ path, content: `${JSON.stringify(document, null, 2)}\n` }));
     for (const path of writeOutputFiles('-o', values.output, files, values.force)) out.log(`wrote ${path}`);
     return 0;
   },
-};
+});

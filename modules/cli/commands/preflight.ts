@@ -1,15 +1,13 @@
 import { parseState } from '../../preflight/checks/resources';
 import { TIMEOUTS_HELP } from '../../aws/timeouts';
-import { ENDPOINT_HELP, REPORT_OPTIONS } from '../args';
-import { Command, readJsonOption, startCommand } from '../command';
-import { Output } from '../output';
+import { REPORT_OPTIONS } from '../args';
+import { defineCommand, readJsonOption, startCommand } from '../command';
 import { withProgress } from '../progress';
 
-export const preflightCommand: Command = {
+export const preflightCommand = defineCommand({
+  name: 'preflight',
   summary: 'check, before the first apply, what would make it fail (read-only)',
-  usage: `Usage: ica-s3 preflight [-c FILE] [--json] [--endpoint-url URL] [--state FILE]
-
-Run it with the credentials that will deploy, before the first apply. Reads
+  description: `Run it with the credentials that will deploy, before the first apply. Reads
 the account (read-only, standard AWS credential chain) and prints one line per
 check, with the fix for anything that would make the apply fail: a bucket name
 another account owns, or a bucket of this account the config does not adopt;
@@ -19,22 +17,19 @@ with "oidcProvider": "create" (or is missing with "existing"); an IAM role,
 user or policy, KMS alias, SSM parameter or Secrets Manager secret of the same
 name; a write IAM denies the deployer; and, with restrictToIca and
 exemptDeployer off, a deployer missing from exemptPrincipalArns. Exit status 1
-when a check fails.
-
-Options:
-  -c, --config FILE      config file (default ica.config.json; - reads standard input)
-      --json             print the report as JSON (no progress indicator)
-${ENDPOINT_HELP}
-      --state FILE       the stack's state, as "terraform show -json" prints it
-                         or the state file itself: the names it manages are the
-                         stack's own, not conflicts
-  -h, --help             show this help
-
-${TIMEOUTS_HELP}`,
-  async run(args: string[], out: Output): Promise<number> {
-    const start = startCommand(this, args, out, { options: { ...REPORT_OPTIONS, state: { type: 'string' } }, aws: true });
+when a check fails.`,
+  options: {
+    ...REPORT_OPTIONS,
+    state: {
+      type: 'string', value: 'FILE',
+      help: 'the stack\'s state, as "terraform show -json" prints it or the state file itself: the names it manages are the stack\'s own, not conflicts',
+    },
+  },
+  notes: TIMEOUTS_HELP,
+  async run(values, out) {
+    const start = startCommand(values, out, { aws: true });
     if (typeof start === 'number') return start;
-    const { values, config, aws } = start;
+    const { config, aws } = start;
     const state = readJsonOption(out, 'preflight', '--state', values.state, parseState);
     if (!state) return 1;
     // The AWS SDK loads only here, so validate and synth stay fast.
@@ -44,4 +39,4 @@ ${TIMEOUTS_HELP}`,
     out.log(values.json ? JSON.stringify(checksJson(config, report), null, 2) : formatPreflightReport(config, report));
     return report.ok ? 0 : 1;
   },
-};
+});

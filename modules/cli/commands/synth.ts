@@ -2,10 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { resolveEndpointUrl } from '../../core/emulator';
 import { icaStepsAfterApply } from '../../core/next-steps';
-import { CONFIG_OPTIONS, ENDPOINT_HELP, ENDPOINT_OPTIONS, FORCE_OPTIONS } from '../args';
-import { Command, startCommand } from '../command';
+import { CONFIG_OPTIONS, ENDPOINT_OPTIONS, FORCE_OPTIONS } from '../args';
+import { defineCommand, startCommand } from '../command';
 import { OutputFile, withScratchDirectory, writeOutputFiles } from '../files';
-import { Output } from '../output';
 
 /** Every file under `dir`, by its path relative to `dir`. */
 function filesUnder(dir: string): OutputFile[] {
@@ -14,27 +13,18 @@ function filesUnder(dir: string): OutputFile[] {
     .map((path) => ({ path, content: readFileSync(join(dir, path), 'utf8') }));
 }
 
-export const synthCommand: Command = {
+export const synthCommand = defineCommand({
+  name: 'synth',
   summary: 'write the CDKTF stack (Terraform JSON) for the config',
-  usage: `Usage: ica-s3 synth [-c FILE] [-o DIR] [--endpoint-url URL] [--force]
-
-Synthesizes the CDKTF stack to DIR/stacks/<name>/cdk.tf.json. Deploy it with
+  description: `Synthesizes the CDKTF stack to DIR/stacks/<name>/cdk.tf.json. Deploy it with
 "cdktf deploy", or with terraform init && terraform apply inside that directory.
 A file it would overwrite (DIR/manifest.json, the stack) must be cdktf's output,
-else it lists them, writes nothing and exits 1.
-
-Options:
-  -c, --config FILE      config file (default ica.config.json; - reads standard input)
-  -o, --output DIR       output directory (default cdktf.out)
-${ENDPOINT_HELP}
-      --force            overwrite files in DIR that ica-s3-connect did not write
-  -h, --help             show this help`,
-  async run(args: string[], out: Output): Promise<number> {
-    const start = startCommand(this, args, out, {
-      options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'cdktf.out' }, ...ENDPOINT_OPTIONS, ...FORCE_OPTIONS },
-    });
+else it lists them, writes nothing and exits 1.`,
+  options: { ...CONFIG_OPTIONS, output: { type: 'string', short: 'o', default: 'cdktf.out', value: 'DIR', help: 'output directory' }, ...ENDPOINT_OPTIONS, ...FORCE_OPTIONS },
+  async run(values, out) {
+    const start = startCommand(values, out);
     if (typeof start === 'number') return start;
-    const { values, config } = start;
+    const { config } = start;
     const endpointUrl = resolveEndpointUrl(values['endpoint-url']);
     // cdktf and the provider bindings load only here, so validate and policies stay fast.
     const { synthesize } = await import('../../cdktf/app');
@@ -50,4 +40,4 @@ ${ENDPOINT_HELP}
     out.log(icaStepsAfterApply(config));
     return 0;
   },
-};
+});

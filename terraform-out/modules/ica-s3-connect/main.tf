@@ -288,17 +288,31 @@ locals {
   split_skeleton = length(jsonencode({ Version = "2012-10-17", Statement = concat([
     for kind in distinct(local.split_kinds) : { Sid = local.permission_sids[kind], Effect = "Allow", Action = local.permission_actions[kind], Resource = [""] }
   ], [local.federation_statement]) }))
-  split_room      = max(1, 6144 - local.split_skeleton - max(concat([0], local.split_costs)...))
-  split_policy_of = [for index, cost in local.split_costs : floor((sum(slice(local.split_costs, 0, index + 1)) - 1) / local.split_room)]
+  split_room = max(1, 6144 - local.split_skeleton - max(concat([0], local.split_costs)...))
+  # The running total of the costs, in blocks of 32: each block's total, the totals before each
+  # block, then within the block. One pass over the ARNs plus the (n/32)^2/2 additions of the block
+  # totals, a few thousand at IAM's limit; summing every ARN's predecessors is quadratic (Terraform
+  # has no loop that carries a total).
+  split_block_sums = [
+    for index, cost in local.split_costs : sum(slice(local.split_costs, index, min(index + 32, length(local.split_costs))))
+    if index % 32 == 0
+  ]
+  split_block_starts = [for block, total in local.split_block_sums : sum(concat([0], slice(local.split_block_sums, 0, block)))]
+  split_ends = [
+    for index, cost in local.split_costs : local.split_block_starts[floor(index / 32)] + sum(slice(local.split_costs, index - index % 32, index + 1))
+  ]
+  split_policy_of = [for end in local.split_ends : floor((end - 1) / local.split_room)]
+  # Each policy's ARNs by statement, grouped in one pass rather than one pass per policy and statement.
+  split_groups = { for index, arn in local.split_arns : "${local.split_policy_of[index]}/${local.split_kinds[index]}" => arn... }
   permission_documents = local.permission_size <= 6144 ? [local.permission_statements] : [
     for policy in range(max(concat([0], local.split_policy_of)...) + 1) : concat([
       for kind in local.permission_statement_kinds : {
         Sid      = local.permission_sids[kind]
         Effect   = "Allow"
         Action   = local.permission_actions[kind]
-        Resource = sort([for index, arn in local.split_arns : arn if local.split_kinds[index] == kind && local.split_policy_of[index] == policy])
+        Resource = sort(local.split_groups["${policy}/${kind}"])
       }
-      if length([for index, other in local.split_kinds : other if other == kind && local.split_policy_of[index] == policy]) > 0
+      if contains(keys(local.split_groups), "${policy}/${kind}")
     ], policy == 0 ? [local.federation_statement] : [])
   ]
   # The second and later policies, by name: "<policy_name>-2", "-3", ...

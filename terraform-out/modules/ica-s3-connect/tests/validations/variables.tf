@@ -362,7 +362,7 @@ variable "buckets" {
   }
 
   validation {
-    condition     = alltrue(flatten([for bucket in var.buckets : [for outer in bucket.prefixes : [for inner in bucket.prefixes : (endswith(inner, "/") ? inner : "${inner}/") == (endswith(outer, "/") ? outer : "${outer}/") || !startswith((endswith(inner, "/") ? inner : "${inner}/"), (endswith(outer, "/") ? outer : "${outer}/"))]]]))
+    condition     = alltrue(flatten([for bucket in var.buckets : [for sorted in [sort([for prefix in bucket.prefixes : (endswith(prefix, "/") ? prefix : "${prefix}/")])] : [for index, prefix in slice(sorted, min(1, length(sorted)), length(sorted)) : prefix == sorted[index] || !startswith(prefix, sorted[index])]]]))
     error_message = "buckets[].prefixes[] lies inside another prefix of the bucket. Fix: ICA refuses overlapping prefixes on one bucket (\"Found conflicting storage container notifications with overlapping prefixes\"): keep only the outer one or use sibling folders. [prefixes.overlap]"
   }
 
