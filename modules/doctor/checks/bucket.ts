@@ -6,7 +6,7 @@
 import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS } from '../../core/actions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { ICA_ERRORS } from '../../core/ica-errors';
-import { wildcardMatch } from '../../aws/iam-eval';
+import { wildcardMatch } from '../../core/iam-eval';
 import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../../aws/facts';
 import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
 import { versioningChangeProblem } from '../../account-report/versioning';

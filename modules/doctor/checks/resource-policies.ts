@@ -9,7 +9,7 @@ import { ILLUMINA_CROSS_ACCOUNT_ID } from '../../core/regions';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequirements, prefixRequirements, probeObjectArn } from '../../aws/access';
 import { ICA_ERRORS } from '../../core/ica-errors';
-import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../aws/iam-eval';
+import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../core/iam-eval';
 import { BucketFacts, GrantFacts } from '../../aws/facts';
 import { CheckResult, fail, pass, unreadableResult, warn } from '../../account-report/checks';
 import { actionsOf, effectiveVersioning, principalWords } from './access';

@@ -12,7 +12,7 @@ import { hasCreatedKey } from '../../core/protection';
 import { accessKeyLabels, secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { Requirement, Simulation, simulationKey } from '../../aws/access';
-import { wildcardMatch } from '../../aws/iam-eval';
+import { wildcardMatch } from '../../core/iam-eval';
 import { CheckResult, fail, info, pass, warn } from '../../account-report/checks';
 import { Fact } from '../../aws/fact';
 
