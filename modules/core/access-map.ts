@@ -65,8 +65,14 @@ export interface DeployedValues {
 export type CellDecision = 'allow' | 'deny' | 'not allowed' | 'undecided';
 
 export interface CellRequest {
+  /** Who asks, as the decision saw it. */
+  readonly principal: RequestingPrincipal;
   readonly action: string;
   readonly resource: string;
+  /** The policies in force, by their names in `AccessMap.policies`: a reader can decide again. */
+  readonly identityPolicies: readonly string[];
+  readonly sessionPolicy?: string;
+  readonly resourcePolicy?: string;
   readonly decision: AccessDecisionKind;
   readonly deciding: readonly DecidingStatement[];
 }
@@ -196,6 +202,9 @@ export function accessMap(config: ResolvedConfig, deployed: DeployedValues = {})
     return { name, statements: document.statements };
   });
   const actors = actorsOf(config, refs, permission, accountId);
+  for (const policy of actors.flatMap((actor) => [...actor.identity, ...(actor.session ? [actor.session] : [])])) {
+    policies[policy.name] ??= new PolicyDocument(policy.statements);
+  }
   const locations: AccessLocation[] = [];
   for (const bucket of config.buckets) {
     const bucketPolicyDocument = bucketPolicy(config, bucket, refs);
@@ -211,6 +220,7 @@ export function accessMap(config: ResolvedConfig, deployed: DeployedValues = {})
         const resource = on === 'bucket' ? bucketArn(bucket.name) : on === 'object' ? objectArn : keyArn as string;
         const requests = actions.map((action): CellRequest => {
           const principal = actor.requesting;
+          const resourcePolicy = on === 'key' ? keyPolicy : bucketPolicyInForce;
           const decision = decideAccess({
             principal, action, resource, resourceAccount: accountId,
             context: {
@@ -220,9 +230,15 @@ export function accessMap(config: ResolvedConfig, deployed: DeployedValues = {})
             },
             identityPolicies: actor.identity,
             ...(actor.session ? { sessionPolicy: actor.session } : {}),
-            ...(on === 'key' ? (keyPolicy ? { resourcePolicy: keyPolicy } : {}) : bucketPolicyInForce ? { resourcePolicy: bucketPolicyInForce } : {}),
+            ...(resourcePolicy ? { resourcePolicy } : {}),
           });
-          return { action, resource, ...decision };
+          return {
+            principal, action, resource,
+            identityPolicies: actor.identity.map((policy) => policy.name),
+            ...(actor.session ? { sessionPolicy: actor.session.name } : {}),
+            ...(resourcePolicy ? { resourcePolicy: resourcePolicy.name } : {}),
+            ...decision,
+          };
         });
         const decision = cellDecision(requests);
         // A cell names what decides it: the Denies, the Allows, or (not allowed) nothing.
