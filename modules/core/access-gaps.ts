@@ -34,6 +34,12 @@ const GAP_RULES: readonly GapRule[] = [
       : undefined),
   },
   {
+    id: 'tags-unrestricted',
+    describe: (config) => (config.bucketPolicy.restrictToIca && !config.objectTagging
+      ? 'Without objectTagging the restrictToIca Deny does not cover object tags: a principal of the account with S3 rights can read and change the tags of every object (tags can hold sample names).'
+      : undefined),
+  },
+  {
     id: 'federated-users',
     describe: (config) => (config.bucketPolicy.restrictToIca
       ? "The restrictToIca Deny exempts every federated user of the account (federated-user/*), as ICA's seed policy does: an IAM user of the account allowed sts:GetFederationToken and S3 can reach the data through a federated session."
