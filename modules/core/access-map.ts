@@ -62,7 +62,7 @@ export interface DeployedValues {
   readonly deployerArn?: string;
 }
 
-export type CellDecision = 'allow' | 'deny' | 'not allowed' | 'undecided';
+export type CellDecision = 'allow' | 'partly allowed' | 'deny' | 'not allowed' | 'undecided';
 
 export interface CellRequest {
   /** Who asks, as the decision saw it. */
@@ -82,7 +82,7 @@ export interface AccessCell {
   /** The principal's label (exempt entries differ by it). */
   readonly who: string;
   readonly actionClass: ActionClass;
-  /** allow: every request allowed; deny: some explicitly denied; not allowed: the rest. */
+  /** allow: every request allowed; partly allowed: some; deny: some explicitly denied; not allowed: none allowed. */
   readonly decision: CellDecision;
   /** The Sids (with their policy) that decide the cell. */
   readonly statements: readonly string[];
@@ -179,7 +179,8 @@ function outsideKey(bucket: ResolvedBucket): string {
 function cellDecision(requests: readonly CellRequest[]): CellDecision {
   if (requests.some((request) => request.decision === 'ExplicitlyDenied')) return 'deny';
   if (requests.some((request) => request.decision === 'Undecided')) return 'undecided';
-  return requests.every((request) => request.decision === 'Allowed') ? 'allow' : 'not allowed';
+  const allowed = requests.filter((request) => request.decision === 'Allowed').length;
+  return allowed === requests.length ? 'allow' : allowed > 0 ? 'partly allowed' : 'not allowed';
 }
 
 const statementName = (statement: DecidingStatement) => (statement.sid ? `${statement.sid} (${statement.policy})` : statement.policy);
@@ -243,7 +244,7 @@ export function accessMap(config: ResolvedConfig, deployed: DeployedValues = {})
         const decision = cellDecision(requests);
         // A cell names what decides it: the Denies, the Allows, or (not allowed) nothing.
         const deciding = decision === 'not allowed' ? [] : requests
-          .filter((request) => request.decision === { allow: 'Allowed', deny: 'ExplicitlyDenied', undecided: 'Undecided' }[decision]).flatMap((request) => request.deciding);
+          .filter((request) => request.decision === { allow: 'Allowed', 'partly allowed': 'Allowed', deny: 'ExplicitlyDenied', undecided: 'Undecided' }[decision]).flatMap((request) => request.deciding);
         return {
           principal: actor.principal.kind, who: actor.principal.label, actionClass, decision,
           statements: [...new Set(deciding.map(statementName))], requests,

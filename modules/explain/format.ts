@@ -15,13 +15,16 @@ function locationName(location: AccessLocation): string {
 
 /** The Sids that decide a cell ("own policies" for a principal's assumed policy, which has none). */
 function deciders(cell: AccessCell): string[] {
-  return [...new Set(cell.requests.filter((request) => (cell.decision === 'deny' ? request.decision === 'ExplicitlyDenied' : cell.decision === 'allow'))
+  const wanted = cell.decision === 'deny' ? 'ExplicitlyDenied' : 'Allowed';
+  return [...new Set(cell.requests.filter((request) => cell.decision !== 'not allowed' && request.decision === wanted)
     .flatMap((request) => request.deciding.map((statement) => statement.sid ?? 'own policies')))];
 }
 
 function cellText(cell: AccessCell): string {
   const by = deciders(cell);
-  return by.length > 0 ? `${cell.decision} (${by.join(', ')})` : cell.decision;
+  const partly = cell.decision === 'partly allowed'
+    ? `: ${cell.requests.filter((request) => request.decision === 'Allowed').map((request) => request.action).join(', ')}` : '';
+  return by.length > 0 ? `${cell.decision}${partly} (${by.join(', ')})` : cell.decision;
 }
 
 interface Grid {
