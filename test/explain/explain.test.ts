@@ -1,7 +1,8 @@
 /**
- * The access map, one principal kind at a time, the gaps it lists, its mermaid diagram (checked
- * structurally: no maintained mermaid flowchart parser runs headless in Node without a DOM), and
- * the command's options.
+ * The access map, one principal kind at a time, the gaps it lists, its mermaid diagram, and the
+ * command's options. The diagram is checked structurally against the flowchart grammar it uses:
+ * mermaid's own parser (`mermaid.parse`) runs in Node only with a DOM (jsdom), and neither is a
+ * dependency of this project; @mermaid-js/parser does not parse flowcharts.
  */
 import { accessGaps } from '../../modules/core/access-gaps';
 import { AccessCell, AccessMap, accessMap } from '../../modules/core/access-map';
