@@ -7,7 +7,7 @@ import { FEDERATION_ACTIONS, KMS_USE_ACTIONS } from '../core/actions';
 import { bucketArn, icaBucketActions, icaObjectActions } from '../core/ica-policies';
 import { PolicyStatement } from '../core/iam-policy';
 import { ResolvedBucket, ResolvedConfig } from '../core/validate';
-import { Evaluation, Request, evaluate, parsePolicy } from './iam-eval';
+import { Evaluation, Request, evaluate, parsePolicy } from '../core/iam-eval';
 import { PolicySource } from './facts';
 
 /** The object key the doctor asks about inside each prefix (it is never created). */

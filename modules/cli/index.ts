@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./commands/synth')).synthCommand,
   generate: async () => (await import('./commands/generate')).generateCommand,
   policies: async () => (await import('./commands/policies')).policiesCommand,
+  explain: async () => (await import('./commands/explain')).explainCommand,
   preflight: async () => (await import('./commands/preflight')).preflightCommand,
   doctor: async () => (await import('./commands/doctor')).doctorCommand,
   adopt: async () => (await import('./commands/adopt')).adoptCommand,

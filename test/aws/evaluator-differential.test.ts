@@ -9,7 +9,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { bucketPolicy } from '../../modules/core/ica-policies';
 import { resolveConfig } from '../../modules/core/validate';
-import { RequestPrincipal, evaluate, parsePolicy } from '../../modules/aws/iam-eval';
+import { RequestPrincipal, evaluate, parsePolicy } from '../../modules/core/iam-eval';
 import { principalContext } from '../../modules/doctor/checks/resource-policies';
 
 const ACCOUNT = '111122223333';

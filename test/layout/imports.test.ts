@@ -1,7 +1,8 @@
 /**
  * The layout of modules/, as the development docs map it: the AWS access layer (aws/) and the
  * account-report runner under the reports (doctor/, preflight/, adoption/), which never reach into
- * one another; the core imports neither cdktf nor the AWS SDK; and no import cycle anywhere.
+ * one another; explain's renderings (explain/) import only the core; the core imports neither cdktf
+ * nor the AWS SDK; and no import cycle anywhere.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -51,6 +52,13 @@ test('the AWS layer and the account-report runner import no report, CLI or rende
   const awsLayer = [...graph].filter(([file]) => folderOf(file) === 'aws');
   expect(awsLayer.length).toBeGreaterThan(5);
   expect(awsLayer.flatMap(([file, { local }]) => local.filter((target) => folderOf(target) === 'account-report').map((target) => `${file} -> ${target}`))).toEqual([]);
+});
+
+test('explain\'s renderings import only the core, and nothing but the core computes the access map', () => {
+  const explain = [...graph].filter(([file]) => folderOf(file) === 'explain');
+  expect(explain.length).toBeGreaterThan(0);
+  expect(explain.flatMap(([file, { local }]) => local.filter((target) => folderOf(target) !== 'core' && folderOf(target) !== 'explain').map((target) => `${file} -> ${target}`))).toEqual([]);
+  expect(explain.flatMap(([file, { packages }]) => packages.map((name) => `${file} -> ${name}`))).toEqual([]);
 });
 
 test('the core imports neither cdktf nor the AWS SDK', () => {

@@ -7,7 +7,7 @@ import { CORS_ALLOWED_METHODS, CORS_EXPOSE_HEADERS, OBJECT_VERSIONED_ACTIONS } f
 import { ManageableSetting } from '../../core/config-schema';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { ICA_ERRORS, accessForbidden, icaErrorText } from '../../core/ica-errors';
-import { wildcardMatch } from '../../aws/iam-eval';
+import { wildcardMatch } from '../../core/iam-eval';
 import { BucketFacts, NotificationEntry, usesAwsManagedKey } from '../../aws/facts';
 import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
 import { Comparison, applyFixes, configFixes, outsideTool } from '../../account-report/verdict';

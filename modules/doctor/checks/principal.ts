@@ -8,7 +8,7 @@ import { PolicyStatement } from '../../core/iam-policy';
 import { ICA_ROLE_MAX_SESSION_SECONDS, OIDC_AUDIENCE } from '../../core/regions';
 import { ResolvedConfig, ResolvedOidc } from '../../core/validate';
 import { ICA_ERRORS, accessForbidden } from '../../core/ica-errors';
-import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../../aws/iam-eval';
+import { Request, conditionHolds, evaluate, parsePolicy, statementMatches } from '../../core/iam-eval';
 import { OidcFacts, PrincipalFacts } from '../../aws/facts';
 import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
 import { Comparison, applyFixes, configFixes, outsideTool } from '../../account-report/verdict';

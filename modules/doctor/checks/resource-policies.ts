@@ -11,7 +11,7 @@ import { IdentityAccess, PROBE_OBJECT, Requirement, bucketRequirements, kmsRequi
 import { ICA_ERRORS, accessForbidden } from '../../core/ica-errors';
 import { OWN_BUCKET_POLICY_SIDS } from '../../core/adoption';
 import { hasCreatedKey } from '../../core/protection';
-import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../aws/iam-eval';
+import { Request, RequestPrincipal, evaluate, parsePolicy, principalIn, statementLabel } from '../../core/iam-eval';
 import { BucketFacts, GrantFacts } from '../../aws/facts';
 import { CheckResult, judge, pass, unreadableResult } from '../../account-report/checks';
 import { Comparison, applyFixes, outsideTool } from '../../account-report/verdict';

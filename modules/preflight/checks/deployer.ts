@@ -12,7 +12,7 @@ import { hasCreatedKey } from '../../core/protection';
 import { accessKeyLabels, secretStoreTarget } from '../../core/secrets';
 import { ResolvedBucket, ResolvedConfig } from '../../core/validate';
 import { Requirement, Simulation, simulationKey } from '../../aws/access';
-import { wildcardMatch } from '../../aws/iam-eval';
+import { wildcardMatch } from '../../core/iam-eval';
 import { CheckResult, info, judge, pass } from '../../account-report/checks';
 import { configFixes, outsideTool } from '../../account-report/verdict';
 import { Fact } from '../../aws/fact';

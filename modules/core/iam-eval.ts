@@ -1,6 +1,6 @@
 /**
  * A small, conservative evaluator of IAM policy documents in plain TypeScript, for the forms the
- * doctor meets: identity policies, bucket policies (Deny with Principal "*" and ArnNotLike /
+ * doctor and `explain` meet (`iam-decision.ts` combines it into AWS's decision for a request): identity policies, bucket policies (Deny with Principal "*" and ArnNotLike /
  * ArnNotEquals / StringNotLike on aws:PrincipalArn, Allow for a role), KMS key policies and role
  * trust policies. It answers three-valued: when a statement depends on something the doctor does
  * not know (an unknown condition key or operator, a policy variable), the answer is "unknown" and
@@ -10,7 +10,7 @@
  * (SimulatePrincipalPolicy). Nothing here comes from @cloud-copilot/iam-simulate (AGPL), which
  * the tests alone may use.
  */
-import { PolicyDocument, PolicyStatement, Principals, hasPrincipals } from '../core/iam-policy';
+import { PolicyDocument, PolicyStatement, Principals, hasPrincipals } from './iam-policy';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 

@@ -1,5 +1,5 @@
 import { PolicyStatement } from '../../modules/core/iam-policy';
-import { Request, conditionHolds, evaluate, parsePolicy, wildcardMatch } from '../../modules/aws/iam-eval';
+import { Request, conditionHolds, evaluate, parsePolicy, wildcardMatch } from '../../modules/core/iam-eval';
 
 const ica = 'arn:aws:iam::111122223333:role/Illumina_ICA_Role';
 const other = 'arn:aws:iam::111122223333:role/SomeoneElse';
